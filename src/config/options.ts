@@ -1,0 +1,65 @@
+// The catalogue of vassal options: one row per option, uWSGI's name where the
+// meaning is the same. The schema validates against it, argv parsing uses it to
+// know which flags take no value, and a test keeps the README's table in step.
+
+export type OptionKind =
+  | 'string'
+  | 'path'
+  | 'int'
+  | 'bool'
+  | 'seconds'
+  | 'signal'
+  | 'mode'
+  | 'address'
+  | 'user'
+  | 'group';
+
+export interface OptionSpec {
+  readonly kind: OptionKind;
+  /** repeated keys accumulate instead of the last one winning */
+  readonly list?: true;
+  /** the canonical name this one is an alias of */
+  readonly alias?: string;
+  /** value taken by a bare key (`vacuum` alone, `--vacuum`) */
+  readonly bare?: string;
+  readonly doc: string;
+}
+
+export const OPTIONS = {
+  'http-socket': { kind: 'address', list: true, doc: 'serve HTTP on host:port, :port (loopback) or a UNIX socket path' },
+  socket: { kind: 'address', list: true, doc: 'a plain listening socket handed to the workers (LISTEN_FDS)' },
+  processes: { kind: 'int', doc: 'number of workers (default 1)' },
+  workers: { kind: 'int', alias: 'processes', doc: 'alias of processes' },
+  module: { kind: 'string', doc: 'Node handler module, `app.mjs` or `app.mjs:exportName`' },
+  exec: { kind: 'string', doc: 'command line of a worker in any language; it inherits the sockets from fd 3' },
+  'exec-notify': { kind: 'bool', bare: 'true', doc: 'exec workers write READY=1 to $NOTIFY_FD (default true)' },
+  'exec-ready-after': { kind: 'seconds', doc: 'with exec-notify off: ready after staying up this long (default 1)' },
+  'exec-stop-signal': { kind: 'signal', doc: 'signal asking an old exec worker to finish and exit (default SIGTERM)' },
+  'ready-timeout': { kind: 'seconds', doc: 'a worker not ready after this long is killed and counts as failed (default 30)' },
+  chdir: { kind: 'path', doc: 'directory the workers run in, and base of a relative module path' },
+  env: { kind: 'string', list: true, doc: 'KEY=VALUE added to the workers\' environment' },
+  uid: { kind: 'user', doc: 'user the workers run as (only when started as root)' },
+  gid: { kind: 'group', doc: 'group the workers run as (only when started as root)' },
+  pidfile: { kind: 'path', doc: 'write the master PID here at start' },
+  'safe-pidfile': { kind: 'path', doc: 'write the master PID here atomically once the workers are ready' },
+  'touch-reload': { kind: 'path', list: true, doc: 'reload gracefully when this file\'s mtime changes or it appears/disappears' },
+  'die-on-term': { kind: 'bool', bare: 'true', doc: 'SIGTERM shuts down gracefully instead of a brutal reload' },
+  'reload-mercy': { kind: 'seconds', doc: 'longest wait for workers to exit on shutdown before SIGKILL (default 60)' },
+  'worker-reload-mercy': { kind: 'seconds', doc: 'longest time an old worker may drain on reload before SIGKILL (default 60)' },
+  'chmod-socket': { kind: 'mode', bare: '666', doc: 'permissions of UNIX sockets (octal; bare means 666)' },
+  vacuum: { kind: 'bool', bare: 'true', doc: 'remove UNIX sockets and pidfiles at exit' },
+  listen: { kind: 'int', doc: 'listen backlog of the sockets (default 511)' },
+  master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** Keys that pull other files in rather than set an option. */
+export const INCLUDE_KEYS = ['ini', 'yaml', 'yml', 'json', 'inherit'] as const;
+
+/** Keys that declare placeholders, as in uWSGI: `set-placeholder = name=value`. */
+export const PLACEHOLDER_KEYS = ['set-placeholder', 'set-ph'] as const;
+
+export function isOptionName(key: string): key is OptionName {
+  return Object.hasOwn(OPTIONS, key);
+}

@@ -1,0 +1,49 @@
+// The validated, frozen configuration of one vassal: what the master runs from.
+// Built once by the schema from the raw option list; never mutated afterwards.
+
+export type ListenAddress =
+  | { readonly type: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly type: 'unix'; readonly path: string };
+
+export interface SocketSpec {
+  /** http: module workers serve HTTP on it; raw: handed over as is */
+  readonly protocol: 'http' | 'raw';
+  readonly address: ListenAddress;
+  /** the text the user wrote, e.g. "127.0.0.1:8080"; the identity across reloads */
+  readonly spec: string;
+}
+
+export type AppSpec =
+  | { readonly kind: 'module'; readonly path: string; readonly exportName: string }
+  | {
+      readonly kind: 'exec';
+      readonly command: string;
+      readonly notify: boolean;
+      readonly readyAfterMs: number;
+      readonly stopSignal: NodeJS.Signals;
+    };
+
+export interface VassalConfig {
+  /** absolute path of the config file, or '' when everything came from argv */
+  readonly file: string;
+  /** short name for logs and process titles: the file name, or "uw" */
+  readonly name: string;
+  readonly sockets: readonly SocketSpec[];
+  readonly processes: number;
+  readonly app: AppSpec;
+  /** absolute; defaults to the master's working directory */
+  readonly chdir: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly pidfile?: string;
+  readonly safePidfile?: string;
+  readonly touchReload: readonly string[];
+  readonly dieOnTerm: boolean;
+  readonly reloadMercyMs: number;
+  readonly workerReloadMercyMs: number;
+  readonly readyTimeoutMs: number;
+  readonly chmodSocket?: number;
+  readonly vacuum: boolean;
+  readonly listenBacklog: number;
+}

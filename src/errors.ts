@@ -1,0 +1,46 @@
+// One catalogue of error codes, documented in the README ("Errors"); a test
+// keeps the two in step. Each error renders as one line naming the file, the
+// key, what was expected and what was found.
+
+export const ERROR_CODES = {
+  UW_CONFIG_UNREADABLE: 'the config file cannot be read',
+  UW_CONFIG_SYNTAX: 'the config file is not valid ini, YAML or JSON',
+  UW_CONFIG_FORMAT: 'unknown config extension, or a missing [uwsgi] section / uwsgi: key',
+  UW_CONFIG_UNKNOWN_OPTION: 'an option name that does not exist (the nearest known one is suggested)',
+  UW_CONFIG_INVALID_VALUE: 'an option value of the wrong type or out of range',
+  UW_CONFIG_MISSING: 'a required option is absent (module or exec)',
+  UW_CONFIG_CONFLICT: 'options that cannot be used together',
+  UW_CONFIG_INCLUDE_CYCLE: 'ini/inherit includes that loop back',
+  UW_CONFIG_PLACEHOLDER: 'a %(name) placeholder or $(ENV) with no value',
+  UW_APP_NOT_FOUND: 'the module file or exec program does not exist',
+  UW_SOCKET_IN_USE: 'a socket address is already in use',
+  UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',
+  UW_PIDFILE: 'a pidfile cannot be read or written',
+  UW_USAGE: 'bad command-line usage',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error the user can fix; `message` is the whole one-line explanation. */
+export class UwError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly key: string | undefined;
+
+  constructor(code: ErrorCode, message: string, context: { file?: string | undefined; key?: string | undefined } = {}) {
+    super(message);
+    this.name = 'UwError';
+    this.code = code;
+    this.file = context.file;
+    this.key = context.key;
+  }
+}
+
+/** `config error in app.ini: ...` for a config problem, the bare message otherwise. */
+export function describeError(err: unknown): string {
+  if (err instanceof UwError) {
+    const where = err.file ? `${err.code.startsWith('UW_CONFIG') || err.code === 'UW_APP_NOT_FOUND' ? 'config error in ' : ''}${err.file}: ` : '';
+    return `${where}${err.message} [${err.code}]`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,63 @@
+// Messages on the IPC channels: master <-> module worker, and master -> emperor.
+// Every message has a `type`; receivers dispatch through a handler map that the
+// compiler checks is complete (see `MessageHandlers`).
+
+/** What one worker reports about itself when the master asks. */
+export interface WorkerActivity {
+  readonly requests: number;
+  readonly inflight: number;
+  /** the oldest request still being answered, e.g. "GET /slow", and since when (epoch ms) */
+  readonly current?: { readonly request: string; readonly since: number };
+}
+
+export type WorkerToMaster =
+  | { readonly type: 'ready' }
+  | { readonly type: 'app-error'; readonly message: string }
+  | { readonly type: 'activity'; readonly id: number; readonly activity: WorkerActivity };
+
+export type MasterToWorker =
+  | { readonly type: 'drain' }
+  | { readonly type: 'activity-request'; readonly id: number };
+
+/** One worker's line in the statistics a master reports (SIGUSR1, or to the emperor). */
+export interface WorkerStats {
+  readonly id: number;
+  readonly pid: number;
+  readonly generation: number;
+  readonly status: string;
+  readonly since: number;
+  readonly requests: number | null;
+  readonly inflight: number | null;
+  readonly rssBytes: number | null;
+  readonly respawns: number;
+}
+
+export interface MasterStats {
+  readonly vassal: string;
+  readonly pid: number;
+  readonly generation: number;
+  readonly paused: boolean;
+  readonly workers: readonly WorkerStats[];
+  readonly totals: { readonly requests: number; readonly rssBytes: number; readonly respawns: number };
+}
+
+export type MasterToEmperor =
+  | { readonly type: 'master-ready'; readonly pid: number; readonly generation: number }
+  | { readonly type: 'master-reloading'; readonly generation: number }
+  | { readonly type: 'master-reloaded'; readonly generation: number; readonly ok: boolean; readonly durationMs: number; readonly reason?: string }
+  | { readonly type: 'master-error'; readonly code: string; readonly message: string }
+  | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStats };
+
+export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };
+
+type Handler<M, T> = (message: Extract<M, { type: T }>) => void;
+/** A handler for every message type of M: adding a type without a handler is a compile error. */
+export type MessageHandlers<M extends { type: string }> = { readonly [T in M['type']]: Handler<M, T> };
+
+/** Dispatch a message through its handler; unknown shapes are ignored on purpose. */
+export function dispatch<M extends { type: string }>(handlers: MessageHandlers<M>, message: unknown): void {
+  if (typeof message !== 'object' || message === null) return;
+  const type = (message as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(handlers, type)) return;
+  (handlers[type as M['type']] as (m: unknown) => void)(message);
+}

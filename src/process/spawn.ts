@@ -1,0 +1,58 @@
+// The only module that imports child_process. Every long-lived child is started
+// through setpriv(1) with a parent-death signal, so that when its parent dies,
+// even by SIGKILL, the kernel kills it too: no orphan keeps a port.
+import { spawn, spawnSync, type ChildProcess, type StdioOptions, type SpawnSyncReturns } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+
+export type { ChildProcess };
+
+export interface SpawnRequest {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdio: StdioOptions;
+  readonly cwd?: string | undefined;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+  /** have the kernel SIGKILL the child when this process dies */
+  readonly dieWithParent: boolean;
+}
+
+const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'];
+let setprivPath: string | null | undefined;
+
+/** Path of setpriv(1) if this system has it (util-linux); looked up once. */
+export function findSetpriv(): string | null {
+  if (setprivPath !== undefined) return setprivPath;
+  setprivPath = SETPRIV_CANDIDATES.find((candidate) => isExecutable(candidate)) ?? null;
+  return setprivPath;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start a child; setpriv execs in place, so the PID is the real program's. */
+export function spawnProcess(request: SpawnRequest): ChildProcess {
+  const setpriv = request.dieWithParent ? findSetpriv() : null;
+  const [command, args] = setpriv
+    ? [setpriv, ['--pdeathsig', 'KILL', '--', request.command, ...request.args]]
+    : [request.command, [...request.args]];
+  return spawn(command, args, {
+    env: request.env,
+    stdio: request.stdio,
+    ...(request.cwd !== undefined && { cwd: request.cwd }),
+    ...(request.uid !== undefined && { uid: request.uid }),
+    ...(request.gid !== undefined && { gid: request.gid }),
+  });
+}
+
+/** Run a short helper to completion (used to put sockets into the listening state). */
+export function runHelperSync(command: string, args: readonly string[], stdio: StdioOptions, timeoutMs: number): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { stdio, timeout: timeoutMs, encoding: 'utf8', killSignal: 'SIGKILL' });
+}

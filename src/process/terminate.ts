@@ -1,0 +1,43 @@
+// Stop a child within a limit: send a signal, wait up to the grace period, then
+// SIGKILL. The timer is cancelled the moment the child exits, so it cannot leak.
+import type { ChildProcess } from 'node:child_process';
+
+export interface TerminateOptions {
+  readonly signal: NodeJS.Signals;
+  readonly graceMs: number;
+  /** told when the grace period ran out and SIGKILL was sent */
+  readonly onEscalate?: () => void;
+}
+
+/** True once the child has exited (exit code or signal known). */
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Signal `child`, escalate to SIGKILL after the grace period; resolves on exit. */
+export function terminate(child: ChildProcess, options: TerminateOptions): Promise<void> {
+  if (hasExited(child)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      options.onEscalate?.();
+      sendSignal(child, 'SIGKILL');
+    }, options.graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    sendSignal(child, options.signal);
+    // a stopped (paused) process only acts on most signals once it runs again
+    if (options.signal !== 'SIGKILL' && options.signal !== 'SIGCONT') sendSignal(child, 'SIGCONT');
+  });
+}
+
+/** kill() that tolerates a child which already exited. */
+export function sendSignal(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (hasExited(child)) return;
+  try {
+    child.kill(signal);
+  } catch {
+    // ESRCH: it exited between the check and the kill
+  }
+}
