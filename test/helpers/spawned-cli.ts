@@ -1,0 +1,107 @@
+// Run a built CLI (uw or uwemperor) as a real process, collect its pino lines,
+// and let tests wait on them. Every instance is registered, and `killAll`
+// (called from an after() hook) ends it and its descendants, pass or fail.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { descendantsOf, isAlive, waitFor } from './wait-for.js';
+
+export interface LogLine {
+  readonly msg?: string;
+  readonly level?: string;
+  readonly [key: string]: unknown;
+}
+
+const running = new Set<SpawnedCli>();
+
+export class SpawnedCli {
+  readonly child: ChildProcess;
+  readonly lines: LogLine[] = [];
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private knownPids = new Set<number>();
+
+  constructor(bin: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    this.child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, UW_LOG_LEVEL: 'debug', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(this);
+    let partial = '';
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk;
+      partial += chunk;
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const text of parts) this.addLine(text);
+    });
+    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        running.delete(this);
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  private addLine(text: string): void {
+    if (!text.startsWith('{')) return;
+    try {
+      const line = JSON.parse(text) as LogLine;
+      this.lines.push(line);
+      if (typeof line.pid === 'number') this.knownPids.add(line.pid);
+      if (typeof line.workerPid === 'number') this.knownPids.add(line.workerPid);
+    } catch {
+      // an app's own output that happens to start with "{"
+    }
+  }
+
+  /** Lines whose msg equals `msg` and whose fields match `fields`. */
+  find(msg: string, fields: Record<string, unknown> = {}): LogLine[] {
+    return this.lines.filter((line) => line.msg === msg && Object.entries(fields).every(([k, v]) => line[k] === v));
+  }
+
+  /** Wait until at least `count` lines match, return the count-th one. */
+  async waitForLog(msg: string, fields: Record<string, unknown> = {}, count = 1, timeoutMs = 15_000): Promise<LogLine> {
+    return waitFor(`log "${msg}" x${count} ${JSON.stringify(fields)}`, () => this.find(msg, fields)[count - 1], timeoutMs).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- stdout:\n${this.stdout.slice(-4000)}\n--- stderr:\n${this.stderr.slice(-2000)}`);
+    });
+  }
+
+  /** Every process this CLI started, as far as /proc and its logs tell. */
+  descendants(): number[] {
+    const live = this.child.pid === undefined ? [] : descendantsOf(this.child.pid);
+    for (const pid of live) this.knownPids.add(pid);
+    return live;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** SIGKILL this CLI and everything it started (by PID), then wait until they are gone. */
+  async kill(): Promise<void> {
+    const pids = [...this.descendants(), ...this.knownPids].filter((pid) => pid !== process.pid);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await this.exited;
+    await waitFor('descendants to exit', () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 5_000).catch(() => undefined);
+  }
+}
+
+/** Kill every CLI still running: for after()/afterEach() hooks. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...running].map((cli) => cli.kill()));
+}

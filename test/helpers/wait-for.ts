@@ -1,0 +1,54 @@
+// Wait on a condition with a deadline, never a fixed sleep.
+
+/** Poll `check` until it returns a non-undefined value; throw after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** True while a process with this PID exists (zombies count as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // a zombie (exited, not yet reaped) no longer runs anything
+    const stat = readStat(pid);
+    return stat === undefined || !stat.includes(') Z');
+  } catch {
+    return false;
+  }
+}
+
+import { readFileSync } from 'node:fs';
+function readStat(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** PIDs of the direct children of `pid`, from /proc. */
+export function childrenOf(pid: number): number[] {
+  try {
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return tasks === '' ? [] : tasks.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** All descendants of `pid`, depth first. */
+export function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
+  return out;
+}
