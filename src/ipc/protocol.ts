@@ -30,6 +30,7 @@ export interface WorkerStats {
   readonly inflight: number | null;
   readonly rssBytes: number | null;
   readonly respawns: number;
+  readonly current?: { readonly request: string; readonly since: number };
 }
 
 export interface MasterStats {

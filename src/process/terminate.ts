@@ -3,7 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 
 export interface TerminateOptions {
-  readonly signal: NodeJS.Signals;
+  /** null: the child was already asked another way (an IPC message); only wait */
+  readonly signal: NodeJS.Signals | null;
   readonly graceMs: number;
   /** told when the grace period ran out and SIGKILL was sent */
   readonly onEscalate?: () => void;
@@ -26,9 +27,9 @@ export function terminate(child: ChildProcess, options: TerminateOptions): Promi
       clearTimeout(timer);
       resolve();
     });
-    sendSignal(child, options.signal);
+    if (options.signal !== null) sendSignal(child, options.signal);
     // a stopped (paused) process only acts on most signals once it runs again
-    if (options.signal !== 'SIGKILL' && options.signal !== 'SIGCONT') sendSignal(child, 'SIGCONT');
+    if (options.signal !== 'SIGKILL') sendSignal(child, 'SIGCONT');
   });
 }
 

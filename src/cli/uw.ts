@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// uw: run one vassal's master, or send it a signal through its pidfile.
+//   uw app.ini | uw --ini app.ini | uw --http-socket :8080 --module app.mjs
+//   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
+import { readFileSync } from 'node:fs';
+import { argvToSources, type ConfigSource } from '../config/argv.js';
+import { describeError, UwError } from '../errors.js';
+import { Master } from '../master/master.js';
+import { runControlCommand } from './control-command.js';
+
+const USAGE = `usage: uw [CONFIG] [--OPTION VALUE ...]
+       uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
+CONFIG is an .ini ([uwsgi] section), .yaml/.yml (uwsgi: key) or .json file,
+optionally FILE:SECTION. Every option can be given as --option value.
+See README.md for the options and the signal table.`;
+
+/** Flags the emperor passes to its masters; stripped before config parsing. */
+function takeEmperorFlags(argv: string[]): { name?: string; templates: ConfigSource[] } {
+  const templates: ConfigSource[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; ) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if ((flag === '--vassal-name' || flag === '--vassals-inherit') && value !== undefined) {
+      if (flag === '--vassal-name') name = value;
+      else templates.push({ kind: 'file', path: value, role: 'template' });
+      argv.splice(i, 2);
+    } else {
+      i += 1;
+    }
+  }
+  return { ...(name !== undefined && { name }), templates };
+}
+
+async function main(argv: string[]): Promise<number | null> {
+  const control = runControlCommand('uw', argv, ['--reload', '--stop', '--pause']);
+  if (control !== null) return control;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(pkg.version);
+    return 0;
+  }
+  const { name, templates } = takeEmperorFlags(argv);
+  const sources = [...templates, ...argvToSources(argv)];
+  if (!sources.some((source) => source.kind === 'file' && source.role !== 'template') && !sources.some((s) => s.kind === 'option')) {
+    throw new UwError('UW_USAGE', `nothing to run\n${USAGE}`);
+  }
+  await Master.start({ sources, cwd: process.cwd(), env: process.env, ...(name !== undefined && { name }) });
+  return null; // the master runs until a signal stops it
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (err: unknown) => {
+    const line = describeError(err);
+    console.error(`uw: ${line}`);
+    if (process.send && process.connected) {
+      const code = err instanceof UwError ? err.code : 'UW_INTERNAL';
+      process.send({ type: 'master-error', code, message: line }, () => process.exit(err instanceof UwError ? 2 : 1));
+    } else {
+      process.exit(err instanceof UwError ? 2 : 1);
+    }
+  },
+);

@@ -1,0 +1,200 @@
+// The master of one vassal: loads the config, binds the sockets, runs the
+// workers, and turns signals, touch-reload and the emperor's messages into
+// reloads, pauses, statistics and the final stop.
+import type { ConfigRequest } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import type { VassalConfig } from '../config/vassal-config.js';
+import { describeError } from '../errors.js';
+import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { removePidfile, writePidfile } from '../process/pidfile.js';
+import { installSignalHandlers, type MasterCommand } from './signals.js';
+import { bindSocket, listenInKernel, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
+import { collectStats } from './stats.js';
+import { watchTouchReload } from './touch-reload.js';
+import { WorkerPool, type ReloadMode } from './worker-pool.js';
+
+type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
+
+export class Master {
+  private state: MasterState = 'starting';
+  private pendingReload: ReloadMode | null = null;
+  private unwatchTouch: () => void = () => undefined;
+  private readonly pool: WorkerPool;
+  private readonly startedAt = Date.now();
+
+  private constructor(
+    private config: VassalConfig,
+    private sockets: HeldSocket[],
+    private readonly request: ConfigRequest,
+    private readonly log: Logger,
+  ) {
+    this.pool = new WorkerPool(config, sockets, log);
+  }
+
+  /** Load, bind and start; throws UwError (nothing started) on bad input. */
+  static async start(request: ConfigRequest): Promise<Master> {
+    const config = await loadConfig(request);
+    process.title = `uw master (${config.name})`;
+    const log = createLogger({ vassal: config.name });
+    const sockets: HeldSocket[] = [];
+    try {
+      for (const spec of config.sockets) sockets.push(await bindSocket(spec, { file: config.file, chmod: config.chmodSocket }));
+      if (config.app.kind === 'exec') listenInKernel(sockets, config.listenBacklog, config.file);
+    } catch (err) {
+      await Promise.all(sockets.map((socket) => releaseSocket(socket, false)));
+      throw err;
+    }
+    for (const socket of sockets) log.info({ where: socket.where, protocol: socket.spec.protocol }, 'socket bound');
+    if (config.pidfile) writePidfile(config.pidfile);
+    const master = new Master(config, sockets, request, log);
+    master.run();
+    return master;
+  }
+
+  private run(): void {
+    installSignalHandlers((command, signal) => {
+      this.log.info({ signal, command }, 'signal received');
+      this.handle(command);
+    });
+    if (process.send) this.listenToEmperor();
+    this.armTouchReload();
+    this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
+    void this.pool.start().then(() => {
+      if (this.state !== 'starting') return;
+      this.state = 'running';
+      if (this.config.safePidfile) writePidfile(this.config.safePidfile);
+      this.log.info({ generation: 1, startMs: Date.now() - this.startedAt }, 'master ready');
+      this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: 1 });
+      this.runPendingReload();
+    });
+  }
+
+  private listenToEmperor(): void {
+    const handlers: MessageHandlers<EmperorToMaster> = {
+      'stats-request': (message) => {
+        void collectStats(this.config.name, this.pool).then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats }));
+      },
+    };
+    process.on('message', (message) => dispatch(handlers, message));
+    // the emperor is gone: a vassal never outlives it
+    process.on('disconnect', () => this.handle('stop'));
+  }
+
+  private tellEmperor(message: MasterToEmperor): void {
+    if (process.connected) process.send?.(message);
+  }
+
+  private armTouchReload(): void {
+    this.unwatchTouch();
+    this.unwatchTouch = watchTouchReload(this.config.touchReload, (path) => {
+      this.log.info({ file: path }, 'touch-reload');
+      this.handle('reload');
+    });
+  }
+
+  /** The one place commands are acted on. */
+  handle(command: MasterCommand): void {
+    if (this.state === 'stopping') return;
+    switch (command) {
+      case 'reload':
+        return this.requestReload('graceful');
+      case 'term':
+        return this.config.dieOnTerm ? void this.shutdown('drain') : this.requestReload('brutal');
+      case 'stop':
+        return void this.shutdown('kill');
+      case 'stats':
+        return void collectStats(this.config.name, this.pool).then((stats) => {
+          for (const worker of stats.workers) this.log.info({ ...worker, worker: worker.id, workerPid: worker.pid }, 'worker stats');
+          this.log.info({ generation: stats.generation, paused: stats.paused, workers: stats.workers.length, ...stats.totals }, 'stats');
+        });
+      case 'status':
+        for (const worker of this.pool.all()) {
+          this.log.info({ worker: worker.id, workerPid: worker.pid, generation: worker.generation, status: worker.paused ? 'paused' : worker.status, since: new Date(worker.since).toISOString() }, 'worker status');
+        }
+        return;
+      case 'pause-toggle':
+        return this.togglePause();
+    }
+  }
+
+  private togglePause(): void {
+    if (this.pool.paused) {
+      this.pool.resume();
+      this.log.info({}, 'resumed');
+      this.runPendingReload();
+    } else {
+      this.pool.pause();
+      this.log.info({}, 'paused');
+    }
+  }
+
+  private requestReload(mode: ReloadMode): void {
+    // coalesce: one pending reload at most, brutal if any request was brutal
+    this.pendingReload = this.pendingReload === 'brutal' ? 'brutal' : mode;
+    if (this.pool.paused) this.log.info({ mode }, 'reload deferred until resume');
+    this.runPendingReload();
+  }
+
+  private runPendingReload(): void {
+    if (this.state !== 'running' || this.pendingReload === null || this.pool.paused) return;
+    const mode = this.pendingReload;
+    this.pendingReload = null;
+    void this.reload(mode);
+  }
+
+  private async reload(mode: ReloadMode): Promise<void> {
+    this.state = 'reloading';
+    const startedAt = Date.now();
+    const generation = this.pool.generation + 1;
+    this.log.info({ mode, generation }, 'reload started');
+    this.tellEmperor({ type: 'master-reloading', generation });
+    const outcome = await this.reloadWorkers(mode);
+    const durationMs = Date.now() - startedAt;
+    if (this.state !== 'reloading') return; // stopped meanwhile
+    this.state = 'running';
+    if (outcome.ok) this.log.info({ mode, generation, durationMs }, 'reload finished');
+    else this.log.error({ mode, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
+    this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, ...(!outcome.ok && { reason: outcome.reason }) });
+    this.runPendingReload();
+  }
+
+  private async reloadWorkers(mode: ReloadMode): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let config: VassalConfig;
+    let next: Awaited<ReturnType<typeof reconcileSockets>>;
+    try {
+      config = await loadConfig(this.request);
+      next = await reconcileSockets(this.sockets, config.sockets, { file: config.file, chmod: config.chmodSocket });
+      if (config.app.kind === 'exec') listenInKernel(next.sockets, config.listenBacklog, config.file);
+    } catch (err) {
+      return { ok: false, reason: describeError(err) };
+    }
+    for (const socket of next.added) this.log.info({ where: socket.where, protocol: socket.spec.protocol }, 'socket bound');
+    const outcome = await this.pool.reload(config, next.sockets, mode);
+    const unused = outcome.ok ? next.removed : next.added;
+    if (outcome.ok) {
+      this.config = config;
+      this.sockets = next.sockets;
+      this.armTouchReload();
+    }
+    // old workers may still drain on a removed socket: their own copy keeps it open
+    await Promise.all(unused.map((socket) => releaseSocket(socket, this.config.vacuum)));
+    return outcome;
+  }
+
+  /** Stop everything and exit: `kill` for INT/QUIT, `drain` for die-on-term. */
+  private async shutdown(how: 'kill' | 'drain'): Promise<void> {
+    this.state = 'stopping';
+    this.unwatchTouch();
+    this.log.info({ how }, 'shutdown started');
+    await this.pool.stopAll(how === 'kill' ? { signal: 'SIGINT' } : 'drain', how === 'kill' ? this.config.reloadMercyMs : this.config.workerReloadMercyMs);
+    await Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
+    if (this.config.vacuum) {
+      if (this.config.pidfile) removePidfile(this.config.pidfile);
+      if (this.config.safePidfile) removePidfile(this.config.safePidfile);
+    }
+    this.log.info({ uptimeMs: Date.now() - this.startedAt }, 'master stopped');
+    this.log.flush();
+    process.exit(0);
+  }
+}

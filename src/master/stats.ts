@@ -1,0 +1,56 @@
+// Statistics of a master's workers (SIGUSR1, and the emperor's stats-request):
+// per worker pid, status, requests served, RSS and respawns, plus totals.
+import { readFileSync } from 'node:fs';
+import type { MasterStats, WorkerStats } from '../ipc/protocol.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { Worker } from './worker.js';
+
+const ACTIVITY_TIMEOUT_MS = 1_000;
+
+/** Resident set size of a process from /proc (null when it is gone or not Linux). */
+export function rssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? null : Number(match[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** What a worker is doing, in words: "ready", "paused", "busy", "draining"... */
+export function statusOf(worker: Worker, inflight: number | null): string {
+  if (worker.paused) return 'paused';
+  if (worker.status === 'ready' && inflight !== null && inflight > 0) return 'busy';
+  if (worker.status === 'ready') return inflight === null ? 'ready' : 'idle';
+  return worker.status;
+}
+
+/** Ask every live worker for its counters and put the statistics together. */
+export async function collectStats(vassal: string, pool: WorkerPool): Promise<MasterStats> {
+  const workers: WorkerStats[] = await Promise.all(
+    pool.all().map(async (worker) => {
+      const activity = await worker.activity(ACTIVITY_TIMEOUT_MS);
+      return {
+        id: worker.id,
+        pid: worker.pid,
+        generation: worker.generation,
+        status: statusOf(worker, activity?.inflight ?? null),
+        since: worker.since,
+        requests: activity?.requests ?? null,
+        inflight: activity?.inflight ?? null,
+        rssBytes: rssBytes(worker.pid),
+        respawns: pool.respawnsOf(worker),
+        ...(activity?.current && { current: activity.current }),
+      };
+    }),
+  );
+  const sum = (pick: (w: WorkerStats) => number | null): number => workers.reduce((total, w) => total + (pick(w) ?? 0), 0);
+  return {
+    vassal,
+    pid: process.pid,
+    generation: pool.generation,
+    paused: pool.paused,
+    workers,
+    totals: { requests: sum((w) => w.requests), rssBytes: sum((w) => w.rssBytes) + (rssBytes(process.pid) ?? 0), respawns: sum((w) => w.respawns) },
+  };
+}

@@ -1,0 +1,176 @@
+// The master's workers, by generation. The current generation serves; a reload
+// starts the next one beside it and switches only once every new worker is
+// ready, then retires the old ones (drain, or kill when brutal). A current
+// worker that dies is respawned in its slot, with back-off if it dies young.
+import type { Logger } from '../log/logger.js';
+import type { VassalConfig } from '../config/vassal-config.js';
+import { describeExit } from '../process/exit-info.js';
+import { nextRestart, WORKER_RESTART_POLICY } from './restart-policy.js';
+import type { HeldSocket } from './sockets.js';
+import { Worker } from './worker.js';
+
+export type ReloadMode = 'graceful' | 'brutal';
+export type ReloadOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+interface Slot {
+  worker: Worker | null;
+  failures: number;
+  respawns: number;
+  timer: NodeJS.Timeout | null;
+}
+
+export class WorkerPool {
+  generation = 0;
+  paused = false;
+  private slots: Slot[] = [];
+  private readonly retiring = new Set<Worker>();
+  private starting: Worker[] = [];
+  private stopping = false;
+  private onFirstReady: (() => void) | null = null;
+
+  constructor(
+    private config: VassalConfig,
+    private sockets: readonly HeldSocket[],
+    private readonly log: Logger,
+  ) {}
+
+  /** Start generation 1; resolves when all its workers are ready for the first time. */
+  start(): Promise<void> {
+    this.generation = 1;
+    this.slots = Array.from({ length: this.config.processes }, () => ({ worker: null, failures: 0, respawns: 0, timer: null }));
+    return new Promise((resolve) => {
+      this.onFirstReady = resolve;
+      this.slots.forEach((_, index) => this.spawnInSlot(index));
+    });
+  }
+
+  /** Once every slot holds a ready worker for the first time, the master is ready. */
+  private checkFirstReady(): void {
+    const all = this.slots.every((slot) => slot.worker?.readyAt != null);
+    if (all && this.onFirstReady) {
+      this.onFirstReady();
+      this.onFirstReady = null;
+    }
+  }
+
+  /** Every live worker: current, starting (next generation) and retiring. */
+  all(): Worker[] {
+    return [...this.current(), ...this.starting, ...this.retiring];
+  }
+
+  current(): Worker[] {
+    return this.slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
+  }
+
+  respawnsOf(worker: Worker): number {
+    return this.slots[worker.id - 1]?.worker === worker ? (this.slots[worker.id - 1]?.respawns ?? 0) : 0;
+  }
+
+  private spawnInSlot(index: number): Worker {
+    const slot = this.slots[index];
+    if (!slot) throw new Error(`no worker slot ${index + 1}`);
+    const worker = this.spawn(index + 1, this.generation, this.config, this.sockets);
+    slot.worker = worker;
+    void worker.ready.then(
+      () => {
+        this.log.info({ worker: worker.id, workerPid: worker.pid, generation: worker.generation }, 'worker ready');
+        this.checkFirstReady();
+      },
+      () => undefined,
+    );
+    void worker.exited.then(() => this.onCurrentExit(slot, worker));
+    return worker;
+  }
+
+  private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
+    const worker = new Worker(id, generation, config, sockets);
+    this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
+    void worker.exited.then((exit) =>
+      this.log.info({ worker: id, workerPid: worker.pid, generation, code: exit.code, signal: exit.signal, intent: worker.intent }, 'worker exited'),
+    );
+    return worker;
+  }
+
+  private onCurrentExit(slot: Slot, worker: Worker): void {
+    if (slot.worker !== worker) return; // retired meanwhile: not ours to replace
+    slot.worker = null;
+    if (this.stopping || worker.intent !== null) return;
+    const readyFor = worker.readyAt === null ? null : Date.now() - worker.readyAt;
+    const decision = nextRestart(WORKER_RESTART_POLICY, slot.failures, readyFor);
+    slot.failures = decision.failures;
+    const reason = `${describeExit(worker.exit ?? { code: null, signal: null })}${worker.appError ? `: ${worker.appError}` : ''}`;
+    this.log.warn({ worker: worker.id, workerPid: worker.pid, delayMs: decision.delayMs, failures: decision.failures, reason }, 'worker respawn scheduled');
+    slot.timer = setTimeout(() => {
+      slot.timer = null;
+      this.respawn(slot);
+    }, decision.delayMs);
+  }
+
+  private respawn(slot: Slot): void {
+    if (this.stopping || slot.worker !== null || !this.slots.includes(slot)) return;
+    // while paused, a respawn waits for the resume (see resume())
+    if (this.paused) return;
+    slot.respawns += 1;
+    this.spawnInSlot(this.slots.indexOf(slot));
+  }
+
+  /** Start the next generation with `config`; switch to it only when all of it is ready. */
+  async reload(config: VassalConfig, sockets: readonly HeldSocket[], mode: ReloadMode): Promise<ReloadOutcome> {
+    const generation = this.generation + 1;
+    const fresh = Array.from({ length: config.processes }, (_, index) => this.spawn(index + 1, generation, config, sockets));
+    this.starting = fresh;
+    try {
+      await Promise.all(fresh.map((worker) => worker.ready));
+    } catch (err) {
+      this.starting = [];
+      await Promise.all(fresh.map((worker) => worker.stop('abort', 'SIGKILL', 0)));
+      return { ok: false, reason: (err as Error).message };
+    }
+    this.starting = [];
+    if (this.stopping) {
+      await Promise.all(fresh.map((worker) => worker.stop('stop', 'SIGKILL', 0)));
+      return { ok: false, reason: 'the master is stopping' };
+    }
+    const old = this.current();
+    for (const slot of this.slots) if (slot.timer) clearTimeout(slot.timer);
+    this.generation = generation;
+    this.config = config;
+    this.sockets = sockets;
+    this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, timer: null }));
+    fresh.forEach((worker, index) => {
+      this.log.info({ worker: worker.id, workerPid: worker.pid, generation }, 'worker ready');
+      const slot = this.slots[index];
+      if (slot) void worker.exited.then(() => this.onCurrentExit(slot, worker));
+    });
+    for (const worker of old) this.retire(worker, mode);
+    return { ok: true };
+  }
+
+  private retire(worker: Worker, mode: ReloadMode): void {
+    this.retiring.add(worker);
+    const done = mode === 'brutal'
+      ? worker.stop('brutal', 'SIGKILL', 0)
+      : worker.drain(this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'));
+    void done.then(() => this.retiring.delete(worker));
+  }
+
+  /** Stop every worker: `signal`, then SIGKILL after `graceMs` (or drain them gracefully). */
+  async stopAll(how: { signal: NodeJS.Signals } | 'drain', graceMs: number): Promise<void> {
+    this.stopping = true;
+    for (const slot of this.slots) if (slot.timer) clearTimeout(slot.timer);
+    await Promise.all(
+      this.all().map((worker) => (how === 'drain' ? worker.drain(graceMs, () => undefined) : worker.stop('stop', how.signal, graceMs))),
+    );
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const worker of [...this.current(), ...this.starting]) worker.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const worker of this.all()) worker.resume();
+    for (const slot of this.slots) if (slot.worker === null && slot.timer === null) this.respawn(slot);
+  }
+}

@@ -1,0 +1,50 @@
+// How a worker process is started, per kind: a module worker is our own entry
+// with an IPC channel; an exec worker is any program, run through /bin/sh so
+// that LISTEN_PID can be its own PID (exec keeps the PID), with a notify pipe.
+import { fileURLToPath } from 'node:url';
+import type { StdioOptions } from 'node:child_process';
+import type { VassalConfig } from '../config/vassal-config.js';
+import { spawnProcess, type ChildProcess } from '../process/spawn.js';
+import { fdNames, type HeldSocket } from './sockets.js';
+
+const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+const FIRST_LISTEN_FD = 3;
+
+export interface SpawnedWorker {
+  readonly child: ChildProcess;
+  /** stdio index of the IPC channel (module) or notify pipe (exec), if any */
+  readonly channelFd: number | null;
+}
+
+/** Start worker `id` of `config` on the held sockets. */
+export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[], id: number): SpawnedWorker {
+  const fds = sockets.map((socket) => socket.raw.fd);
+  const channelFd = FIRST_LISTEN_FD + fds.length;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...config.env,
+    LISTEN_FDS: String(fds.length),
+    LISTEN_FDNAMES: fdNames(sockets),
+    UW_VASSAL: config.name,
+    UW_WORKER_ID: String(id),
+  };
+  // LISTEN_PID from our own parent would be wrong for this child
+  delete env.LISTEN_PID;
+  // uid/gid only take effect for a master started as root (as in uWSGI)
+  const root = process.getuid?.() === 0;
+  const base = { env, cwd: config.chdir, uid: root ? config.uid : undefined, gid: root ? config.gid : undefined, dieWithParent: true };
+  const app = config.app;
+  if (app.kind === 'module') {
+    env.UW_APP_MODULE = app.path;
+    env.UW_APP_EXPORT = app.exportName;
+    env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
+    const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', ...fds, 'ipc'];
+    // the extra argument leaves room in argv for the process title naming the vassal
+    const args = [WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
+    return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
+  }
+  if (app.notify) env.NOTIFY_FD = String(channelFd);
+  const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', ...fds, app.notify ? 'pipe' : 'ignore'];
+  const script = `LISTEN_PID=$$; export LISTEN_PID; exec ${app.command}`;
+  return { child: spawnProcess({ ...base, command: '/bin/sh', args: ['-c', script], stdio }), channelFd: app.notify ? channelFd : null };
+}

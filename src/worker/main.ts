@@ -1,0 +1,81 @@
+// Entry of a module worker: take the inherited listening sockets (LISTEN_FDS,
+// from fd 3), load the app, serve, tell the master it is ready, drain on request.
+// It never binds anything itself and exits when the master goes away.
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { dispatch, type MasterToWorker, type MessageHandlers, type WorkerToMaster } from '../ipc/protocol.js';
+import { Drainer } from './drain.js';
+import { loadApp } from './load-app.js';
+import { RequestCounter } from './request-counter.js';
+
+const FIRST_LISTEN_FD = 3;
+
+function send(message: WorkerToMaster): void {
+  if (process.connected) process.send?.(message);
+}
+
+/** Listen on an inherited descriptor; resolves once listening. */
+function listenOnFd(server: Server | NetServer, fd: number, backlog: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ fd, backlog }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  process.title = `uw worker ${env.UW_WORKER_ID ?? '?'} (${env.UW_VASSAL ?? '?'})`;
+  const protocols = (env.LISTEN_FDNAMES ?? '').split(':').filter(Boolean);
+  const backlog = Number(env.UW_LISTEN_BACKLOG ?? 511);
+  const modulePath = env.UW_APP_MODULE ?? '';
+  const exportName = env.UW_APP_EXPORT ?? 'default';
+  const app = await loadApp(modulePath, exportName);
+  const drainer = new Drainer();
+  const counter = new RequestCounter();
+  const servers: (Server | NetServer)[] = [];
+
+  for (const [index, protocol] of protocols.entries()) {
+    const fd = FIRST_LISTEN_FD + index;
+    if (protocol === 'http-socket') {
+      const server = createServer((req, res) => {
+        drainer.track(req, res);
+        counter.track(req, res);
+        app.handler(req, res);
+      });
+      servers.push(server);
+      await listenOnFd(server, fd, backlog);
+    } else {
+      // a plain socket: raw connections go to the module's `connection` export, if any
+      if (app.connection === undefined) continue;
+      const server = createNetServer(app.connection);
+      servers.push(server);
+      await listenOnFd(server, fd, backlog);
+    }
+  }
+
+  const handlers: MessageHandlers<MasterToWorker> = {
+    drain: () => {
+      void drainer.drain(servers).then(() => process.exit(0));
+    },
+    'activity-request': (message) => send({ type: 'activity', id: message.id, activity: counter.snapshot() }),
+  };
+  process.on('message', (message) => dispatch(handlers, message));
+  // the master is gone (even SIGKILLed): a worker never outlives it
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    void drainer.drain(servers).then(() => process.exit(0));
+  });
+  send({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  send({ type: 'app-error', message });
+  process.stderr.write(`uw worker ${process.env.UW_WORKER_ID ?? '?'}: ${message}\n`);
+  // let the IPC message flush before exiting
+  setImmediate(() => process.exit(1));
+});
