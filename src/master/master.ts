@@ -109,10 +109,12 @@ export class Master {
           this.log.info({ generation: stats.generation, paused: stats.paused, workers: stats.workers.length, ...stats.totals }, 'stats');
         });
       case 'status':
-        for (const worker of this.pool.all()) {
-          this.log.info({ worker: worker.id, workerPid: worker.pid, generation: worker.generation, status: worker.paused ? 'paused' : worker.status, since: new Date(worker.since).toISOString() }, 'worker status');
-        }
-        return;
+        return void collectStats(this.config.name, this.pool).then((stats) => {
+          for (const w of stats.workers) {
+            const doing = w.current ? { request: w.current.request, requestSince: new Date(w.current.since).toISOString() } : {};
+            this.log.info({ worker: w.id, workerPid: w.pid, generation: w.generation, status: w.status, since: new Date(w.since).toISOString(), ...doing }, 'worker status');
+          }
+        });
       case 'pause-toggle':
         return this.togglePause();
     }

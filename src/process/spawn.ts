@@ -16,6 +16,11 @@ export interface SpawnRequest {
   readonly gid?: number | undefined;
   /** have the kernel SIGKILL the child when this process dies */
   readonly dieWithParent: boolean;
+  /**
+   * its own process group: a Ctrl+C or a signal to our group reaches only us,
+   * and we decide what the child gets (a worker must not drain behind our back)
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'];
@@ -46,6 +51,7 @@ export function spawnProcess(request: SpawnRequest): ChildProcess {
   return spawn(command, args, {
     env: request.env,
     stdio: request.stdio,
+    detached: request.ownProcessGroup ?? false,
     ...(request.cwd !== undefined && { cwd: request.cwd }),
     ...(request.uid !== undefined && { uid: request.uid }),
     ...(request.gid !== undefined && { gid: request.gid }),

@@ -19,6 +19,8 @@ export class SpawnedCli {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private knownPids = new Set<number>();
+  /** exited and all of its output read */
+  private closed = false;
 
   constructor(bin: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.child = spawn(process.execPath, [bin, ...args], {
@@ -38,6 +40,7 @@ export class SpawnedCli {
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
+    this.child.once('close', () => (this.closed = true));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         running.delete(this);
@@ -69,7 +72,13 @@ export class SpawnedCli {
 
   /** Wait until at least `count` lines match, return the count-th one. */
   async waitForLog(msg: string, fields: Record<string, unknown> = {}, count = 1, timeoutMs = 15_000): Promise<LogLine> {
-    return waitFor(`log "${msg}" x${count} ${JSON.stringify(fields)}`, () => this.find(msg, fields)[count - 1], timeoutMs).catch((err: Error) => {
+    const what = `log "${msg}" x${count} ${JSON.stringify(fields)}`;
+    const check = (): LogLine | undefined => {
+      const line = this.find(msg, fields)[count - 1];
+      if (line === undefined && this.closed) throw new Error(`exited with code ${this.child.exitCode} before ${what}`);
+      return line;
+    };
+    return waitFor(what, check, timeoutMs).catch((err: Error) => {
       throw new Error(`${err.message}\n--- stdout:\n${this.stdout.slice(-4000)}\n--- stderr:\n${this.stderr.slice(-2000)}`);
     });
   }

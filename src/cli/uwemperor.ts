@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// uwemperor: keep one master per vassal file in the watched directories, or
+// send a running emperor a signal through its pidfile.
+//   uwemperor DIR|GLOB... [--option value ...] | uwemperor --config emperor.ini
+//   uwemperor --reload PIDFILE | --stop PIDFILE
+import { accessSync, constants } from 'node:fs';
+import { Emperor } from '../emperor/emperor.js';
+import { parseEmperorArgv } from '../emperor/emperor-argv.js';
+import { readEmperorConfig } from '../emperor/emperor-config-file.js';
+import { EMPEROR_OPTIONS } from '../emperor/emperor-options.js';
+import { buildEmperorSettings, type EmperorSettings } from '../emperor/emperor-settings.js';
+import { installSignalHandlers } from '../emperor/emperor-signals.js';
+import { CommandQueue } from '../emperor/command-queue.js';
+import { masterSpawnRequest } from '../emperor/master-command.js';
+import { resolveTargets } from '../emperor/resolve-targets.js';
+import { systemClock } from '../emperor/clock.js';
+import { describeError, UwError } from '../errors.js';
+import { createLogger } from '../log/logger.js';
+import { removePidfile, writePidfile } from '../process/pidfile.js';
+import { spawnProcess } from '../process/spawn.js';
+import { terminate } from '../process/terminate.js';
+import { runControlCommand } from './control-command.js';
+
+const USAGE = `usage: uwemperor [--OPTION VALUE ...] DIR|GLOB|FILE ...
+       uwemperor --config emperor.ini      (section [emperor], same option names)
+       uwemperor --reload PIDFILE | --stop PIDFILE
+Keeps one master (uw) per vassal file (.ini, .yaml, .yml, .json): create a file
+to start it, touch or edit it to reload, remove it to stop.
+options:
+${Object.entries(EMPEROR_OPTIONS)
+  .map(([name, spec]) => `  --${name.padEnd(18)} ${spec.doc}`)
+  .join('\n')}
+signals: HUP reload all, INT/TERM/QUIT stop all, USR1 status, WINCH rescan, URG clear back-offs`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);
+  if (control !== null) return control;
+  const cwd = process.cwd();
+  const parsed = parseEmperorArgv(argv, cwd);
+  if (parsed.kind === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const settings = buildEmperorSettings([...(parsed.config === undefined ? [] : readEmperorConfig(parsed.config, cwd)), ...parsed.options]);
+  checkReadable(settings.vassalsInherit, '--vassals-inherit');
+  const targets = await resolveTargets(settings.targets);
+  return run(settings, targets);
+}
+
+async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof resolveTargets>>): Promise<number> {
+  const logger = createLogger({ name: 'uwemperor' });
+  process.title = `uwemperor ${settings.targets.join(' ')}`;
+  const emperor = new Emperor({
+    settings,
+    targets,
+    logger,
+    clock: systemClock,
+    spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest(settings, identity, file)),
+    stopMaster: (child, graceMs, onEscalate) => terminate(child, { signal: 'SIGINT', graceMs, onEscalate }),
+  });
+  // handlers go in before anything slow, so an early SIGINT still stops cleanly
+  const commands = new CommandQueue((command: Parameters<Emperor['command']>[0]) => emperor.command(command));
+  installSignalHandlers((command) => commands.push(command));
+  if (settings.pidfile !== undefined) writePidfile(settings.pidfile);
+  try {
+    await emperor.start();
+    await emperor.stopped;
+  } finally {
+    if (settings.pidfile !== undefined) removePidfile(settings.pidfile);
+  }
+  logger.info('emperor stopped');
+  return 0;
+}
+
+/** Templates are checked once at start: a typo should not break every vassal. */
+function checkReadable(files: readonly string[], flag: string): void {
+  for (const file of files) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      throw new UwError('UW_USAGE', `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`uwemperor: ${describeError(err)}`);
+    process.exit(err instanceof UwError ? 2 : 1);
+  },
+);
