@@ -12,7 +12,7 @@ interface ListenHandle {
 }
 type Wrap = { [name: string]: unknown; constants: { SOCKET: number } };
 
-const binding = (process as unknown as { binding(name: string): Wrap }).binding;
+const binding = (name: string): Wrap => (process as unknown as { binding(name: string): Wrap }).binding(name);
 const [backlogArg, ...kinds] = process.argv.slice(2);
 const backlog = Number(backlogArg);
 let failed = 0;

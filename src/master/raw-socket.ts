@@ -29,7 +29,7 @@ interface PipeWrap {
 
 // process.binding is the only way to bind without accepting; the two wrappers used
 // here are on Node's allow-list and have been stable since Node 0.x.
-const binding = (process as unknown as { binding(name: string): unknown }).binding;
+const binding = (name: string): unknown => (process as unknown as { binding(name: string): unknown }).binding(name);
 const tcpWrap = (): TcpWrap => binding('tcp_wrap') as TcpWrap;
 const pipeWrap = (): PipeWrap => binding('pipe_wrap') as PipeWrap;
 
