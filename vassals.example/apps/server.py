@@ -1,0 +1,32 @@
+"""An exec worker in another language: it serves on the listening socket it
+inherits as fd 3 (systemd's LISTEN_FDS convention) and says READY=1 on the fd
+named by $NOTIFY_FD. On SIGTERM it finishes its requests and exits."""
+import os
+import signal
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Hello(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = f"Hello from python worker pid {os.getpid()} of {os.environ.get('UW_VASSAL')}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = False  # server_close() waits for in-flight requests
+
+
+server = Server(("127.0.0.1", 0), Hello, bind_and_activate=False)
+server.socket.close()
+server.socket = socket.socket(fileno=3)
+signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+if "NOTIFY_FD" in os.environ:
+    os.write(int(os.environ["NOTIFY_FD"]), b"READY=1\n")
+server.serve_forever()
+server.server_close()
