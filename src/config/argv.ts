@@ -1,0 +1,67 @@
+// Command-line arguments → config sources, uWSGI style: a positional argument
+// is a config file (`app.ini` or `app.ini:section`), `--ini/--yaml/--json FILE`
+// name the format, and every option is `--key value` or `--key=value`.
+import { UwError } from '../errors.js';
+import type { ConfigFormat, ConfigSource } from './config-source.js';
+import { OPTIONS, isOptionName, type OptionSpec } from './options.js';
+
+export type { ConfigSource } from './config-source.js';
+
+const ORIGIN = 'command line';
+const FILE_FLAGS: Readonly<Record<string, ConfigFormat>> = { ini: 'ini', yaml: 'yaml', yml: 'yaml', json: 'json' };
+
+/** Sources in argv order; unknown keys pass through for loadConfig to report. Throws UW_USAGE. */
+export function argvToSources(argv: readonly string[]): ConfigSource[] {
+  const sources: ConfigSource[] = [];
+  let optionsEnded = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
+      sources.push({ kind: 'file', path: arg });
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new UwError('UW_USAGE', `short options are not supported: "${arg}"; use the long form, e.g. --processes 4`);
+    const eq = arg.indexOf('=');
+    const key = arg.slice(2, eq < 0 ? undefined : eq);
+    if (key === '') throw new UwError('UW_USAGE', `"${arg}" has no option name`);
+    let value: string | true;
+    if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      const hasNext = next !== undefined && !next.startsWith('--');
+      const mode = valueMode(key);
+      if (mode === 'none' || (mode === 'maybe' && !hasNext)) {
+        value = true;
+      } else if (!hasNext) {
+        throw new UwError('UW_USAGE', `option --${key} needs a value (use --${key}=VALUE for one starting with "--")`);
+      } else {
+        value = next;
+        i += 1;
+      }
+    }
+    const format = FILE_FLAGS[key];
+    if (format !== undefined) {
+      if (value === true || value === '') throw new UwError('UW_USAGE', `option --${key} needs a file name`);
+      sources.push({ kind: 'file', path: value, format });
+    } else {
+      sources.push({ kind: 'option', key, value, origin: ORIGIN });
+    }
+  }
+  return sources;
+}
+
+/**
+ * Options with a bare value (`--vacuum`) never take the next argument; other
+ * known ones always do. An unknown key takes one if there is one, so a typo
+ * like `--vacum` still reaches loadConfig and gets its "did you mean".
+ */
+function valueMode(key: string): 'none' | 'required' | 'maybe' {
+  if (isOptionName(key)) return (OPTIONS[key] as OptionSpec).bare === undefined ? 'required' : 'none';
+  if (Object.hasOwn(FILE_FLAGS, key) || key === 'inherit' || key === 'set-ph' || key === 'set-placeholder') return 'required';
+  return 'maybe';
+}

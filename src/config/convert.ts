@@ -1,0 +1,58 @@
+// Text → typed value for the simple option kinds. Each converter returns
+// undefined on bad input and names what it expected, so every message reads
+// `option "x": expected <expected>, got "<text>"`.
+import { constants } from 'node:os';
+
+export interface Converter<T> {
+  readonly expected: string;
+  convert(text: string): T | undefined;
+}
+
+/** setTimeout fires at once for delays over 2^31-1 ms, so larger waits are refused. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+export const positiveInt: Converter<number> = {
+  expected: 'an integer >= 1',
+  convert: (text) => (/^\+?\d+$/.test(text) && Number.isSafeInteger(Number(text)) && Number(text) >= 1 ? Number(text) : undefined),
+};
+
+/** seconds, possibly fractional → milliseconds */
+export const secondsToMs: Converter<number> = {
+  expected: `a number of seconds from 0 to ${MAX_SECONDS}`,
+  convert(text) {
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return undefined;
+    const seconds = Number(text);
+    return seconds <= MAX_SECONDS ? Math.round(seconds * 1000) : undefined;
+  },
+};
+
+export const signalName: Converter<NodeJS.Signals> = {
+  expected: 'a signal name or number, e.g. SIGTERM, TERM or 15',
+  convert(text) {
+    const signals = constants.signals as Readonly<Record<string, number>>;
+    if (/^\d+$/.test(text)) {
+      // the first name wins where two share a number (SIGABRT before SIGIOT)
+      const found = Object.entries(signals).find(([, number]) => number === Number(text));
+      return found?.[0] as NodeJS.Signals | undefined;
+    }
+    const upper = text.toUpperCase();
+    const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+    return Object.hasOwn(signals, name) ? (name as NodeJS.Signals) : undefined;
+  },
+};
+
+export const octalMode: Converter<number> = {
+  expected: 'an octal mode like 660 or 0660',
+  convert: (text) => (/^[0-7]{3,4}$/.test(text) ? parseInt(text, 8) : undefined),
+};
+
+const TRUE = ['true', 'yes', 'on', '1'];
+const FALSE = ['false', 'no', 'off', '0'];
+
+export const boolean: Converter<boolean> = {
+  expected: 'true, false, yes, no, on, off, 1 or 0',
+  convert(text) {
+    const lower = text.toLowerCase();
+    return TRUE.includes(lower) ? true : FALSE.includes(lower) ? false : undefined;
+  },
+};

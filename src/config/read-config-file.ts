@@ -1,0 +1,55 @@
+// Read one config file and return the entries of its section. js-yaml itself
+// is imported on first use inside parse-yaml: most vassals never need it.
+import path from 'node:path';
+import { UwError } from '../errors.js';
+import type { ConfigFormat } from './config-source.js';
+import { DEFAULT_SECTIONS, type FileRef } from './file-ref.js';
+import type { ConfigHost } from './host.js';
+import { parseIni } from './parse-ini.js';
+import { parseJson } from './parse-json.js';
+import { parseYaml } from './parse-yaml.js';
+import type { RawEntry } from './raw-entry.js';
+import { sectionEntries } from './section-entries.js';
+
+/** The section's entries; `includedBy` only sharpens the error when the file is missing. */
+export async function readConfigFile(ref: FileRef, format: ConfigFormat, host: ConfigHost, includedBy?: string): Promise<RawEntry[]> {
+  let text: string;
+  try {
+    text = await host.readFile(ref.path);
+  } catch (err) {
+    const by = includedBy === undefined ? '' : ` (included by ${includedBy})`;
+    throw new UwError('UW_CONFIG_UNREADABLE', `cannot read the config file: ${readReason(err)}${by}`, { file: ref.path });
+  }
+  const sections = ref.section === undefined ? DEFAULT_SECTIONS : [ref.section];
+  const entries = await parse(text, format, sections, ref.path);
+  if (entries === undefined) {
+    const names = format === 'ini' ? sections.map((s) => `[${s}]`) : sections.map((s) => `"${s}"`);
+    const what = format === 'ini' ? 'section' : 'top-level key';
+    throw new UwError('UW_CONFIG_FORMAT', `no ${names.join(' or ')} ${what} in ${path.basename(ref.path)}`, { file: ref.path });
+  }
+  return entries;
+}
+
+async function parse(text: string, format: ConfigFormat, sections: readonly string[], file: string): Promise<RawEntry[] | undefined> {
+  switch (format) {
+    case 'ini':
+      return parseIni(text, sections, file);
+    case 'yaml':
+      return sectionEntries(await parseYaml(text, file), sections, file);
+    case 'json':
+      return sectionEntries(parseJson(text, file), sections, file);
+  }
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a parent is not a directory',
+};
+
+function readReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined) return REASONS[code] ?? code;
+  return err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+}

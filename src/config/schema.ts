@@ -1,0 +1,117 @@
+// Settings → the frozen VassalConfig: convert each kind, apply the defaults,
+// check what needs the file system (chdir, app, user names), and freeze.
+import path from 'node:path';
+import { UwError } from '../errors.js';
+import { addressKey, parseAddress } from './addresses.js';
+import { resolveApp } from './app-spec.js';
+import { boolean, octalMode, positiveInt, secondsToMs } from './convert.js';
+import { deepFreeze } from './deep-freeze.js';
+import type { ConfigHost } from './host.js';
+import { ID_DATABASE, lookupId, type IdKind } from './lookup-ids.js';
+import type { OptionName } from './options.js';
+import { convert, invalidValue, type Setting, type Settings } from './settings.js';
+import type { SocketSpec, VassalConfig } from './vassal-config.js';
+
+export interface SchemaContext {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** absolute path of the vassal file, or '' */
+  readonly file: string;
+  readonly name: string;
+  readonly host: ConfigHost;
+}
+
+const SECOND = 1000;
+
+/** The validated, deep-frozen config; throws UwError naming the file and key. */
+export async function buildVassalConfig(settings: Settings, ctx: SchemaContext): Promise<VassalConfig> {
+  const chdir = await resolveChdir(settings.last('chdir'), ctx);
+  const env = envRecord(settings.all('env'));
+  const app = await resolveApp(settings, {
+    chdir,
+    pathVar: env.PATH ?? ctx.env.PATH,
+    file: ctx.file === '' ? undefined : ctx.file,
+    host: ctx.host,
+  });
+  const uid = await readId(settings.last('uid'), 'user', ctx.host);
+  const gid = await readId(settings.last('gid'), 'group', ctx.host);
+  const pidfile = pathOf(settings.last('pidfile'), ctx.cwd);
+  const safePidfile = pathOf(settings.last('safe-pidfile'), ctx.cwd);
+  const chmodSocket = settings.last('chmod-socket');
+  const config: VassalConfig = {
+    file: ctx.file,
+    name: ctx.name,
+    sockets: socketsOf(settings, ctx.cwd),
+    processes: settings.read('processes', positiveInt, 1),
+    app,
+    chdir,
+    env,
+    touchReload: settings.all('touch-reload').map((s) => path.resolve(ctx.cwd, s.value)),
+    dieOnTerm: settings.read('die-on-term', boolean, false),
+    reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
+    workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
+    readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
+    vacuum: settings.read('vacuum', boolean, false),
+    listenBacklog: settings.read('listen', positiveInt, 511),
+    ...(uid === undefined ? {} : { uid }),
+    ...(gid === undefined ? {} : { gid }),
+    ...(pidfile === undefined ? {} : { pidfile }),
+    ...(safePidfile === undefined ? {} : { safePidfile }),
+    ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
+  };
+  return deepFreeze(config);
+}
+
+async function resolveChdir(setting: Setting | undefined, ctx: SchemaContext): Promise<string> {
+  if (setting === undefined) return path.resolve(ctx.cwd);
+  const dir = path.resolve(ctx.cwd, setting.value);
+  if ((await ctx.host.pathKind(dir)) !== 'directory') throw invalidValue(setting, 'an existing directory', `${dir} is not one`);
+  return dir;
+}
+
+function pathOf(setting: Setting | undefined, cwd: string): string | undefined {
+  return setting === undefined ? undefined : path.resolve(cwd, setting.value);
+}
+
+/** `KEY=VALUE` entries; a later KEY wins. */
+function envRecord(settings: readonly Setting[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const setting of settings) {
+    const eq = setting.value.indexOf('=');
+    if (eq <= 0) throw invalidValue(setting, 'KEY=VALUE');
+    env[setting.value.slice(0, eq)] = setting.value.slice(eq + 1);
+  }
+  return env;
+}
+
+const PROTOCOLS: ReadonlyArray<readonly [OptionName, SocketSpec['protocol']]> = [
+  ['http-socket', 'http'],
+  ['socket', 'raw'],
+];
+
+/** http-socket and socket entries in the order written; the same address twice cannot bind. */
+function socketsOf(settings: Settings, cwd: string): SocketSpec[] {
+  const tagged = PROTOCOLS.flatMap(([name, protocol]) => settings.all(name).map((setting) => ({ setting, protocol })));
+  tagged.sort((a, b) => a.setting.index - b.setting.index);
+  const seen = new Set<string>();
+  return tagged.map(({ setting, protocol }) => {
+    const parsed = parseAddress(setting.value, cwd);
+    if (!parsed.ok) throw invalidValue(setting, parsed.expected);
+    const key = addressKey(parsed.address);
+    if (key !== undefined && seen.has(key)) {
+      throw new UwError('UW_CONFIG_CONFLICT', `option "${setting.key}": address ${JSON.stringify(setting.value)} is already listed`, {
+        file: setting.file,
+        key: setting.key,
+      });
+    }
+    if (key !== undefined) seen.add(key);
+    return { protocol, address: parsed.address, spec: setting.value };
+  });
+}
+
+async function readId(setting: Setting | undefined, kind: IdKind, host: ConfigHost): Promise<number | undefined> {
+  if (setting === undefined) return undefined;
+  const id = await lookupId(kind, setting.value, host);
+  if (id === undefined) throw invalidValue(setting, `a ${kind} name or number`, `not in ${ID_DATABASE[kind]}`);
+  return id;
+}

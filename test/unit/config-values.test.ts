@@ -1,0 +1,104 @@
+// Option kinds: text in, typed value (or undefined) out.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addressKey, parseAddress } from '../../src/config/addresses.js';
+import { boolean, octalMode, positiveInt, secondsToMs, signalName } from '../../src/config/convert.js';
+import { deepFreeze } from '../../src/config/deep-freeze.js';
+import { findId, lookupId } from '../../src/config/lookup-ids.js';
+import { nodeHost, type ConfigHost } from '../../src/config/host.js';
+
+describe('converters', () => {
+  it('positiveInt', () => {
+    assert.equal(positiveInt.convert('4'), 4);
+    assert.equal(positiveInt.convert('+2'), 2);
+    for (const bad of ['0', '-1', 'four', '1.5', '', '99999999999999999999']) assert.equal(positiveInt.convert(bad), undefined, bad);
+    assert.equal(positiveInt.expected, 'an integer >= 1');
+  });
+
+  it('secondsToMs takes fractions and refuses what setTimeout cannot wait', () => {
+    assert.equal(secondsToMs.convert('60'), 60_000);
+    assert.equal(secondsToMs.convert('0.25'), 250);
+    assert.equal(secondsToMs.convert('.5'), 500);
+    assert.equal(secondsToMs.convert('0'), 0);
+    for (const bad of ['-1', '1s', '', '1e3', '3000000']) assert.equal(secondsToMs.convert(bad), undefined, bad);
+  });
+
+  it('signalName takes SIGTERM, TERM, term or a number', () => {
+    assert.equal(signalName.convert('SIGTERM'), 'SIGTERM');
+    assert.equal(signalName.convert('int'), 'SIGINT');
+    assert.equal(signalName.convert('15'), 'SIGTERM');
+    assert.equal(signalName.convert('6'), 'SIGABRT');
+    for (const bad of ['SIGNOPE', '0', '999', '']) assert.equal(signalName.convert(bad), undefined, bad);
+  });
+
+  it('octalMode', () => {
+    assert.equal(octalMode.convert('660'), 0o660);
+    assert.equal(octalMode.convert('0660'), 0o660);
+    for (const bad of ['66', '680', '07777x', 'rw']) assert.equal(octalMode.convert(bad), undefined, bad);
+  });
+
+  it('boolean is case-insensitive', () => {
+    for (const yes of ['true', 'YES', 'On', '1']) assert.equal(boolean.convert(yes), true, yes);
+    for (const no of ['false', 'No', 'OFF', '0']) assert.equal(boolean.convert(no), false, no);
+    assert.equal(boolean.convert('maybe'), undefined);
+  });
+});
+
+describe('parseAddress', () => {
+  const ok = (text: string): unknown => {
+    const result = parseAddress(text, '/srv');
+    assert.ok(result.ok, text);
+    return result.address;
+  };
+
+  it('reads :port as loopback and keeps explicit hosts', () => {
+    assert.deepEqual(ok(':8080'), { type: 'tcp', host: '127.0.0.1', port: 8080 });
+    assert.deepEqual(ok('0.0.0.0:0'), { type: 'tcp', host: '0.0.0.0', port: 0 });
+    assert.deepEqual(ok('localhost:65535'), { type: 'tcp', host: 'localhost', port: 65535 });
+    assert.deepEqual(ok('[::1]:9000'), { type: 'tcp', host: '::1', port: 9000 });
+  });
+
+  it('reads anything with a slash as a socket path against cwd', () => {
+    assert.deepEqual(ok('run/app.sock'), { type: 'unix', path: '/srv/run/app.sock' });
+    assert.deepEqual(ok('/tmp/a.sock'), { type: 'unix', path: '/tmp/a.sock' });
+  });
+
+  it('refuses the rest', () => {
+    for (const bad of ['localhost', '8080', ':65536', '::1:80', '[nope]:80', 'a b:80', ':', '']) {
+      assert.deepEqual(parseAddress(bad, '/srv'), { ok: false, expected: 'host:port, :port or a socket path' }, bad);
+    }
+    const long = parseAddress(`/tmp/${'x'.repeat(120)}.sock`, '/');
+    assert.ok(!long.ok && long.expected.includes('107 bytes'));
+  });
+
+  it('gives one key per real address, none for port 0', () => {
+    assert.equal(addressKey({ type: 'tcp', host: '127.0.0.1', port: 80 }), 'tcp:127.0.0.1:80');
+    assert.equal(addressKey({ type: 'tcp', host: '127.0.0.1', port: 0 }), undefined);
+    assert.equal(addressKey({ type: 'unix', path: '/a' }), 'unix:/a');
+  });
+});
+
+describe('user and group ids', () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/sh\n# odd line\nweb:x:33:33::/var/www:/bin/false\n';
+  const host: ConfigHost = { ...nodeHost, readFile: (path) => (path === '/etc/passwd' ? Promise.resolve(passwd) : Promise.reject(new Error('no'))) };
+
+  it('finds names in passwd/group text', () => {
+    assert.equal(findId(passwd, 'web'), 33);
+    assert.equal(findId(passwd, 'nobody'), undefined);
+  });
+
+  it('takes numbers as they are and names through the database', async () => {
+    assert.equal(await lookupId('user', '1000', host), 1000);
+    assert.equal(await lookupId('user', 'web', host), 33);
+    assert.equal(await lookupId('user', 'ghost', host), undefined);
+    assert.equal(await lookupId('group', 'web', host), undefined, 'unreadable database');
+    assert.equal(await lookupId('user', '4294967295', host), undefined);
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes nested objects and arrays', () => {
+    const value = deepFreeze({ a: [{ b: 1 }], c: { d: 'x' } });
+    assert.ok(Object.isFrozen(value.a) && Object.isFrozen(value.a[0]) && Object.isFrozen(value.c));
+  });
+});
