@@ -1,0 +1,41 @@
+// The catalogue of the emperor's own options: the same names on the command
+// line (`--reload-mercy 10`) and in the [emperor] section of --config.
+
+export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment';
+
+export interface EmperorOptionSpec {
+  readonly kind: EmperorOptionKind;
+  /** repeated options accumulate instead of the last one winning */
+  readonly list?: true;
+  readonly doc: string;
+}
+
+export const EMPEROR_OPTIONS = {
+  emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch (repeatable; also the positional arguments)' },
+  pidfile: { kind: 'path', doc: 'write the emperor PID here at start, remove it at exit' },
+  'reload-mercy': { kind: 'seconds', doc: 'how long a stopping master may take before SIGKILL (default 30)' },
+  'vassals-inherit': { kind: 'path', list: true, doc: 'a base config under every vassal (repeatable)' },
+  'vassal-set': { kind: 'assignment', list: true, doc: 'key=value set on every vassal, as --key=value to its master (repeatable)' },
+  'start-concurrency': { kind: 'int', doc: 'masters starting at the same time; the rest wait their turn (default 4)' },
+  'rescan-interval': { kind: 'seconds', doc: 'period of the full rescan that catches missed events; 0 turns it off (default 10)' },
+  'settle-ms': { kind: 'int', doc: 'quiet time in ms before a changed file is acted on; a change is seen after about twice this (default 25)' },
+  'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
+} as const satisfies Record<string, EmperorOptionSpec>;
+
+export type EmperorOptionName = keyof typeof EMPEROR_OPTIONS;
+
+export const EMPEROR_OPTION_NAMES = Object.keys(EMPEROR_OPTIONS) as readonly EmperorOptionName[];
+
+export function isEmperorOption(name: string): name is EmperorOptionName {
+  return Object.hasOwn(EMPEROR_OPTIONS, name);
+}
+
+/** One option as written somewhere: where it came from matters for the error message. */
+export interface RawEmperorOption {
+  readonly name: EmperorOptionName;
+  readonly value: string;
+  /** the config file it came from, undefined for the command line */
+  readonly file: string | undefined;
+  /** relative paths are resolved against this: the config file's directory, or the cwd */
+  readonly base: string;
+}

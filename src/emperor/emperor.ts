@@ -1,0 +1,183 @@
+// The emperor: keeps exactly one master per vassal file. The watcher and the
+// periodic rescan only say "look at this path"; the settler turns that into one
+// settled observation; reconcile names the action; the vassal's state machine
+// does the rest. Commands (from signals) arrive through `command`.
+import type { ChildProcess } from 'node:child_process';
+import type { Logger } from '../log/logger.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { ChangeSettler } from './change-settler.js';
+import type { EmperorSettings } from './emperor-settings.js';
+import { readFingerprint, type Fingerprint } from './fingerprint.js';
+import { reconcileFile } from './reconcile.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
+import { scanTarget } from './scan.js';
+import { createStartQueue, type StartQueue } from './start-queue.js';
+import { Vassal, type VassalDeps } from './vassal.js';
+import { watchTargets, type VassalWatcher } from './vassal-watcher.js';
+import { commonRoot, identityOf, isWatchedPath, type WatchTarget } from './watch-target.js';
+
+/** What the emperor can be asked to do; signals map onto these. */
+export type EmperorCommand = 'reload' | 'stop' | 'status' | 'rescan' | 'clear-backoffs';
+
+export interface EmperorDeps {
+  readonly settings: EmperorSettings;
+  readonly targets: readonly WatchTarget[];
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly spawnMaster: (identity: string, file: string) => ChildProcess;
+  readonly stopMaster: VassalDeps['stopMaster'];
+  readonly policy?: RestartPolicy;
+}
+
+/** A master that neither got ready nor exited within this long gives its start slot to the next one. */
+const START_SLOT_MS = 30_000;
+/** How long SIGUSR1 waits for a master's statistics. */
+const STATS_TIMEOUT_MS = 2_000;
+
+export class Emperor {
+  private readonly vassals = new Map<string, Vassal>();
+  private readonly root: string;
+  private readonly settler: ChangeSettler;
+  private readonly queue: StartQueue;
+  private readonly log: Logger;
+  private watcher: VassalWatcher | null = null;
+  private rescanTimer: TimerHandle | null = null;
+  private stopping = false;
+  private allGone: () => void = () => undefined;
+  private readonly gone = new Promise<void>((resolve) => (this.allGone = resolve));
+  private closing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: EmperorDeps) {
+    this.log = deps.logger;
+    this.root = commonRoot(deps.targets.map((target) => target.root));
+    this.settler = new ChangeSettler({
+      clock: deps.clock,
+      settleMs: deps.settings.settleMs,
+      probe: readFingerprint,
+      onSettled: (path, fingerprint) => this.onSettled(path, fingerprint),
+    });
+    this.queue = createStartQueue(deps.settings.startConcurrency, (err) => this.log.error({ err }, 'start job failed'));
+  }
+
+  /** Watch, take the initial inventory, then rescan periodically. */
+  async start(): Promise<void> {
+    const { targets } = this.deps;
+    this.log.info({ targets: targets.map((target) => target.spec), root: this.root, settings: this.deps.settings }, 'emperor started');
+    this.watcher = watchTargets(targets, (path) => this.onPath(path), (err) => this.log.warn({ err }, 'watcher error'));
+    await this.watcher.ready;
+    if (this.stopping) return;
+    await this.rescan('start');
+  }
+
+  /** Resolves once a stop command finished: every master gone, watcher closed. */
+  get stopped(): Promise<void> {
+    return this.gone.then(() => this.closing);
+  }
+
+  command(command: EmperorCommand): void {
+    this.log.info({ command }, 'emperor command');
+    switch (command) {
+      case 'reload':
+        return this.each((vassal) => vassal.handle({ type: 'reload' }));
+      case 'stop':
+        return this.shutdown();
+      case 'status':
+        return this.logStatus();
+      case 'rescan':
+        return void this.rescan('command');
+      case 'clear-backoffs':
+        return this.each((vassal) => vassal.handle({ type: 'clear-backoff' }));
+    }
+  }
+
+  private onPath(path: string): void {
+    if (isWatchedPath(this.deps.targets, path)) this.settler.touch(path);
+  }
+
+  private onSettled(path: string, observed: Fingerprint | null): void {
+    if (this.stopping) return;
+    const identity = identityOf(this.root, path);
+    const vassal = this.vassals.get(identity);
+    const action = reconcileFile(vassal?.fingerprint, observed);
+    if (action === 'none') return;
+    this.log.debug({ vassal: identity, action }, 'vassal file');
+    if (action === 'create' && observed !== null) this.vassals.set(identity, this.createVassal(identity, path, observed));
+    else if (vassal !== undefined) {
+      vassal.fingerprint = observed;
+      vassal.handle({ type: action === 'remove' ? 'file-removed' : 'file-changed' });
+    }
+  }
+
+  private createVassal(identity: string, file: string, fingerprint: Fingerprint): Vassal {
+    const { settings, clock } = this.deps;
+    const vassal: Vassal = new Vassal(identity, file, fingerprint, {
+      clock,
+      logger: this.log.child({ vassal: identity }),
+      policy: this.deps.policy ?? DEFAULT_RESTART_POLICY,
+      reloadMercyMs: settings.reloadMercyMs,
+      startSlotMs: START_SLOT_MS,
+      enqueueStart: (job) => this.queue.add(job),
+      spawnMaster: () => this.deps.spawnMaster(identity, file),
+      stopMaster: this.deps.stopMaster,
+      onStopped: () => this.forget(identity, vassal),
+    });
+    return vassal;
+  }
+
+  private forget(identity: string, vassal: Vassal): void {
+    if (this.vassals.get(identity) === vassal) this.vassals.delete(identity);
+    if (this.stopping && this.vassals.size === 0) this.allGone();
+  }
+
+  /** Walk every target; anything that differs from what is known gets a look. */
+  private async rescan(why: string): Promise<void> {
+    this.rescanTimer?.clear();
+    this.rescanTimer = null;
+    try {
+      const found = (await Promise.all(this.deps.targets.map(scanTarget))).flat();
+      const present = new Set(found);
+      for (const path of found) {
+        const known = this.vassals.get(identityOf(this.root, path))?.fingerprint;
+        if (reconcileFile(known, await readFingerprint(path)) !== 'none') this.settler.touch(path);
+      }
+      for (const vassal of this.vassals.values()) {
+        if (vassal.fingerprint !== null && !present.has(vassal.file)) this.settler.touch(vassal.file);
+      }
+      this.log.debug({ why, files: found.length }, 'emperor rescan');
+    } catch (err) {
+      this.log.warn({ err }, 'rescan failed');
+    }
+    const every = this.deps.settings.rescanIntervalMs;
+    if (!this.stopping && every > 0) this.rescanTimer = this.deps.clock.setTimer(every, () => void this.rescan('periodic'));
+  }
+
+  /** First stop: every master gets SIGINT and the mercy period. A second one: SIGKILL now. */
+  private shutdown(): void {
+    if (this.stopping) return this.each((vassal) => vassal.handle({ type: 'kill' }));
+    this.stopping = true;
+    this.log.info({ vassals: this.vassals.size }, 'emperor stopping');
+    this.settler.close();
+    this.queue.clear();
+    this.rescanTimer?.clear();
+    this.closing = (this.watcher?.close() ?? Promise.resolve()).catch((err: unknown) => this.log.warn({ err }, 'watcher close failed'));
+    this.each((vassal) => vassal.handle({ type: 'shutdown' }));
+    if (this.vassals.size === 0) this.allGone();
+  }
+
+  private logStatus(): void {
+    const statuses = [...this.vassals.values()].map((vassal) => vassal.status()).sort((a, b) => a.vassal.localeCompare(b.vassal));
+    const states: Record<string, number> = {};
+    for (const status of statuses) states[status.state] = (states[status.state] ?? 0) + 1;
+    this.log.info({ vassals: statuses.length, states }, 'emperor status');
+    for (const status of statuses) this.log.info(status, 'vassal status');
+    for (const vassal of this.vassals.values()) {
+      void vassal.requestStats(STATS_TIMEOUT_MS).then((stats) => {
+        if (stats !== null) this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals: stats.totals }, 'vassal stats');
+      });
+    }
+  }
+
+  private each(action: (vassal: Vassal) => void): void {
+    for (const vassal of [...this.vassals.values()]) action(vassal);
+  }
+}

@@ -1,0 +1,35 @@
+// How the emperor starts a vassal's master: node running the uw entry script,
+// in the vassal file's directory, with an IPC channel, and under a parent-death
+// signal so the master dies with the emperor even if the emperor is SIGKILLed.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SpawnRequest } from '../process/spawn.js';
+
+/** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
+export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
+
+export interface MasterCommandSettings {
+  readonly masterBin: string | undefined;
+  readonly vassalsInherit: readonly string[];
+  /** "key=value", passed as --key=value after the vassal file so it wins */
+  readonly vassalSet: readonly string[];
+}
+
+/** The spawn request for the master of `file`, named `identity` in its logs and title. */
+export function masterSpawnRequest(settings: MasterCommandSettings, identity: string, file: string): SpawnRequest {
+  return {
+    command: process.execPath,
+    args: [
+      settings.masterBin ?? BUNDLED_MASTER_BIN,
+      '--vassal-name',
+      identity,
+      ...settings.vassalsInherit.flatMap((template) => ['--vassals-inherit', template]),
+      file,
+      ...settings.vassalSet.map((assignment) => `--${assignment}`),
+    ],
+    cwd: dirname(file),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: process.env,
+    dieWithParent: true,
+  };
+}

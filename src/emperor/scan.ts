@@ -1,0 +1,43 @@
+// A full walk of one watch target: the initial inventory and the periodic
+// rescan that catches whatever the watcher missed (a full inotify queue, a
+// network file system, a directory moved in whole).
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WatchTarget } from './watch-target.js';
+
+/** Even `**` stops somewhere: deeper trees are not vassal directories. */
+const MAX_DEPTH = 16;
+
+/** Absolute paths of every vassal file the target matches now. */
+export async function scanTarget(target: WatchTarget): Promise<string[]> {
+  const found: string[] = [];
+  await walk(target, target.root, '', Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH), found);
+  return found;
+}
+
+async function walk(target: WatchTarget, dir: string, prefix: string, levelsLeft: number, found: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    // vanished or unreadable since the last event: the next scan will tell
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const absolute = join(dir, entry.name);
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    const kind = entry.isSymbolicLink() ? await kindOf(absolute) : entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+    if (kind === 'file' && target.matches(relative)) found.push(absolute);
+    else if (kind === 'dir' && levelsLeft > 0) await walk(target, absolute, relative, levelsLeft - 1, found);
+  }
+}
+
+async function kindOf(path: string): Promise<'dir' | 'file' | 'other'> {
+  try {
+    const stats = await stat(path);
+    return stats.isDirectory() ? 'dir' : stats.isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
+  }
+}

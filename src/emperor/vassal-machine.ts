@@ -1,0 +1,180 @@
+// The life of one vassal as a pure state machine: every (state, event) pair the
+// emperor acts on is one entry of TRANSITIONS; a missing pair means "ignore",
+// on purpose. The caller (vassal.ts) performs the returned effects and logs
+// every state change; nothing else assigns a state.
+import { nextRestart, type RestartPolicy } from './restart-policy.js';
+
+/**
+ * starting: a start is queued or the master is spawned but not ready yet.
+ * ready: the master said its workers serve. reloading: SIGHUP sent (or the
+ * master announced a reload), waiting for master-reloaded. stopping: SIGINT
+ * sent, waiting for the exit. backoff: waiting before the next start. broken:
+ * the config is bad; waits for the file to change. stopped: gone for good.
+ */
+export type VassalState = 'starting' | 'ready' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
+
+/** Why the emperor stopped a master: recorded before the signal is sent. */
+export type StopReason = 'removed' | 'shutdown';
+
+export interface VassalRecord {
+  readonly state: VassalState;
+  /** the running master, once spawned */
+  readonly pid: number | null;
+  /** the current master reported ready at least once */
+  readonly wasReady: boolean;
+  /** consecutive starts that ended before the master was ready */
+  readonly failures: number;
+  readonly stopReason: StopReason | null;
+  /** the file changed (or a reload was asked) while the master could not take a SIGHUP yet */
+  readonly reloadPending: boolean;
+  /** the file came back while its old master was still stopping */
+  readonly restartAfterStop: boolean;
+  /** the master's last master-error line: why the vassal is broken */
+  readonly error: string | null;
+}
+
+export type VassalEvent =
+  | { readonly type: 'file-changed' }
+  | { readonly type: 'file-removed' }
+  | { readonly type: 'spawned'; readonly pid: number }
+  | { readonly type: 'spawn-failed'; readonly message: string }
+  | { readonly type: 'master-ready' }
+  | { readonly type: 'master-reloading' }
+  | { readonly type: 'master-reloaded'; readonly ok: boolean; readonly reason?: string | undefined }
+  | { readonly type: 'master-error'; readonly message: string }
+  | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
+  | { readonly type: 'reload' }
+  | { readonly type: 'shutdown' }
+  | { readonly type: 'kill' }
+  | { readonly type: 'backoff-elapsed' }
+  | { readonly type: 'clear-backoff' };
+
+export type VassalEventType = VassalEvent['type'];
+
+/** What the caller must do, in order, after taking the new record. */
+export type Effect =
+  | { readonly type: 'spawn' }
+  | { readonly type: 'signal'; readonly signal: 'SIGHUP' | 'SIGKILL' }
+  /** SIGINT now, SIGKILL after the mercy period */
+  | { readonly type: 'stop' }
+  | { readonly type: 'schedule-restart'; readonly delayMs: number }
+  | { readonly type: 'cancel-restart' };
+
+export interface Step {
+  readonly record: VassalRecord;
+  readonly effects: readonly Effect[];
+  /** why: logged with the state change */
+  readonly reason: string;
+}
+
+/** The exit code a master uses for a config or usage error: do not restart. */
+export const CONFIG_ERROR_EXIT_CODE = 2;
+
+type Handler<E extends VassalEventType> = (record: VassalRecord, event: Extract<VassalEvent, { type: E }>, policy: RestartPolicy) => Step | null;
+type Row = { readonly [E in VassalEventType]?: Handler<E> };
+
+const step = (record: VassalRecord, changes: Partial<VassalRecord>, reason: string, ...effects: Effect[]): Step => ({
+  record: { ...record, ...changes },
+  effects,
+  reason,
+});
+
+/** A fresh start: a new master, nothing carried over from the last one but the failure count. */
+const start = (record: VassalRecord, reason: string, changes: Partial<VassalRecord> = {}): Step =>
+  step(record, { state: 'starting', pid: null, wasReady: false, stopReason: null, reloadPending: false, restartAfterStop: false, error: null, ...changes }, reason, { type: 'spawn' });
+
+const stopWith = (stopReason: StopReason) => (record: VassalRecord): Step =>
+  record.pid === null
+    ? step(record, { state: 'stopped', stopReason }, stopReason === 'removed' ? 'file removed' : 'emperor stopping')
+    : step(record, { state: 'stopping', stopReason, reloadPending: false }, stopReason === 'removed' ? 'file removed' : 'emperor stopping', { type: 'stop' });
+
+const hangUp = (record: VassalRecord, reason: string): Step =>
+  step(record, { state: 'reloading', reloadPending: false }, reason, { type: 'signal', signal: 'SIGHUP' });
+
+const rememberError = (record: VassalRecord, event: { message: string }): Step => step(record, { error: event.message }, 'master error');
+
+/** An exit nobody asked for: broken on a config error, otherwise restart now or later. */
+function unplannedExit(record: VassalRecord, how: string, code: number | null, policy: RestartPolicy): Step {
+  if (code === CONFIG_ERROR_EXIT_CODE) {
+    const error = record.error ?? `master exited with code ${CONFIG_ERROR_EXIT_CODE} (config or usage error)`;
+    return step(record, { state: 'broken', pid: null, wasReady: false, error }, error);
+  }
+  const decision = nextRestart(record.wasReady, record.failures, policy);
+  const reason = record.error === null ? `master exited (${how})` : `master exited (${how}): ${record.error}`;
+  if (decision.delayMs === 0) return start(record, reason, { failures: decision.failures });
+  return step(record, { state: 'backoff', pid: null, wasReady: false, failures: decision.failures }, reason, { type: 'schedule-restart', delayMs: decision.delayMs });
+}
+
+const exitedUnplanned: Handler<'exited'> = (record, event, policy) =>
+  unplannedExit(record, event.signal === null ? `code ${event.code ?? 'unknown'}` : `signal ${event.signal}`, event.code, policy);
+
+const TRANSITIONS: { readonly [S in VassalState]: Row } = {
+  starting: {
+    spawned: (r, e) => step(r, { pid: e.pid }, 'master spawned'),
+    'spawn-failed': (r, e, policy) => unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
+    'master-ready': (r) => (r.reloadPending ? hangUp({ ...r, wasReady: true, failures: 0 }, 'master ready, file changed meanwhile') : step(r, { state: 'ready', wasReady: true, failures: 0 }, 'master ready')),
+    'master-error': rememberError,
+    exited: exitedUnplanned,
+    // not spawned yet: the master will read the new content anyway
+    'file-changed': (r) => (r.pid === null ? null : step(r, { reloadPending: true }, 'file changed before ready')),
+    reload: (r) => (r.pid === null ? null : step(r, { reloadPending: true }, 'reload before ready')),
+    'file-removed': stopWith('removed'),
+    shutdown: stopWith('shutdown'),
+  },
+  ready: {
+    'file-changed': (r) => hangUp(r, 'file changed'),
+    reload: (r) => hangUp(r, 'emperor reload'),
+    'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
+    'master-error': rememberError,
+    exited: exitedUnplanned,
+    'file-removed': stopWith('removed'),
+    shutdown: stopWith('shutdown'),
+  },
+  reloading: {
+    'master-reloaded': (r, e) => {
+      const reason = e.ok ? 'master reloaded' : `reload failed, old workers kept: ${e.reason ?? 'no reason given'}`;
+      return r.reloadPending ? hangUp(r, `${reason}; file changed meanwhile`) : step(r, { state: 'ready' }, reason);
+    },
+    'file-changed': (r) => step(r, { reloadPending: true }, 'file changed during reload'),
+    reload: (r) => step(r, { reloadPending: true }, 'reload during reload'),
+    'master-error': rememberError,
+    exited: exitedUnplanned,
+    'file-removed': stopWith('removed'),
+    shutdown: stopWith('shutdown'),
+  },
+  stopping: {
+    exited: (r) =>
+      r.restartAfterStop && r.stopReason === 'removed'
+        ? start(r, 'old master exited, file is back', { failures: 0 })
+        : step(r, { state: 'stopped', pid: null }, 'master exited'),
+    'file-changed': (r) => (r.stopReason === 'removed' ? step(r, { restartAfterStop: true }, 'file is back while stopping') : null),
+    'file-removed': (r) => step(r, { restartAfterStop: false }, 'file removed again'),
+    shutdown: (r) => step(r, { stopReason: 'shutdown', restartAfterStop: false }, 'emperor stopping'),
+    kill: (r) => step(r, {}, 'emperor stopping now', { type: 'signal', signal: 'SIGKILL' }),
+  },
+  backoff: {
+    'backoff-elapsed': (r) => start(r, 'back-off elapsed'),
+    'clear-backoff': (r) => start(r, 'back-off cleared', { failures: 0 }),
+    'file-changed': (r) => ({ ...start(r, 'file changed', { failures: 0 }), effects: [{ type: 'cancel-restart' }, { type: 'spawn' }] }),
+    'file-removed': (r) => step(r, { state: 'stopped', stopReason: 'removed' }, 'file removed', { type: 'cancel-restart' }),
+    shutdown: (r) => step(r, { state: 'stopped', stopReason: 'shutdown' }, 'emperor stopping', { type: 'cancel-restart' }),
+  },
+  broken: {
+    'file-changed': (r) => start(r, 'file changed', { failures: 0 }),
+    'file-removed': (r) => step(r, { state: 'stopped', stopReason: 'removed' }, 'file removed'),
+    shutdown: (r) => step(r, { state: 'stopped', stopReason: 'shutdown' }, 'emperor stopping'),
+  },
+  stopped: {},
+};
+
+/** A new vassal: its file appeared, so start a master. */
+export function initialStep(): Step {
+  const blank: VassalRecord = { state: 'starting', pid: null, wasReady: false, failures: 0, stopReason: null, reloadPending: false, restartAfterStop: false, error: null };
+  return step(blank, {}, 'file found', { type: 'spawn' });
+}
+
+/** The one place a vassal changes: null when the event means nothing in this state. */
+export function transition(record: VassalRecord, event: VassalEvent, policy: RestartPolicy): Step | null {
+  const handler = TRANSITIONS[record.state][event.type] as Handler<typeof event.type> | undefined;
+  return handler === undefined ? null : handler(record, event, policy);
+}

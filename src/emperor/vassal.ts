@@ -1,0 +1,213 @@
+// One vassal at run time: its record (vassal-machine), its master process and
+// its timers. Every event goes through `handle`, which asks the machine for the
+// next step, logs the state change and performs the effects; nothing else here
+// decides a state.
+import type { ChildProcess } from 'node:child_process';
+import { dispatch, type MasterStats, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import type { Logger } from '../log/logger.js';
+import { sendSignal } from '../process/terminate.js';
+import type { Clock, TimerHandle } from './clock.js';
+import type { Fingerprint } from './fingerprint.js';
+import type { RestartPolicy } from './restart-policy.js';
+import { StatsRequests } from './stats-requests.js';
+import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
+
+export interface VassalDeps {
+  readonly clock: Clock;
+  /** bound to { vassal } */
+  readonly logger: Logger;
+  readonly policy: RestartPolicy;
+  readonly reloadMercyMs: number;
+  /** a start holds its queue slot at most this long */
+  readonly startSlotMs: number;
+  readonly enqueueStart: (job: () => Promise<void>) => void;
+  readonly spawnMaster: () => ChildProcess;
+  /** SIGINT, then SIGKILL after `graceMs`; resolves on exit */
+  readonly stopMaster: (child: ChildProcess, graceMs: number, onEscalate: () => void) => Promise<void>;
+  /** the vassal reached `stopped`: forget it */
+  readonly onStopped: () => void;
+}
+
+/** What SIGUSR1 prints for one vassal. */
+export interface VassalStatus {
+  readonly vassal: string;
+  readonly state: VassalState;
+  readonly masterPid: number | null;
+  readonly uptimeMs: number | null;
+  readonly stateForMs: number;
+  readonly failures: number;
+  readonly error: string | null;
+}
+
+export class Vassal {
+  /** what the emperor last saw on disk; null once the file is gone */
+  fingerprint: Fingerprint | null;
+  private record: VassalRecord;
+  private child: ChildProcess | null = null;
+  private startedAt: number | null = null;
+  private stateSince: number;
+  private restartTimer: TimerHandle | null = null;
+  private startSlot: { release: () => void; timer: TimerHandle } | null = null;
+  /** bumped by every spawn effect, so a queued start that is no longer wanted does nothing */
+  private attempt = 0;
+  private readonly stats: StatsRequests;
+
+  constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
+    this.fingerprint = fingerprint;
+    this.stats = new StatsRequests(deps.clock);
+    this.stateSince = deps.clock.now();
+    const first = initialStep();
+    this.record = first.record;
+    this.apply(first, null);
+  }
+
+  get state(): VassalState {
+    return this.record.state;
+  }
+
+  /** Feed one event through the state machine. */
+  handle(event: VassalEvent): void {
+    const next = transition(this.record, event, this.deps.policy);
+    if (next === null) {
+      this.deps.logger.debug({ state: this.record.state, event: event.type }, 'vassal event ignored');
+      return;
+    }
+    this.apply(next, this.record.state);
+  }
+
+  status(): VassalStatus {
+    const now = this.deps.clock.now();
+    const { state, pid, failures, error } = this.record;
+    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error };
+  }
+
+  /** Ask the master for its statistics; null without a master or an answer in time. */
+  requestStats(timeoutMs: number): Promise<MasterStats | null> {
+    const child = this.child;
+    return this.stats.request(timeoutMs, (id) => {
+      if (child === null || !child.connected) return false;
+      child.send({ type: 'stats-request', id }, (err) => {
+        if (err) this.stats.settle(id, null);
+      });
+      return true;
+    });
+  }
+
+  private apply(next: Step, from: VassalState | null): void {
+    this.record = next.record;
+    const to = next.record.state;
+    if (from !== to) {
+      this.stateSince = this.deps.clock.now();
+      const delay = next.effects.find((effect) => effect.type === 'schedule-restart');
+      this.deps.logger.info(
+        { from, to, masterPid: next.record.pid, reason: next.reason, ...(to === 'broken' && { error: next.record.error }), ...(delay && { delayMs: delay.delayMs }) },
+        'vassal state',
+      );
+    }
+    for (const effect of next.effects) this.perform(effect);
+    if (to !== 'starting') this.releaseStartSlot();
+    if (to === 'stopped') this.deps.onStopped();
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect.type) {
+      case 'spawn': {
+        const attempt = ++this.attempt;
+        this.deps.enqueueStart(() => this.startMaster(attempt));
+        return;
+      }
+      case 'signal':
+        if (this.child !== null) sendSignal(this.child, effect.signal);
+        return;
+      case 'stop':
+        if (this.child !== null) this.stopChild(this.child);
+        return;
+      case 'schedule-restart':
+        this.restartTimer?.clear();
+        this.restartTimer = this.deps.clock.setTimer(effect.delayMs, () => {
+          this.restartTimer = null;
+          this.handle({ type: 'backoff-elapsed' });
+        });
+        return;
+      case 'cancel-restart':
+        this.restartTimer?.clear();
+        this.restartTimer = null;
+        return;
+    }
+  }
+
+  private stopChild(child: ChildProcess): void {
+    const pid = child.pid;
+    void this.deps.stopMaster(child, this.deps.reloadMercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs: this.deps.reloadMercyMs }, 'master killed after mercy'));
+  }
+
+  /** Run by the start queue: spawn unless this start was superseded; hold the slot until ready. */
+  private startMaster(attempt: number): Promise<void> {
+    if (attempt !== this.attempt || this.record.state !== 'starting' || this.child !== null) return Promise.resolve();
+    return new Promise((release) => {
+      const timer = this.deps.clock.setTimer(this.deps.startSlotMs, () => this.releaseStartSlot());
+      this.startSlot = { release, timer };
+      this.launch();
+    });
+  }
+
+  private releaseStartSlot(): void {
+    const slot = this.startSlot;
+    this.startSlot = null;
+    slot?.timer.clear();
+    slot?.release();
+  }
+
+  private launch(): void {
+    let child: ChildProcess;
+    try {
+      child = this.deps.spawnMaster();
+    } catch (err) {
+      this.handle({ type: 'spawn-failed', message: (err as Error).message });
+      return;
+    }
+    this.child = child;
+    this.startedAt = this.deps.clock.now();
+    const handlers = this.masterHandlers();
+    child.on('message', (message) => {
+      if (this.child === child) dispatch(handlers, message);
+    });
+    child.on('error', (err) => this.onChildError(child, err));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    if (child.pid !== undefined) {
+      this.deps.logger.info({ masterPid: child.pid, file: this.file }, 'master spawned');
+      this.handle({ type: 'spawned', pid: child.pid });
+    }
+  }
+
+  private onChildError(child: ChildProcess, err: Error): void {
+    // without a pid the spawn itself failed, and no exit event follows
+    if (child.pid === undefined && this.child === child) {
+      this.child = null;
+      this.startedAt = null;
+      this.handle({ type: 'spawn-failed', message: err.message });
+    } else this.deps.logger.debug({ err }, 'master channel error');
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.startedAt = null;
+    this.stats.abandonAll();
+    this.deps.logger.info({ masterPid: child.pid, code, signal }, 'master exited');
+    this.handle({ type: 'exited', code, signal });
+  }
+
+  private masterHandlers(): MessageHandlers<MasterToEmperor> {
+    return {
+      'master-ready': () => this.handle({ type: 'master-ready' }),
+      'master-reloading': () => this.handle({ type: 'master-reloading' }),
+      'master-reloaded': (message) => this.handle({ type: 'master-reloaded', ok: message.ok, reason: message.reason }),
+      'master-error': (message) => {
+        this.deps.logger.error({ code: message.code, error: message.message }, 'master error');
+        this.handle({ type: 'master-error', message: message.message });
+      },
+      'master-stats': (message) => this.stats.settle(message.id, message.stats),
+    };
+  }
+}

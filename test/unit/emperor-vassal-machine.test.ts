@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
+import { initialStep, transition, type Step, type VassalEvent, type VassalRecord } from '../../src/emperor/vassal-machine.js';
+
+/** Feed events from a fresh vassal; every event must be handled. */
+function run(...events: VassalEvent[]): Step {
+  let current = initialStep();
+  for (const event of events) {
+    const next = transition(current.record, event, DEFAULT_RESTART_POLICY);
+    assert.ok(next !== null, `${event.type} ignored in ${current.record.state}`);
+    current = next;
+  }
+  return current;
+}
+
+const spawned: VassalEvent = { type: 'spawned', pid: 42 };
+const ready: VassalEvent = { type: 'master-ready' };
+const changed: VassalEvent = { type: 'file-changed' };
+const removed: VassalEvent = { type: 'file-removed' };
+const crashed: VassalEvent = { type: 'exited', code: 1, signal: null };
+const types = (step: Step) => step.effects.map((effect) => (effect.type === 'signal' ? effect.signal : effect.type));
+
+describe('vassal machine', () => {
+  test('a new vassal is starting and asks for a spawn; spawned is not ready', () => {
+    assert.equal(run().record.state, 'starting');
+    assert.deepEqual(types(run()), ['spawn']);
+    const step = run(spawned);
+    assert.equal(step.record.state, 'starting');
+    assert.equal(step.record.pid, 42);
+    assert.deepEqual(step.effects, []);
+  });
+
+  test('master-ready makes it ready', () => {
+    const step = run(spawned, ready);
+    assert.equal(step.record.state, 'ready');
+    assert.equal(step.record.wasReady, true);
+  });
+
+  test('a file change while ready sends SIGHUP; master-reloaded brings it back to ready', () => {
+    const reloading = run(spawned, ready, changed);
+    assert.equal(reloading.record.state, 'reloading');
+    assert.deepEqual(types(reloading), ['SIGHUP']);
+    assert.equal(run(spawned, ready, changed, { type: 'master-reloaded', ok: true }).record.state, 'ready');
+  });
+
+  test('a failed reload keeps the master ready and says why', () => {
+    const step = run(spawned, ready, changed, { type: 'master-reloaded', ok: false, reason: 'workers not ready' });
+    assert.equal(step.record.state, 'ready');
+    assert.match(step.reason, /workers not ready/);
+  });
+
+  test('changes during a reload give one more reload of the final content', () => {
+    const pending = run(spawned, ready, changed, changed, changed);
+    assert.equal(pending.record.reloadPending, true);
+    assert.deepEqual(pending.effects, []);
+    const again = run(spawned, ready, changed, changed, changed, { type: 'master-reloaded', ok: true });
+    assert.equal(again.record.state, 'reloading');
+    assert.deepEqual(types(again), ['SIGHUP']);
+  });
+
+  test('a change before ready waits for ready, then reloads', () => {
+    assert.equal(run(spawned, changed).record.reloadPending, true);
+    const step = run(spawned, changed, ready);
+    assert.equal(step.record.state, 'reloading');
+    assert.deepEqual(types(step), ['SIGHUP']);
+  });
+
+  test('a change before the spawn means nothing: the master will read the new file', () => {
+    assert.equal(transition(run().record, changed, DEFAULT_RESTART_POLICY), null);
+  });
+
+  test('a crash after ready restarts at once', () => {
+    const step = run(spawned, ready, crashed);
+    assert.equal(step.record.state, 'starting');
+    assert.deepEqual(types(step), ['spawn']);
+    assert.equal(step.record.pid, null);
+  });
+
+  test('crashes before ready back off 1 s, 2 s, 4 s', () => {
+    const first = run(spawned, crashed);
+    assert.equal(first.record.state, 'backoff');
+    assert.deepEqual(first.effects, [{ type: 'schedule-restart', delayMs: 1_000 }]);
+    const third = run(spawned, crashed, { type: 'backoff-elapsed' }, spawned, crashed, { type: 'backoff-elapsed' }, spawned, { type: 'exited', code: null, signal: 'SIGSEGV' });
+    assert.deepEqual(third.effects, [{ type: 'schedule-restart', delayMs: 4_000 }]);
+    assert.match(third.reason, /signal SIGSEGV/);
+  });
+
+  test('touching a backed-off vassal retries at once and resets the back-off', () => {
+    const step = run(spawned, crashed, { type: 'backoff-elapsed' }, spawned, crashed, changed);
+    assert.equal(step.record.state, 'starting');
+    assert.deepEqual(types(step), ['cancel-restart', 'spawn']);
+    assert.equal(step.record.failures, 0);
+  });
+
+  test('clear-backoff (SIGURG) starts now with a clean count; backoff-elapsed keeps the count', () => {
+    assert.equal(run(spawned, crashed, { type: 'clear-backoff' }).record.failures, 0);
+    assert.equal(run(spawned, crashed, { type: 'backoff-elapsed' }).record.failures, 1);
+  });
+
+  test('exit code 2 marks the vassal broken with the master error, and only a file change restarts it', () => {
+    const message = 'config error in app.ini: expected "processes" to be an integer >= 1, got "four"';
+    const broken = run(spawned, { type: 'master-error', message }, { type: 'exited', code: 2, signal: null });
+    assert.equal(broken.record.state, 'broken');
+    assert.equal(broken.record.error, message);
+    assert.deepEqual(broken.effects, []);
+    for (const event of [{ type: 'reload' }, { type: 'backoff-elapsed' }, { type: 'clear-backoff' }] as const) {
+      assert.equal(transition(broken.record, event, DEFAULT_RESTART_POLICY), null, event.type);
+    }
+    const fixed = transition(broken.record, changed, DEFAULT_RESTART_POLICY);
+    assert.equal(fixed?.record.state, 'starting');
+    assert.equal(fixed?.record.error, null);
+  });
+
+  test('exit code 2 without a message still says what happened', () => {
+    assert.match(run(spawned, { type: 'exited', code: 2, signal: null }).record.error ?? '', /code 2/);
+  });
+
+  test('rm records the intent, then stops; the exit is not a crash', () => {
+    const stopping = run(spawned, ready, removed);
+    assert.equal(stopping.record.state, 'stopping');
+    assert.equal(stopping.record.stopReason, 'removed');
+    assert.deepEqual(types(stopping), ['stop']);
+    assert.equal(run(spawned, ready, removed, { type: 'exited', code: 0, signal: null }).record.state, 'stopped');
+    assert.equal(run(spawned, ready, removed, { type: 'exited', code: 2, signal: null }).record.state, 'stopped');
+    assert.equal(run(spawned, ready, removed, { type: 'exited', code: null, signal: 'SIGKILL' }).record.state, 'stopped');
+  });
+
+  test('a file back while its master stops gets a new master after the exit', () => {
+    const step = run(spawned, ready, removed, changed, { type: 'exited', code: 0, signal: null });
+    assert.equal(step.record.state, 'starting');
+    assert.deepEqual(types(step), ['spawn']);
+    assert.equal(run(spawned, ready, removed, changed, removed, { type: 'exited', code: 0, signal: null }).record.state, 'stopped');
+  });
+
+  test('rm of a vassal with no master (queued, backoff, broken) stops at once', () => {
+    assert.equal(run(removed).record.state, 'stopped');
+    assert.deepEqual(types(run(spawned, crashed, removed)), ['cancel-restart']);
+    assert.equal(run(spawned, { type: 'exited', code: 2, signal: null }, removed).record.state, 'stopped');
+  });
+
+  test('emperor shutdown stops every kind of vassal; a second stop kills', () => {
+    assert.deepEqual(types(run(spawned, ready, { type: 'shutdown' })), ['stop']);
+    assert.deepEqual(types(run(spawned, ready, { type: 'shutdown' }, { type: 'kill' })), ['SIGKILL']);
+    assert.equal(run(spawned, ready, removed, changed, { type: 'shutdown' }, { type: 'exited', code: 0, signal: null }).record.state, 'stopped');
+    assert.equal(run(spawned, crashed, { type: 'shutdown' }).record.state, 'stopped');
+  });
+
+  test('emperor reload sends SIGHUP to ready masters only', () => {
+    assert.deepEqual(types(run(spawned, ready, { type: 'reload' })), ['SIGHUP']);
+    assert.equal(transition(run(spawned, crashed).record, { type: 'reload' }, DEFAULT_RESTART_POLICY), null);
+  });
+
+  test('a reload the master started itself (touch-reload) shows as reloading', () => {
+    assert.equal(run(spawned, ready, { type: 'master-reloading' }).record.state, 'reloading');
+  });
+
+  test('a stopped vassal ignores everything', () => {
+    const stopped: VassalRecord = run(removed).record;
+    for (const event of [changed, ready, crashed, { type: 'shutdown' }] as VassalEvent[]) {
+      assert.equal(transition(stopped, event, DEFAULT_RESTART_POLICY), null);
+    }
+  });
+});

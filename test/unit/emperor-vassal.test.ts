@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { beforeEach, test } from 'node:test';
+import { pino } from 'pino';
+import type { Fingerprint } from '../../src/emperor/fingerprint.js';
+import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
+import { Vassal } from '../../src/emperor/vassal.js';
+import { settleAsync, VirtualClock } from './emperor-virtual-clock.js';
+
+/** Enough of a ChildProcess for the vassal: pid, kill, send, IPC and exit events. */
+class FakeChild extends EventEmitter {
+  static nextPid = 1000;
+  readonly pid = FakeChild.nextPid++;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  connected = true;
+  readonly signals: string[] = [];
+  readonly sent: unknown[] = [];
+  kill(signal: NodeJS.Signals): boolean {
+    this.signals.push(signal);
+    return true;
+  }
+  send(message: unknown, callback: (err: Error | null) => void): boolean {
+    this.sent.push(message);
+    callback(null);
+    return true;
+  }
+  exit(code: number | null, signal: NodeJS.Signals | null = null): void {
+    this.exitCode = code;
+    this.signalCode = signal;
+    this.connected = false;
+    this.emit('exit', code, signal);
+  }
+}
+
+const FP: Fingerprint = { ino: 1n, size: 1n, mtimeNs: 1n };
+let clock: VirtualClock;
+let children: FakeChild[];
+let jobs: (() => Promise<void>)[];
+let lines: Record<string, unknown>[];
+let stops: { child: ChildProcess; graceMs: number }[];
+let stopped: number;
+
+function makeVassal(): Vassal {
+  const logger = pino({ level: 'debug', base: { vassal: 'app.ini' } }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return new Vassal('app.ini', '/v/app.ini', FP, {
+    clock,
+    logger,
+    policy: DEFAULT_RESTART_POLICY,
+    reloadMercyMs: 30_000,
+    startSlotMs: 30_000,
+    enqueueStart: (job) => jobs.push(job),
+    spawnMaster: () => {
+      const child = new FakeChild();
+      children.push(child);
+      return child as unknown as ChildProcess;
+    },
+    stopMaster: (child, graceMs) => {
+      stops.push({ child, graceMs });
+      return Promise.resolve();
+    },
+    onStopped: () => void stopped++,
+  });
+}
+
+/** Run every queued start job (the start queue's part). */
+function runJobs(): Promise<void>[] {
+  return jobs.splice(0).map((job) => job());
+}
+
+const states = () => lines.filter((line) => line.msg === 'vassal state').map((line) => `${String(line.from)}->${String(line.to)}`);
+
+beforeEach(() => {
+  clock = new VirtualClock();
+  children = [];
+  jobs = [];
+  lines = [];
+  stops = [];
+  stopped = 0;
+});
+
+test('spawned is not ready: ready comes over IPC, and the start slot is held until then', async () => {
+  const vassal = makeVassal();
+  assert.equal(children.length, 0, 'nothing spawns before the queue runs the job');
+  let released = false;
+  void runJobs()[0]?.then(() => (released = true));
+  assert.equal(children.length, 1);
+  assert.equal(vassal.status().masterPid, children[0]?.pid);
+  await settleAsync();
+  assert.equal(released, false);
+  children[0]?.emit('message', { type: 'master-ready', pid: children[0].pid, generation: 1 });
+  await settleAsync();
+  assert.equal(released, true);
+  assert.equal(vassal.state, 'ready');
+  assert.deepEqual(states(), ['null->starting', 'starting->ready']);
+  const line = lines.find((l) => l.msg === 'vassal state' && l.to === 'ready');
+  assert.equal(line?.vassal, 'app.ini');
+  assert.equal(line?.masterPid, children[0]?.pid);
+});
+
+test('a master that keeps dying before ready backs off 1 s, then 2 s, on the clock', async () => {
+  const vassal = makeVassal();
+  void runJobs();
+  children[0]?.exit(1);
+  assert.equal(vassal.state, 'backoff');
+  await clock.advance(999);
+  assert.equal(jobs.length, 0);
+  await clock.advance(1);
+  assert.equal(vassal.state, 'starting');
+  void runJobs();
+  children[1]?.exit(1);
+  await clock.advance(1_999);
+  assert.equal(jobs.length, 0);
+  await clock.advance(1);
+  assert.equal(jobs.length, 1);
+  const delays = lines.filter((l) => l.to === 'backoff').map((l) => l.delayMs);
+  assert.deepEqual(delays, [1_000, 2_000]);
+});
+
+test('a touch during back-off cancels the timer and starts at once', () => {
+  const vassal = makeVassal();
+  void runJobs();
+  children[0]?.exit(1);
+  vassal.handle({ type: 'file-changed' });
+  assert.equal(jobs.length, 1);
+  assert.equal(clock.pending, 0, 'the back-off timer is gone');
+  void runJobs();
+  assert.equal(children.length, 2);
+});
+
+test('file change while ready sends SIGHUP; removal stops with the mercy period, then forgets', () => {
+  const vassal = makeVassal();
+  void runJobs();
+  const child = children[0];
+  child?.emit('message', { type: 'master-ready' });
+  vassal.handle({ type: 'file-changed' });
+  assert.deepEqual(child?.signals, ['SIGHUP']);
+  child?.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 3 });
+  assert.equal(vassal.state, 'ready');
+  vassal.handle({ type: 'file-removed' });
+  assert.equal(stops.length, 1);
+  assert.equal(stops[0]?.graceMs, 30_000);
+  assert.equal(stopped, 0);
+  child?.exit(0);
+  assert.equal(stopped, 1);
+  assert.equal(vassal.state, 'stopped');
+});
+
+test('a queued start that is no longer wanted does not spawn', () => {
+  const vassal = makeVassal();
+  vassal.handle({ type: 'file-removed' });
+  assert.equal(vassal.state, 'stopped');
+  void runJobs();
+  assert.equal(children.length, 0);
+});
+
+test('master-error then exit 2: broken, with the message in the state line', () => {
+  const vassal = makeVassal();
+  void runJobs();
+  children[0]?.emit('message', { type: 'master-error', code: 'UW_CONFIG_INVALID_VALUE', message: 'config error in app.ini: bad' });
+  children[0]?.exit(2);
+  assert.equal(vassal.state, 'broken');
+  const line = lines.find((l) => l.to === 'broken');
+  assert.equal(line?.error, 'config error in app.ini: bad');
+  assert.equal(vassal.status().error, 'config error in app.ini: bad');
+});
+
+test('stats: a request goes over IPC and the reply resolves it; no answer gives null after the timeout', async () => {
+  const vassal = makeVassal();
+  void runJobs();
+  const child = children[0];
+  const answered = vassal.requestStats(1_000);
+  const request = child?.sent[0] as { type: string; id: number };
+  assert.equal(request.type, 'stats-request');
+  const stats = { vassal: 'app.ini', pid: 1, generation: 1, paused: false, workers: [], totals: { requests: 3, rssBytes: 0, respawns: 0 } };
+  child?.emit('message', { type: 'master-stats', id: request.id, stats });
+  assert.deepEqual(await answered, stats);
+  const unanswered = vassal.requestStats(1_000);
+  await clock.advance(1_000);
+  assert.equal(await unanswered, null);
+});
+
+test('uptime counts from the spawn, on the injected clock', async () => {
+  const vassal = makeVassal();
+  void runJobs();
+  await clock.advance(1_500);
+  assert.equal(vassal.status().uptimeMs, 1_500);
+});
