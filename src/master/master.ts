@@ -18,6 +18,8 @@ type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
 
 export class Master {
   private state: MasterState = 'starting';
+  /** all workers have been ready at least once */
+  private ready = false;
   private pendingReload: ReloadMode | null = null;
   private unwatchTouch: () => void = () => undefined;
   private readonly pool: WorkerPool;
@@ -60,14 +62,18 @@ export class Master {
     if (process.send) this.listenToEmperor();
     this.armTouchReload();
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
-    void this.pool.start().then(() => {
-      if (this.state !== 'starting') return;
-      this.state = 'running';
-      if (this.config.safePidfile) writePidfile(this.config.safePidfile);
-      this.log.info({ generation: 1, startMs: Date.now() - this.startedAt }, 'master ready');
-      this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: 1 });
-      this.runPendingReload();
-    });
+    void this.pool.start().then(() => this.markReady());
+  }
+
+  /** The first time all workers are ready: after the first start, or a reload that fixed a crash loop. */
+  private markReady(): void {
+    if (this.ready || this.state === 'stopping') return;
+    this.ready = true;
+    if (this.state === 'starting') this.state = 'running';
+    if (this.config.safePidfile) writePidfile(this.config.safePidfile);
+    this.log.info({ generation: this.pool.generation, startMs: Date.now() - this.startedAt }, 'master ready');
+    this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation });
+    this.runPendingReload();
   }
 
   private listenToEmperor(): void {
@@ -139,7 +145,8 @@ export class Master {
   }
 
   private runPendingReload(): void {
-    if (this.state !== 'running' || this.pendingReload === null || this.pool.paused) return;
+    // a reload may also replace a first generation that never got ready (a crash loop)
+    if ((this.state !== 'running' && this.state !== 'starting') || this.pendingReload === null || this.pool.paused) return;
     const mode = this.pendingReload;
     this.pendingReload = null;
     void this.reload(mode);
@@ -154,10 +161,11 @@ export class Master {
     const outcome = await this.reloadWorkers(mode);
     const durationMs = Date.now() - startedAt;
     if (this.state !== 'reloading') return; // stopped meanwhile
-    this.state = 'running';
+    this.state = this.ready ? 'running' : 'starting';
     if (outcome.ok) this.log.info({ mode, generation, durationMs }, 'reload finished');
     else this.log.error({ mode, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
     this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, ...(!outcome.ok && { reason: outcome.reason }) });
+    if (outcome.ok) this.markReady();
     this.runPendingReload();
   }
 

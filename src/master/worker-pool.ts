@@ -148,7 +148,8 @@ export class WorkerPool {
 
   private retire(worker: Worker, mode: ReloadMode): void {
     this.retiring.add(worker);
-    const done = mode === 'brutal'
+    // a worker that never got ready (a crash loop being replaced) has nothing to finish
+    const done = mode === 'brutal' || worker.readyAt === null
       ? worker.stop('brutal', 'SIGKILL', 0)
       : worker.drain(this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'));
     void done.then(() => this.retiring.delete(worker));

@@ -97,4 +97,16 @@ describe('master control', () => {
     await cli.waitForLog('reload finished');
     assert.match((await get({ port })).body, / v2$/);
   });
+
+  it('a reload replaces workers stuck in a crash loop once the app is fixed', async () => {
+    const file = dir.write('fixed.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}crash-on-start.mjs\n`);
+    const cli = new SpawnedCli(UW_BIN, [file]);
+    await cli.waitForLog('worker respawn scheduled', {}, 2);
+    writeFileSync(file, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\n`);
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished');
+    await cli.waitForLog('master ready');
+    const port = Number(String(cli.find('socket bound')[0]?.where).split(':')[1]);
+    assert.equal((await get({ port })).status, 200);
+  });
 });
