@@ -1,4 +1,5 @@
 // Wait on a condition with a deadline, never a fixed sleep.
+import { readFileSync } from 'node:fs';
 
 /** Poll `check` until it returns a non-undefined value; throw after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
@@ -27,7 +28,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-import { readFileSync } from 'node:fs';
 function readStat(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8');
