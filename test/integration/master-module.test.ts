@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { get, tryGet } from '../helpers/http-client.js';
 import { APPS } from '../helpers/paths.js';
+import { tcpSocketsOf } from '../helpers/proc-sockets.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -32,6 +33,18 @@ describe('module vassal', () => {
     assert.ok(workers.includes(Number(reply.body.split(' ')[1])), 'answered by one of the workers');
     assert.match(cmdline(cli.pid), /^uw master \(titles\.ini\)/);
     for (const pid of workers) assert.match(cmdline(pid), /^uw worker [12] \(titles\.ini\)/);
+  });
+
+  it('holds the listening socket without ever accepting on it', async () => {
+    const { cli, port } = await startMaster([vassal('no-accept.ini')]);
+    const { Agent } = await import('node:http');
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    await Promise.all(Array.from({ length: 20 }, () => get({ port }, '/', agent)));
+    const masterSockets = tcpSocketsOf(cli.pid).filter((entry) => entry.localPort === port);
+    assert.deepEqual(masterSockets, [{ localPort: port, state: '0A' }], 'only the listening socket, no connection');
+    const workerSockets = liveWorkerPids(cli).flatMap((pid) => tcpSocketsOf(pid)).filter((entry) => entry.localPort === port);
+    assert.ok(workerSockets.some((entry) => entry.state === '01'), 'the workers hold the connections');
+    agent.destroy();
   });
 
   it('respawns a worker that dies', async () => {
