@@ -1,6 +1,7 @@
 // How the emperor starts a vassal's master: node running the uw entry script,
 // in the vassal file's directory, with an IPC channel, and under a parent-death
-// signal so the master dies with the emperor even if the emperor is SIGKILLed.
+// signal so the master dies with the emperor even if the emperor is SIGKILLed,
+// and in its own process group so a terminal's signals reach only the emperor.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpawnRequest } from '../process/spawn.js';
@@ -31,5 +32,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: process.env,
     dieWithParent: true,
+    // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully
+    ownProcessGroup: true,
   };
 }
