@@ -37,9 +37,8 @@ describe('exec vassal', () => {
     const slow = await inflight;
     assert.equal(slow.status, 200, 'the in-flight request was answered');
     assert.ok(old.includes(Number(slow.body.split(' ')[1])), 'answered by an old worker');
-    await waitFor('old workers gone', () => (old.every((pid) => !isAlive(pid)) ? true : undefined));
     for (const pid of old) {
-      const exit = cli.find('worker exited', { workerPid: pid })[0];
+      const exit = await cli.waitForLog('worker exited', { workerPid: pid });
       assert.equal(exit?.intent, 'drain');
       assert.equal(exit?.code, 0, 'exited by itself on SIGTERM');
     }

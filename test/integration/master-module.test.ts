@@ -118,10 +118,11 @@ describe('module vassal', () => {
     const old = liveWorkerPids(cli);
     cli.signal('SIGTERM');
     await cli.waitForLog('reload finished');
-    await waitFor('old workers gone', () => (old.every((pid) => !isAlive(pid)) ? true : undefined));
-    const killed = cli.find('worker exited').filter((line) => old.includes(line.workerPid as number));
-    assert.equal(killed.length, 2);
-    for (const line of killed) assert.equal(line.signal, 'SIGKILL');
+    for (const pid of old) {
+      const exit = await cli.waitForLog('worker exited', { workerPid: pid });
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.equal(exit.intent, 'brutal');
+    }
     const reply = await get({ port });
     assert.ok(!old.includes(Number(reply.body.split(' ')[1])));
   });
