@@ -161,6 +161,8 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
   },
   broken: {
     'file-changed': (r) => start(r, 'file changed', { failures: 0 }),
+    // the emperor's SIGHUP re-reads every config: a template fixed since may have mended it
+    reload: (r) => start(r, 'emperor reload', { failures: 0 }),
     'file-removed': (r) => step(r, { state: 'stopped', stopReason: 'removed' }, 'file removed'),
     shutdown: (r) => step(r, { state: 'stopped', stopReason: 'shutdown' }, 'emperor stopping'),
   },

@@ -3,11 +3,12 @@
 // next step, logs the state change and performs the effects; nothing else here
 // decides a state.
 import type { ChildProcess } from 'node:child_process';
-import { dispatch, type MasterStats, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import type { MasterStats } from '../ipc/protocol.js';
 import type { Logger } from '../log/logger.js';
 import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
+import { linkMaster } from './master-link.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
 import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
@@ -168,46 +169,27 @@ export class Vassal {
     }
     this.child = child;
     this.startedAt = this.deps.clock.now();
-    const handlers = this.masterHandlers();
-    child.on('message', (message) => {
-      if (this.child === child) dispatch(handlers, message);
+    linkMaster(child, {
+      logger: this.deps.logger,
+      onEvent: (event) => this.handle(event),
+      onStats: (id, stats) => this.stats.settle(id, stats),
+      onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
+      onExit: (code, signal) => {
+        this.deps.logger.info({ masterPid: child.pid, code, signal }, 'master exited');
+        this.masterGone(child, { type: 'exited', code, signal });
+      },
     });
-    child.on('error', (err) => this.onChildError(child, err));
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
     if (child.pid !== undefined) {
       this.deps.logger.info({ masterPid: child.pid, file: this.file }, 'master spawned');
       this.handle({ type: 'spawned', pid: child.pid });
     }
   }
 
-  private onChildError(child: ChildProcess, err: Error): void {
-    // without a pid the spawn itself failed, and no exit event follows
-    if (child.pid === undefined && this.child === child) {
-      this.child = null;
-      this.startedAt = null;
-      this.handle({ type: 'spawn-failed', message: err.message });
-    } else this.deps.logger.debug({ err }, 'master channel error');
-  }
-
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private masterGone(child: ChildProcess, event: VassalEvent): void {
     if (this.child !== child) return;
     this.child = null;
     this.startedAt = null;
     this.stats.abandonAll();
-    this.deps.logger.info({ masterPid: child.pid, code, signal }, 'master exited');
-    this.handle({ type: 'exited', code, signal });
-  }
-
-  private masterHandlers(): MessageHandlers<MasterToEmperor> {
-    return {
-      'master-ready': () => this.handle({ type: 'master-ready' }),
-      'master-reloading': () => this.handle({ type: 'master-reloading' }),
-      'master-reloaded': (message) => this.handle({ type: 'master-reloaded', ok: message.ok, reason: message.reason }),
-      'master-error': (message) => {
-        this.deps.logger.error({ code: message.code, error: message.message }, 'master error');
-        this.handle({ type: 'master-error', message: message.message });
-      },
-      'master-stats': (message) => this.stats.settle(message.id, message.stats),
-    };
+    this.handle(event);
   }
 }

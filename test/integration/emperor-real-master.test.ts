@@ -79,6 +79,22 @@ describe('emperor with the real master', () => {
     assert.equal(emperor.find('worker spawned', { vassal: 'app.ini' }).length, 2, 'processes = 2 came from the template');
   });
 
+  test('a bad template breaks its vassals; fixing it and SIGHUP to the emperor starts them', async () => {
+    const dir = newDir();
+    const port = await freePort();
+    const base = dir.write('templates/base.ini', '[uwsgi]\nprocesses = none\n');
+    dir.write('vassals/app.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APP}\n`);
+    const emperor = startEmperor([dir.file('vassals'), '--vassals-inherit', base], { fake: false });
+    const broken = await waitForState(emperor, 'app.ini', 'broken');
+    assert.match(String(broken.error), /base\.ini.*processes/);
+    writeFileSync(base, '[uwsgi]\nprocesses = 1\n');
+    emperor.signal('SIGHUP');
+    const retry = await waitForState(emperor, 'app.ini', 'starting', 2);
+    assert.equal(retry.reason, 'emperor reload');
+    await waitForState(emperor, 'app.ini', 'ready');
+    await answer(port, /^hi - \d+$/);
+  });
+
   test('SIGKILL of the emperor: every master and worker exits, the port is free', async () => {
     const dir = newDir();
     const ports = [await freePort(), await freePort()];

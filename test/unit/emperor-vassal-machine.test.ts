@@ -104,12 +104,18 @@ describe('vassal machine', () => {
     assert.equal(broken.record.state, 'broken');
     assert.equal(broken.record.error, message);
     assert.deepEqual(broken.effects, []);
-    for (const event of [{ type: 'reload' }, { type: 'backoff-elapsed' }, { type: 'clear-backoff' }] as const) {
+    for (const event of [{ type: 'backoff-elapsed' }, { type: 'clear-backoff' }, { type: 'master-ready' }] as const) {
       assert.equal(transition(broken.record, event, DEFAULT_RESTART_POLICY), null, event.type);
     }
     const fixed = transition(broken.record, changed, DEFAULT_RESTART_POLICY);
     assert.equal(fixed?.record.state, 'starting');
     assert.equal(fixed?.record.error, null);
+  });
+
+  test('an emperor reload retries a broken vassal (its templates may have been fixed)', () => {
+    const step = run(spawned, { type: 'exited', code: 2, signal: null }, { type: 'reload' });
+    assert.equal(step.record.state, 'starting');
+    assert.deepEqual(types(step), ['spawn']);
   });
 
   test('exit code 2 without a message still says what happened', () => {
@@ -146,7 +152,7 @@ describe('vassal machine', () => {
     assert.equal(run(spawned, crashed, { type: 'shutdown' }).record.state, 'stopped');
   });
 
-  test('emperor reload sends SIGHUP to ready masters only', () => {
+  test('emperor reload sends SIGHUP to ready masters, and leaves back-offs alone', () => {
     assert.deepEqual(types(run(spawned, ready, { type: 'reload' })), ['SIGHUP']);
     assert.equal(transition(run(spawned, crashed).record, { type: 'reload' }, DEFAULT_RESTART_POLICY), null);
   });

@@ -1,0 +1,48 @@
+// Wires one master process to its vassal: IPC messages become vassal events
+// through a handler table the compiler checks is complete; a failed spawn and
+// the exit are each reported once.
+import type { ChildProcess } from 'node:child_process';
+import { dispatch, type MasterStats, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import type { Logger } from '../log/logger.js';
+import type { VassalEvent } from './vassal-machine.js';
+
+export interface MasterLinkCallbacks {
+  readonly logger: Logger;
+  /** master-ready, master-reloading, master-reloaded, master-error */
+  readonly onEvent: (event: VassalEvent) => void;
+  readonly onStats: (id: number, stats: MasterStats) => void;
+  /** the process never started: no exit event will follow */
+  readonly onSpawnFailed: (err: Error) => void;
+  readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** Listen to `child` until it exits. */
+export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks): void {
+  const { logger, onEvent } = callbacks;
+  const handlers: MessageHandlers<MasterToEmperor> = {
+    'master-ready': () => onEvent({ type: 'master-ready' }),
+    'master-reloading': () => onEvent({ type: 'master-reloading' }),
+    'master-reloaded': (message) => onEvent({ type: 'master-reloaded', ok: message.ok, reason: message.reason }),
+    'master-error': (message) => {
+      logger.error({ code: message.code, error: message.message }, 'master error');
+      onEvent({ type: 'master-error', message: message.message });
+    },
+    'master-stats': (message) => callbacks.onStats(message.id, message.stats),
+  };
+  let exited = false;
+  child.on('message', (message) => {
+    if (!exited) dispatch(handlers, message);
+  });
+  child.on('error', (err) => {
+    // without a pid the spawn itself failed; later errors are about the IPC channel
+    if (child.pid === undefined && !exited) {
+      exited = true;
+      callbacks.onSpawnFailed(err);
+    } else logger.debug({ err }, 'master channel error');
+  });
+  child.once('exit', (code, signal) => {
+    if (exited) return;
+    exited = true;
+    callbacks.onExit(code, signal);
+  });
+}
