@@ -27,6 +27,8 @@ export interface EmperorDeps {
   readonly spawnMaster: (identity: string, file: string) => ChildProcess;
   readonly stopMaster: VassalDeps['stopMaster'];
   readonly policy?: RestartPolicy;
+  /** the file-system watcher; tests replace it to prove the rescan alone suffices */
+  readonly watch?: typeof watchTargets;
 }
 
 /** A master that neither got ready nor exited within this long gives its start slot to the next one. */
@@ -63,7 +65,7 @@ export class Emperor {
   async start(): Promise<void> {
     const { targets } = this.deps;
     this.log.info({ targets: targets.map((target) => target.spec), root: this.root, settings: this.deps.settings }, 'emperor started');
-    this.watcher = watchTargets(targets, (path) => this.onPath(path), (err) => this.log.warn({ err }, 'watcher error'));
+    this.watcher = (this.deps.watch ?? watchTargets)(targets, (path) => this.onPath(path), (err) => this.log.warn({ err }, 'watcher error'));
     await this.watcher.ready;
     if (this.stopping) return;
     await this.rescan('start');

@@ -1,38 +1,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { beforeEach, test } from 'node:test';
 import { pino } from 'pino';
 import type { Fingerprint } from '../../src/emperor/fingerprint.js';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
 import { Vassal } from '../../src/emperor/vassal.js';
+import { FakeChild } from './emperor-fake-child.js';
 import { settleAsync, VirtualClock } from './emperor-virtual-clock.js';
-
-/** Enough of a ChildProcess for the vassal: pid, kill, send, IPC and exit events. */
-class FakeChild extends EventEmitter {
-  static nextPid = 1000;
-  readonly pid = FakeChild.nextPid++;
-  exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
-  connected = true;
-  readonly signals: string[] = [];
-  readonly sent: unknown[] = [];
-  kill(signal: NodeJS.Signals): boolean {
-    this.signals.push(signal);
-    return true;
-  }
-  send(message: unknown, callback: (err: Error | null) => void): boolean {
-    this.sent.push(message);
-    callback(null);
-    return true;
-  }
-  exit(code: number | null, signal: NodeJS.Signals | null = null): void {
-    this.exitCode = code;
-    this.signalCode = signal;
-    this.connected = false;
-    this.emit('exit', code, signal);
-  }
-}
 
 const FP: Fingerprint = { ino: 1n, size: 1n, mtimeNs: 1n };
 let clock: VirtualClock;

@@ -1,0 +1,30 @@
+// A stand-in for a master's ChildProcess in unit tests: records signals and
+// IPC sends, and lets the test emit messages and the exit.
+import { EventEmitter } from 'node:events';
+
+/** Enough of a ChildProcess for the vassal: pid, kill, send, IPC and exit events. */
+export class FakeChild extends EventEmitter {
+  static nextPid = 1000;
+  readonly pid = FakeChild.nextPid++;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  connected = true;
+  readonly signals: string[] = [];
+  readonly sent: unknown[] = [];
+  kill(signal: NodeJS.Signals): boolean {
+    this.signals.push(signal);
+    return true;
+  }
+  send(message: unknown, callback: (err: Error | null) => void): boolean {
+    this.sent.push(message);
+    callback(null);
+    return true;
+  }
+  exit(code: number | null, signal: NodeJS.Signals | null = null): void {
+    this.exitCode = code;
+    this.signalCode = signal;
+    this.connected = false;
+    this.emit('exit', code, signal);
+  }
+}
+
