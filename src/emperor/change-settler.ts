@@ -7,6 +7,7 @@
 import type { Clock, TimerHandle } from './clock.js';
 import { sameFingerprint, type Fingerprint } from './fingerprint.js';
 
+/** What the settler needs: a clock, the quiet time, a way to stat, and whom to tell. */
 export interface ChangeSettlerDeps {
   readonly clock: Clock;
   readonly settleMs: number;

@@ -4,6 +4,7 @@ import { UwError } from '../errors.js';
 import { closestName } from './closest-name.js';
 import { EMPEROR_OPTION_NAMES, isEmperorOption, type RawEmperorOption } from './emperor-options.js';
 
+/** What the command line asks for: help, or a run with raw options. */
 export type EmperorArgv =
   | { readonly kind: 'help' }
   | { readonly kind: 'run'; readonly config: string | undefined; readonly options: readonly RawEmperorOption[] };

@@ -1,8 +1,10 @@
 // The catalogue of the emperor's own options: the same names on the command
 // line (`--reload-mercy 10`) and in the [emperor] section of --config.
 
+/** How a value is converted: paths resolve, seconds become ms, assignments are key=value. */
 export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment';
 
+/** One row of the catalogue. */
 export interface EmperorOptionSpec {
   readonly kind: EmperorOptionKind;
   /** repeated options accumulate instead of the last one winning */
@@ -10,6 +12,7 @@ export interface EmperorOptionSpec {
   readonly doc: string;
 }
 
+/** Every emperor option; --help is built from it, and a test checks config/emperor.ini against it. */
 export const EMPEROR_OPTIONS = {
   emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch (repeatable; also the positional arguments)' },
   pidfile: { kind: 'path', doc: 'write the emperor PID here at start, remove it at exit' },
@@ -22,10 +25,13 @@ export const EMPEROR_OPTIONS = {
   'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
 } as const satisfies Record<string, EmperorOptionSpec>;
 
+/** A known option name. */
 export type EmperorOptionName = keyof typeof EMPEROR_OPTIONS;
 
+/** The names, for "did you mean" suggestions. */
 export const EMPEROR_OPTION_NAMES = Object.keys(EMPEROR_OPTIONS) as readonly EmperorOptionName[];
 
+/** True for a name in the catalogue. */
 export function isEmperorOption(name: string): name is EmperorOptionName {
   return Object.hasOwn(EMPEROR_OPTIONS, name);
 }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { UwError } from '../errors.js';
 import type { EmperorOptionName, RawEmperorOption } from './emperor-options.js';
 
+/** The validated, frozen settings the emperor runs with. */
 export interface EmperorSettings {
   /** absolute directories, globs or files */
   readonly targets: readonly string[];
@@ -21,6 +22,7 @@ export interface EmperorSettings {
   readonly masterBin: string | undefined;
 }
 
+/** Defaults, as documented in --help and config/emperor.ini. */
 export const EMPEROR_DEFAULTS = Object.freeze({
   reloadMercyMs: 30_000,
   startConcurrency: 4,

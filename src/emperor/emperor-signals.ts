@@ -2,6 +2,7 @@
 // loop does the work (see command-queue.ts).
 import type { EmperorCommand } from './emperor.js';
 
+/** Signal -> command, as in uWSGI's emperor where the meaning is the same. */
 export const SIGNAL_COMMANDS = {
   SIGHUP: 'reload',
   SIGINT: 'stop',

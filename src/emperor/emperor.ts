@@ -19,6 +19,7 @@ import { commonRoot, identityOf, isWatchedPath, type WatchTarget } from './watch
 /** What the emperor can be asked to do; signals map onto these. */
 export type EmperorCommand = 'reload' | 'stop' | 'status' | 'rescan' | 'clear-backoffs';
 
+/** The OS and settings the emperor is built from, injected so tests can replace them. */
 export interface EmperorDeps {
   readonly settings: EmperorSettings;
   readonly targets: readonly WatchTarget[];
@@ -36,6 +37,7 @@ const START_SLOT_MS = 30_000;
 /** How long SIGUSR1 waits for a master's statistics. */
 const STATS_TIMEOUT_MS = 2_000;
 
+/** One emperor: a map of vassals keyed by identity, fed by the watcher, the rescan and commands. */
 export class Emperor {
   private readonly vassals = new Map<string, Vassal>();
   private readonly root: string;

@@ -3,6 +3,7 @@
 // restored file, `rsync -t`) and two edits in the same second both reload.
 import { stat } from 'node:fs/promises';
 
+/** One version of a file, from stat with nanosecond times. */
 export interface Fingerprint {
   readonly ino: bigint;
   readonly size: bigint;

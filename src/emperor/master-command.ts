@@ -9,6 +9,7 @@ import type { SpawnRequest } from '../process/spawn.js';
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
 export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
 
+/** The emperor settings that shape every master's command line. */
 export interface MasterCommandSettings {
   readonly masterBin: string | undefined;
   readonly vassalsInherit: readonly string[];

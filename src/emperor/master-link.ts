@@ -6,6 +6,7 @@ import { dispatch, type MasterStats, type MasterToEmperor, type MessageHandlers 
 import type { Logger } from '../log/logger.js';
 import type { VassalEvent } from './vassal-machine.js';
 
+/** Where a master's messages and its end are reported. */
 export interface MasterLinkCallbacks {
   readonly logger: Logger;
   /** master-ready, master-reloading, master-reloaded, master-error */

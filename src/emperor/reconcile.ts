@@ -2,6 +2,7 @@
 // now, and name the one thing to do about it.
 import { sameFingerprint, type Fingerprint } from './fingerprint.js';
 
+/** What a settled observation means for the vassal. */
 export type FileAction = 'create' | 'change' | 'remove' | 'none';
 
 /**

@@ -2,6 +2,7 @@
 // owns the timer. A master that became ready restarts at once; one that keeps
 // dying before it is ready waits longer each time, up to a cap, forever.
 
+/** The back-off curve: first delay and cap. */
 export interface RestartPolicy {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
@@ -10,6 +11,7 @@ export interface RestartPolicy {
 /** 1 s doubling to 60 s, as the issue asks. */
 export const DEFAULT_RESTART_POLICY: RestartPolicy = Object.freeze({ initialDelayMs: 1_000, maxDelayMs: 60_000 });
 
+/** When to start again, and the failure count to carry. */
 export interface RestartDecision {
   /** 0 means start now */
   readonly delayMs: number;

@@ -3,6 +3,7 @@
 // few at a time while the emperor keeps handling events.
 import PQueue from 'p-queue';
 
+/** The part of p-queue the emperor uses. */
 export interface StartQueue {
   add(job: () => Promise<void>): void;
   /** drop every start not yet begun (shutdown) */

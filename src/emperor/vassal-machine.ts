@@ -16,6 +16,7 @@ export type VassalState = 'starting' | 'ready' | 'reloading' | 'stopping' | 'bac
 /** Why the emperor stopped a master: recorded before the signal is sent. */
 export type StopReason = 'removed' | 'shutdown';
 
+/** Everything the machine knows about one vassal; replaced, never mutated. */
 export interface VassalRecord {
   readonly state: VassalState;
   /** the running master, once spawned */
@@ -33,6 +34,7 @@ export interface VassalRecord {
   readonly error: string | null;
 }
 
+/** What can happen to a vassal: file events, master messages and exits, emperor commands, timers. */
 export type VassalEvent =
   | { readonly type: 'file-changed' }
   | { readonly type: 'file-removed' }
@@ -49,6 +51,7 @@ export type VassalEvent =
   | { readonly type: 'backoff-elapsed' }
   | { readonly type: 'clear-backoff' };
 
+/** The event names, the columns of the transition table. */
 export type VassalEventType = VassalEvent['type'];
 
 /** What the caller must do, in order, after taking the new record. */
@@ -60,6 +63,7 @@ export type Effect =
   | { readonly type: 'schedule-restart'; readonly delayMs: number }
   | { readonly type: 'cancel-restart' };
 
+/** The result of one transition. */
 export interface Step {
   readonly record: VassalRecord;
   readonly effects: readonly Effect[];

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WatchTarget } from './watch-target.js';
 
+/** A running set of chokidar watchers. */
 export interface VassalWatcher {
   /** resolves once every target's initial directory read is done */
   readonly ready: Promise<void>;

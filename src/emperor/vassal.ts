@@ -13,6 +13,7 @@ import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
 import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
 
+/** What a vassal needs from the emperor and the OS, injected for unit tests. */
 export interface VassalDeps {
   readonly clock: Clock;
   /** bound to { vassal } */
@@ -40,6 +41,7 @@ export interface VassalStatus {
   readonly error: string | null;
 }
 
+/** One vassal file and its master. */
 export class Vassal {
   /** what the emperor last saw on disk; null once the file is gone */
   fingerprint: Fingerprint | null;

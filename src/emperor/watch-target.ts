@@ -8,6 +8,7 @@ import { globToRegExp, hasGlobChars, patternDepth, splitGlob } from './glob-patt
 /** The config formats a master reads, chosen by extension. */
 export const VASSAL_EXTENSIONS: readonly string[] = ['.ini', '.yaml', '.yml', '.json'];
 
+/** One thing to watch, reduced to a root directory and a matcher. */
 export interface WatchTarget {
   /** as the user wrote it, made absolute */
   readonly spec: string;
@@ -19,6 +20,7 @@ export interface WatchTarget {
   readonly matches: (relativePath: string) => boolean;
 }
 
+/** What a target path is on disk at start. */
 export type PathKind = 'dir' | 'file' | 'missing';
 
 /** Turn an absolute spec into a target, given what the path (or the glob's base) is on disk. */
