@@ -30,7 +30,8 @@ options:
 ${Object.entries(EMPEROR_OPTIONS)
   .map(([name, spec]) => `  --${name.padEnd(18)} ${spec.doc}`)
   .join('\n')}
-signals: HUP reload all, INT/TERM/QUIT stop all, USR1 status, WINCH rescan, URG clear back-offs`;
+signals: HUP reload all (and retry broken vassals), INT/TERM/QUIT stop all (twice: kill now),
+         USR1 status, WINCH rescan, URG clear back-offs`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);

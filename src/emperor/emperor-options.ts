@@ -16,11 +16,11 @@ export interface EmperorOptionSpec {
 export const EMPEROR_OPTIONS = {
   emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch (repeatable; also the positional arguments)' },
   pidfile: { kind: 'path', doc: 'write the emperor PID here at start, remove it at exit' },
-  'reload-mercy': { kind: 'seconds', doc: 'how long a stopping master may take before SIGKILL (default 30)' },
+  'reload-mercy': { kind: 'seconds', doc: 'seconds a stopping master may take before SIGKILL (default 30)' },
   'vassals-inherit': { kind: 'path', list: true, doc: 'a base config under every vassal (repeatable)' },
   'vassal-set': { kind: 'assignment', list: true, doc: 'key=value set on every vassal, as --key=value to its master (repeatable)' },
   'start-concurrency': { kind: 'int', doc: 'masters starting at the same time; the rest wait their turn (default 4)' },
-  'rescan-interval': { kind: 'seconds', doc: 'period of the full rescan that catches missed events; 0 turns it off (default 10)' },
+  'rescan-interval': { kind: 'seconds', doc: 'seconds between full rescans, which catch missed events; 0 turns them off (default 10)' },
   'settle-ms': { kind: 'int', doc: 'quiet time in ms before a changed file is acted on; a change is seen after about twice this (default 25)' },
   'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
 } as const satisfies Record<string, EmperorOptionSpec>;
