@@ -175,7 +175,9 @@ export class Master {
     try {
       config = await loadConfig(this.request);
       next = await reconcileSockets(this.sockets, config.sockets, { file: config.file, chmod: config.chmodSocket });
-      if (config.app.kind === 'exec') listenInKernel(next.sockets, config.listenBacklog, config.file);
+      // kept sockets already listen if the old workers were exec ones (a module worker
+      // listens by itself, but one stuck in a crash loop may never have)
+      if (config.app.kind === 'exec') listenInKernel(this.config.app.kind === 'exec' ? next.added : next.sockets, config.listenBacklog, config.file);
     } catch (err) {
       return { ok: false, reason: describeError(err) };
     }

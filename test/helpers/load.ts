@@ -17,7 +17,8 @@ export interface Load {
 
 function once(port: number, agent: Agent | false, result: LoadResult): Promise<void> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent, timeout: 10_000 }, (res) => {
+    // generous: on a loaded 2-core machine a slow answer is not a lost one, a reset is
+    const req = request({ host: '127.0.0.1', port, path: '/', agent, timeout: 30_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -35,7 +36,7 @@ function once(port: number, agent: Agent | false, result: LoadResult): Promise<v
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => {
       result.failed += 1;
-      result.errors.push(err.message);
+      result.errors.push(`${agent === false ? 'new connection' : 'keep-alive'}: ${err.message} at ${new Date().toISOString()}`);
       resolve();
     });
     req.end();
