@@ -102,7 +102,9 @@ export class Vassal {
     if (from !== to) {
       this.stateSince = this.deps.clock.now();
       const delay = next.effects.find((effect) => effect.type === 'schedule-restart');
-      this.deps.logger.info(
+      // broken and backoff need an operator's eye: they stand out at warn/error level
+      const level = to === 'broken' ? 'error' : to === 'backoff' ? 'warn' : 'info';
+      this.deps.logger[level](
         { from, to, masterPid: next.record.pid, reason: next.reason, ...(to === 'broken' && { error: next.record.error }), ...(delay && { delayMs: delay.delayMs }) },
         'vassal state',
       );
