@@ -1,0 +1,45 @@
+// Every process a benchmark starts goes through a ProcessSet, so that a
+// `finally` (or the bench's own SIGINT) can stop all of them by PID.
+import { spawn } from 'node:child_process';
+import { TrackedProcess } from './tracked-process.js';
+
+export interface SpawnOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** an IPC channel as fd 3 (forked Node children) */
+  readonly ipc?: boolean;
+}
+
+const live = new Set<ProcessSet>();
+
+export class ProcessSet {
+  private readonly processes = new Set<TrackedProcess>();
+
+  constructor() {
+    live.add(this);
+  }
+
+  spawn(name: string, command: string, args: readonly string[], options: SpawnOptions = {}): TrackedProcess {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: options.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    const tracked = new TrackedProcess(name, child);
+    this.processes.add(tracked);
+    return tracked;
+  }
+
+  /** Stop every process still running (in parallel), then forget them. */
+  async stopAll(graceMs = 5_000): Promise<void> {
+    const all = [...this.processes];
+    this.processes.clear();
+    await Promise.all(all.map((process) => process.stop(graceMs)));
+    live.delete(this);
+  }
+}
+
+/** Stop every set still open: the bench's own SIGINT/SIGTERM handler. */
+export async function stopEverything(): Promise<void> {
+  await Promise.all([...live].map((set) => set.stopAll(2_000)));
+}
