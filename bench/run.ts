@@ -4,6 +4,8 @@
 // tables, and the hand-written commentary from bench/commentary.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runDataPath } from './data-path.js';
+import { runReaction } from './reaction.js';
+import { runReload } from './reload.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
 import { stopEverything } from './lib/process-set.js';
@@ -12,6 +14,8 @@ import { table } from './lib/format.js';
 
 const PARTS: Record<string, (options: BenchOptions) => Promise<PartReport>> = {
   'data-path': runDataPath,
+  reload: runReload,
+  reaction: runReaction,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {
