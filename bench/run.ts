@@ -6,16 +6,30 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { runDataPath } from './data-path.js';
 import { runReaction } from './reaction.js';
 import { runReload } from './reload.js';
+import { runFootprint } from './footprint.js';
+import { runScale } from './scale.js';
+import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
 import { stopEverything } from './lib/process-set.js';
 import { verdict, type BenchOptions, type PartReport } from './lib/report.js';
 import { table } from './lib/format.js';
 
-const PARTS: Record<string, (options: BenchOptions) => Promise<PartReport>> = {
+/** What a part may leave for a later one: the scale runs feed the footprint. */
+interface Shared {
+  scale: ScaleResult[];
+}
+
+const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<PartReport>> = {
   'data-path': runDataPath,
   reload: runReload,
   reaction: runReaction,
+  scale: async (options, shared) => {
+    const { report, results } = await runScale(options);
+    shared.scale = results;
+    return report;
+  },
+  footprint: (options, shared) => runFootprint(options, shared.scale),
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {
@@ -42,11 +56,12 @@ async function main(): Promise<void> {
   const options: BenchOptions = { quick: args.quick, progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`) };
   const machine = describeMachine();
   const reports: PartReport[] = [];
+  const shared: Shared = { scale: [] };
   for (const name of args.only) {
     const part = PARTS[name];
     if (part === undefined) continue;
     try {
-      reports.push(await part(options));
+      reports.push(await part(options, shared));
     } catch (err) {
       options.progress(`${name} failed: ${(err as Error).stack ?? String(err)}`);
       reports.push({ title: name, markdown: `**failed**: ${(err as Error).message}`, targets: [] });

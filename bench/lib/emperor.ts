@@ -37,7 +37,8 @@ export async function startEmperor(processes: ProcessSet, dir: string, args: rea
   return emperor;
 }
 
-const isEmperorLine = (line: LogLine): boolean => line.name === 'uwemperor';
+/** Lines the emperor itself wrote (its masters share its stdout). */
+export const isEmperorLine = (line: LogLine): boolean => line.name === 'uwemperor';
 
 /** The emperor's next `vassal state` line for `vassal` reaching `to`, from line index `from`. */
 export function vassalState(emperor: TrackedProcess, vassal: string, to: string, from: number, timeoutMs: number): Promise<LogLine> {
