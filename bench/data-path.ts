@@ -42,35 +42,37 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 export async function runDataPath(options: BenchOptions): Promise<PartReport> {
-  const rounds = options.quick ? 1 : 3;
-  const durationMs = options.quick ? 2_000 : 8_000;
-  const kinds: Kind[] = options.quick ? ['keep-alive', 'new-connection'] : ['keep-alive', 'new-connection', 'autocannon'];
+  // short slices, many rounds: the machine's background load then hits every server alike
+  const rounds = options.quick ? 2 : 6;
+  const durationMs = options.quick ? 1_000 : 3_000;
+  const kindsOf = (round: number): Kind[] => (options.quick || round >= 2 ? ['keep-alive', 'new-connection'] : ['keep-alive', 'new-connection', 'autocannon']);
+  const bookkeepingRounds = options.quick ? 1 : 3;
   const processes = new ProcessSet();
   const samples: Sample[] = [];
   try {
     const uw = await startUw(processes, 2);
     const servers = [uw, await startPlain(processes), await startCluster(processes, 2, 'rr'), await startCluster(processes, 2, 'none')];
     const tracked = await startPlain(processes, true);
-    for (const server of [...servers, tracked]) await runLoad(processes, { port: server.port, connections: CONNECTIONS, mode: 'keep-alive', durationMs: 1_000, ratePerSec: 0, timeoutMs: 5_000 });
+    for (const server of [...servers, tracked]) await runLoad(processes, { port: server.port, connections: CONNECTIONS, mode: 'keep-alive', durationMs: 500, ratePerSec: 0, timeoutMs: 5_000 });
     for (let round = 0; round < rounds; round++) {
-      for (const kind of kinds) {
+      for (const kind of kindsOf(round)) {
         for (const server of rotate(servers, round)) {
           options.progress(`data path: round ${round + 1}/${rounds} ${kind} ${server.name}`);
           samples.push(await measure(processes, server, kind, durationMs, server === uw));
         }
       }
-      for (const server of rotate([servers[1] as RunningServer, tracked], round)) {
+      for (const server of round < bookkeepingRounds ? rotate([servers[1] as RunningServer, tracked], round) : []) {
         options.progress(`data path: round ${round + 1}/${rounds} bookkeeping ${server.name}`);
         samples.push(await measure(processes, server, 'keep-alive', durationMs, false));
       }
     }
-    return report(servers.map((s) => s.name), tracked.name, samples, { rounds, durationMs });
+    return report(servers.map((s) => s.name), tracked.name, samples, { rounds, durationMs, bookkeepingRounds });
   } finally {
     await processes.stopAll();
   }
 }
 
-function report(names: readonly string[], trackedName: string, samples: readonly Sample[], run: { rounds: number; durationMs: number }): PartReport {
+function report(names: readonly string[], trackedName: string, samples: readonly Sample[], run: { rounds: number; durationMs: number; bookkeepingRounds: number }): PartReport {
   const [uw = '', plain = '', cluster = ''] = names;
   const med = (server: string, kind: Kind, pick: (s: Sample) => number): number => median(samples.filter((s) => s.server === server && s.kind === kind).map(pick));
   const rps = (server: string, kind: Kind): number => med(server, kind, (s) => s.result.reqPerSec);
@@ -82,27 +84,27 @@ function report(names: readonly string[], trackedName: string, samples: readonly
         fmt(m((s) => s.treeCpu), 0), fmt(m((s) => s.rootCpu), 0), fmt(m((s) => (s.treeCpu * 10_000) / s.result.reqPerSec), 1), fmt(m((s) => (s.result.cpuMs / s.result.durationMs) * 100), 0), String(failed)];
     });
   const head = ['server', 'req/s', 'vs cluster RR', 'vs plain', 'p50 ms', 'p99 ms', 'server CPU %core', 'of which master / primary', 'server CPU µs/req', 'client CPU %core', 'failed'];
-  const share = (kind: Kind): string => `${fmt(med(uw, kind, (s) => s.busiest) * 100, 0)}%`;
+  const shares = (kind: Kind): string => samples.filter((s) => s.server === uw && s.kind === kind).map((s) => `${fmt(s.busiest * 100, 0)}%`).join(', ');
   const ka = rps(uw, 'keep-alive') / rps(cluster, 'keep-alive');
   const nc = rps(uw, 'new-connection') / rps(cluster, 'new-connection');
   const perReq = (name: string): number => med(name, 'keep-alive', (s) => (s.treeCpu * 10_000) / s.result.reqPerSec);
   const sections = [
-    `${CONNECTIONS} connections, closed loop (each connection sends its next request when the previous answer is complete), ${run.durationMs / 1000} s per measurement, ${run.rounds} round(s) in rotating order (medians shown), after a 1 s warm-up of each server. All servers run at the same time; only the one under load is busy. Latency is measured from the send (connect included for a new connection) to the last byte of the response.`,
+    `${CONNECTIONS} connections, closed loop (each connection sends its next request when the previous answer is complete), ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in rotating order (medians shown), after a 0.5 s warm-up of each server. All servers run at the same time; only the one under load is busy. Latency is measured from the send (connect included for a new connection) to the last byte of the response.`,
     '',
-    `**Keep-alive** (our generator). Busiest uw worker's share of the requests: ${share('keep-alive')} (50% is even).`,
+    `**Keep-alive** (our generator). Busiest uw worker's share of the requests, per round: ${shares('keep-alive')} (50% is even: the kernel hands each new connection to whichever worker accepts first, and a keep-alive connection stays there).`,
     '',
     table(head, rows('keep-alive')),
     '',
-    `**New connection per request** (\`Connection: close\`; the client reconnects for every request). Busiest uw worker's share: ${share('new-connection')}.`,
+    `**New connection per request** (\`Connection: close\`; the client reconnects for every request). Busiest uw worker's share, per round: ${shares('new-connection')}.`,
     '',
     table(head, rows('new-connection')),
     '',
   ];
   if (samples.some((s) => s.kind === 'autocannon')) {
-    sections.push('**Keep-alive, cross-check with autocannon** (same connections and duration; its latencies are whole milliseconds, so only req/s is shown)', '',
+    sections.push('**Keep-alive, cross-check with autocannon** (same connections and duration, first 2 rounds; its latencies are whole milliseconds, so only req/s is shown)', '',
       table(['server', 'req/s', 'vs cluster RR'], names.map((name) => [name, int(rps(name, 'autocannon')), ratio(rps(name, 'autocannon'), rps(cluster, 'autocannon'))])), '');
   }
-  sections.push(`**What the uw worker's per-request bookkeeping costs** (Drainer.track + RequestCounter.track from the build, around the same handler in one plain process, keep-alive): ${int(rps(plain, 'keep-alive'))} req/s and ${fmt(perReq(plain), 1)} µs CPU/req without, ${int(rps(trackedName, 'keep-alive'))} req/s and ${fmt(perReq(trackedName), 1)} µs CPU/req with it (${ratio(rps(trackedName, 'keep-alive'), rps(plain, 'keep-alive'))}).`);
+  sections.push(`**What the uw worker's per-request bookkeeping costs** (Drainer.track + RequestCounter.track from the build, around the same handler in one plain process, keep-alive, ${run.bookkeepingRounds} round(s)): ${int(rps(plain, 'keep-alive'))} req/s and ${fmt(perReq(plain), 1)} µs CPU/req without, ${int(rps(trackedName, 'keep-alive'))} req/s and ${fmt(perReq(trackedName), 1)} µs CPU/req with it (${ratio(rps(trackedName, 'keep-alive'), rps(plain, 'keep-alive'))}).`);
   return {
     title: '1. Data path',
     markdown: sections.join('\n'),

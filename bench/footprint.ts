@@ -66,7 +66,8 @@ async function masterVariants(options: BenchOptions, perVariant: number): Promis
         started.push({ variant, pid: master.pid, readyMs: Date.now() - t0, cpuAtReadyMs: cpuSeconds(master.pid) * 1000 });
       }
     }
-    await sleep(3_000);
+    // past V8's memory reducer (~8 s after a process starts), which shrinks every heap once
+    await sleep(10_000);
     const rows = VARIANTS.map((variant) => {
       const mine = started.filter((s) => s.variant === variant);
       const { masters, workers } = mastersMemory(mine.map((s) => s.pid));
@@ -121,7 +122,8 @@ async function hundredVassals(options: BenchOptions, scale: readonly ScaleResult
 export async function runFootprint(options: BenchOptions, scale: readonly ScaleResult[]): Promise<PartReport> {
   const runs = options.quick ? 3 : 7;
   const hundred = (await hundredVassals(options, scale)).filter(measured);
-  const variants = await masterVariants(options, options.quick ? 2 : 6);
+  const perVariant = options.quick ? 1 : 5;
+  const variants = await masterVariants(options, perVariant);
   options.progress('footprint: NODE_EXTRA_CA_CERTS and import costs');
   const ca = caCost(runs);
   const imports = importCosts(runs);

@@ -67,7 +67,7 @@ async function oneRun(emperor: Emperor, name: string): Promise<Run> {
 }
 
 export async function runReaction(options: BenchOptions): Promise<PartReport> {
-  const runs = 20;
+  const runs = options.quick ? 10 : 20;
   const processes = new ProcessSet();
   return withTempDir('reaction', async (root) => {
     try {
@@ -83,7 +83,7 @@ export async function runReaction(options: BenchOptions): Promise<PartReport> {
       }
       for (let i = 0; i < runs; i++) {
         for (const emperor of emperors) {
-          options.progress(`reaction: run ${i + 1}/${runs}, ${emperor.label}`);
+          if (i % 5 === 0) options.progress(`reaction: run ${i + 1}/${runs}, ${emperor.label}`);
           emperor.runs.push(await oneRun(emperor, `r${i}.ini`));
         }
       }

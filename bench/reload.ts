@@ -87,7 +87,7 @@ async function underEmperor(options: BenchOptions, steadyMs: number): Promise<Sc
 }
 
 export async function runReload(options: BenchOptions): Promise<PartReport> {
-  const steadyMs = options.quick ? 2_000 : 5_000;
+  const steadyMs = options.quick ? 1_500 : 5_000;
   const scenarios = [...(await underMaster(options, steadyMs)), ...(await underEmperor(options, steadyMs))];
   const rows = scenarios.map((s) => {
     const r = s.reloading;

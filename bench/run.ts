@@ -41,6 +41,12 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; o
   return { quick, only, out };
 }
 
+const METHOD = [
+  '- Everything runs on 127.0.0.1, in temporary directories, on ports the kernel picks (`127.0.0.1:0`); every process a part starts is tracked by PID and stopped (SIGINT, then SIGKILL, then SIGKILL to any descendant left) when the part ends.',
+  '- The load generator is a separate process (`dist/bench/lib/load-client.js`: raw HTTP/1.1 over net.Socket, every request accounted as a 200 with its latency or as a failure by kind; autocannon, for the keep-alive cross-check, also runs in its own process). It measures its own CPU time with `process.cpuUsage()` and reports it as "client CPU %core". The server\'s CPU is read from /proc/PID/stat for its whole process tree (master or primary, and every worker), and for the master / primary alone. On this 2-core machine the generator takes most of one core, so no server can use both cores fully: compare the servers with one another (the ratios), and per request (server CPU µs/req), rather than with other machines.',
+  '- The machine is shared and noisy: comparisons run side by side in one run, interleaved in short slices in rotating order, and report medians over rounds.',
+].join('\n');
+
 function commentary(): string {
   try {
     return readFileSync(`${ROOT}bench/commentary.md`, 'utf8').trim();
@@ -76,6 +82,10 @@ async function main(): Promise<void> {
     '## Machine',
     '',
     machine,
+    '',
+    '## How it is measured',
+    '',
+    METHOD,
     '',
     '## Targets',
     '',

@@ -94,8 +94,8 @@ export async function scaleRun(options: BenchOptions, request: ScaleRequest): Pr
   const variant = request.variant ?? 'default';
   const needKb = n * estimateKb;
   if (needKb > memAvailableKb() - RESERVE_KB) return { kind, n, variant, skipped: `would need ~${(needKb / 1048576).toFixed(1)} GiB (${(estimateKb / 1024).toFixed(1)} MiB per vassal), MemAvailable is ${(memAvailableKb() / 1048576).toFixed(1)} GiB and ${RESERVE_KB / 1048576} GiB stay free` };
-  const idleMs = options.quick ? 5_000 : 30_000;
-  const settleMs = options.quick ? 3_000 : 10_000;
+  const idleMs = options.quick ? 4_000 : 30_000;
+  const settleMs = 10_000;
   return withTempDir(`scale-${kind}-${n}`, async (dir) => {
     for (let i = 0; i < n; i++) writeVassal(dir, name(i), { kind, processes: 1, exec });
     const processes = new ProcessSet();
@@ -107,11 +107,11 @@ export async function scaleRun(options: BenchOptions, request: ScaleRequest): Pr
       options.progress(`scale: ${n} ${kind} vassals ready in ${((readyAt - started) / 1000).toFixed(1)} s`);
       const serving = await servingCount(emperor);
       const emperorRssAfterStart = rssKb(emperor.pid) ?? Number.NaN;
-      const memory = emperorTreeMemory(emperor.pid);
       const tree = descendantsOf(emperor.pid);
       const startCpu = { emperor: cpuSeconds(emperor.pid), perVassal: cpuSecondsOf(tree) / n };
-      // a freshly started node process keeps working (GC, compiling) for a few seconds
+      // a node process that just started collects and shrinks its heap (V8's memory reducer) ~8 s later
       await sleep(settleMs);
+      const memory = emperorTreeMemory(emperor.pid);
       const before = { emperor: cpuSeconds(emperor.pid), tree: cpuSecondsOf(tree), at: Date.now() };
       await sleep(idleMs);
       const seconds = (Date.now() - before.at) / 1000;
