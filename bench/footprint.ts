@@ -3,6 +3,7 @@
 // flags and environment, run side by side as standalone masters (1 worker each);
 // the start cost of NODE_EXTRA_CA_CERTS; the import cost of each dependency the
 // master loads. The 100-vassal figures come from the scale part.
+import { withoutCa } from './lib/env.js';
 import { fmt, mib, table } from './lib/format.js';
 import { importCost, startCost } from './lib/node-probe.js';
 import { cpuSeconds } from './lib/proc-stats.js';
@@ -14,12 +15,6 @@ import { scaleRun } from './scale.js';
 import { median } from './lib/stats.js';
 import { sleep } from './lib/temp-dir.js';
 import { mastersMemory, perMember } from './lib/vassal-tree.js';
-
-const withoutCa = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  return env;
-};
 
 interface Variant {
   readonly name: string;

@@ -4,6 +4,7 @@
 // the emperor. Each is compared with the same client on the same vassal at
 // steady state just before.
 import { fmt, int, table } from './lib/format.js';
+import { withoutCa } from './lib/env.js';
 import { startEmperor, touch, vassalPort, vassalState, writeVassal } from './lib/emperor.js';
 import { runLoad, startLoad } from './lib/load.js';
 import type { ConnectionMode, LoadConfig, LoadResult } from './lib/load-types.js';
@@ -18,6 +19,8 @@ const RELOADS = 10;
 const CONNECTIONS = 16;
 const RATE = 2_000;
 const MODES: readonly ConnectionMode[] = ['keep-alive', 'new-connection'];
+const SIGHUP = 'SIGHUP to the master';
+
 
 interface Scenario {
   readonly how: string;
@@ -51,14 +54,15 @@ async function scenario(processes: ProcessSet, log: TrackedProcess, masterPid: n
   return { how, mode, steady, reloading: await load.result, reloadMs };
 }
 
-async function underMaster(options: BenchOptions, steadyMs: number): Promise<Scenario[]> {
+/** `env`: the master's environment (its workers inherit it); `how`: the label. */
+async function underMaster(options: BenchOptions, steadyMs: number, how: string, env: NodeJS.ProcessEnv): Promise<Scenario[]> {
   const processes = new ProcessSet();
   try {
-    const uw = await startUw(processes, 2);
+    const uw = await startUw(processes, 2, env);
     const out: Scenario[] = [];
     for (const mode of MODES) {
-      options.progress(`reload: ${RELOADS} x SIGHUP to the master, ${mode}`);
-      out.push(await scenario(processes, uw.process, uw.process.pid, uw.port, 'SIGHUP to the master', mode, steadyMs, () => uw.process.signal('SIGHUP')));
+      options.progress(`reload: ${RELOADS} x ${how}, ${mode}`);
+      out.push(await scenario(processes, uw.process, uw.process.pid, uw.port, how, mode, steadyMs, () => uw.process.signal('SIGHUP')));
     }
     return out;
   } finally {
@@ -88,8 +92,10 @@ async function underEmperor(options: BenchOptions, steadyMs: number): Promise<Sc
 
 export async function runReload(options: BenchOptions): Promise<PartReport> {
   const steadyMs = options.quick ? 1_500 : 5_000;
-  const scenarios = [...(await underMaster(options, steadyMs)), ...(await underEmperor(options, steadyMs))];
-  const rows = scenarios.map((s) => {
+  const scenarios = [...(await underMaster(options, steadyMs, SIGHUP, process.env)), ...(await underEmperor(options, steadyMs))];
+  // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse
+  const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS`, withoutCa());
+  const rows = [...scenarios, ...lean].map((s) => {
     const r = s.reloading;
     return [s.how, s.mode, `${int(r.ok)} / ${r.failed}`, Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || '-', fmt(s.steady.latency.p50, 2), fmt(s.steady.latency.p99, 2), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), String(r.slowOver100ms), fmt(median(s.reloadMs), 0), fmt(Math.max(...s.reloadMs), 0)];
   });

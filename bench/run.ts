@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only data-path,reload,...] [--out FILE]
+// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint] [--out FILE] [--refresh-commentary]
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick): machine, command, targets table, each part's
 // tables, and the hand-written commentary from bench/commentary.md.
@@ -55,9 +55,18 @@ function commentary(): string {
   }
 }
 
+/** --refresh-commentary: put the current bench/commentary.md into an existing results file, without measuring. */
+function refreshCommentary(out: string): void {
+  const text = readFileSync(out, 'utf8');
+  const at = text.indexOf('\n## Commentary\n');
+  if (at < 0) throw new Error(`${out} has no "## Commentary" section`);
+  writeFileSync(out, `${text.slice(0, at)}\n## Commentary\n\n${commentary()}\n`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseArgs(argv);
+  if (argv.includes('--refresh-commentary')) return refreshCommentary(args.out);
   const started = Date.now();
   const options: BenchOptions = { quick: args.quick, progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`) };
   const machine = describeMachine();

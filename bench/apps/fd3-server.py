@@ -7,6 +7,9 @@ import socket
 import sys
 
 listener = socket.socket(fileno=3)
+# uw hands over the socket with O_NONBLOCK set (systemd's default is blocking):
+# without this, accept() with no connection pending raises BlockingIOError
+listener.setblocking(True)
 body = ("hello from %07d\n" % os.getpid()).encode()
 response = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

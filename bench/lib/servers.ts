@@ -20,10 +20,10 @@ export function portOf(where: unknown): number {
   return port;
 }
 
-/** A uw master with `workers` module workers running the hello app. */
-export async function startUw(processes: ProcessSet, workers: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
-  const args = [UW_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', String(workers), ...extraArgs];
-  const master = processes.spawn('uw', process.execPath, args);
+/** A uw master with `workers` module workers running the hello app (in `env`, which its workers inherit). */
+export async function startUw(processes: ProcessSet, workers: number, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const args = [UW_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', String(workers)];
+  const master = processes.spawn('uw', process.execPath, args, { env });
   const bound = await master.waitForMsg('socket bound', {}, START_TIMEOUT_MS);
   await master.waitForMsg('master ready', {}, START_TIMEOUT_MS);
   return { name: `uw (${workers} workers)`, port: portOf(bound.where), process: master };
