@@ -35,6 +35,7 @@ const VARIANTS: readonly Variant[] = [
   { name: '--lite-mode', flags: ['--lite-mode'], env: process.env },
   { name: '--jitless', flags: ['--jitless'], env: process.env },
   { name: '--optimize-for-size', flags: ['--optimize-for-size'], env: process.env },
+  { name: 'fewer threads: --v8-pool-size=1, UV_THREADPOOL_SIZE=1 (master and worker)', flags: ['--v8-pool-size=1'], env: { ...process.env, UV_THREADPOOL_SIZE: '1' } },
   { name: 'no CA file, --lite-mode, --max-semi-space-size=1, --optimize-for-size', flags: ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size'], env: withoutCa() },
   { name: 'reference: an idle empty node process (no master)', flags: ['-e', BARE], env: process.env, bare: true },
   { name: 'reference: the same without the CA file', flags: ['-e', BARE], env: withoutCa(), bare: true },
@@ -66,10 +67,10 @@ async function masterVariants(options: BenchOptions, perVariant: number): Promis
     const rows = VARIANTS.map((variant) => {
       const mine = started.filter((s) => s.variant === variant);
       const { masters, workers } = mastersMemory(mine.map((s) => s.pid));
-      return [variant.name, mib(perMember(masters.pssKb, masters)), mib(perMember(masters.anonKb, masters)), mib(perMember(masters.rssKb, masters)), mib(perMember(workers.pssKb, workers)),
+      return [variant.name, mib(perMember(masters.pssKb, masters)), mib(perMember(masters.anonKb, masters)), mib(perMember(masters.rssKb, masters)), fmt(masters.threads / masters.count, 0), mib(perMember(workers.pssKb, workers)),
         fmt(median(mine.map((s) => s.cpuAtReadyMs)), 0), fmt(median(mine.map((s) => s.readyMs)), 0)];
     });
-    return table(['master started with', 'master PSS MiB', 'master anon MiB', 'master RSS MiB', 'its worker PSS MiB', 'master CPU at ready, ms', 'spawn → master ready, ms'], rows);
+    return table(['master started with', 'master PSS MiB', 'master anon MiB', 'master RSS MiB', 'master threads', 'its worker PSS MiB', 'master CPU at ready, ms', 'spawn → master ready, ms'], rows);
   } finally {
     await processes.stopAll();
   }
@@ -133,7 +134,7 @@ export async function runFootprint(options: BenchOptions, scale: readonly ScaleR
     '',
     table(['emperor environment', 'PSS per vassal MiB', 'master PSS MiB', 'worker PSS MiB', '100 ready, s'], rows),
     '',
-    `**Master variants, side by side** (${options.quick ? 2 : 6} standalone \`uw\` masters per variant with one hello worker each, all running at once, measured 3 s after the last was ready; medians for times). Node flags apply to the master only: it spawns its workers without them. The environment applies to both.`,
+    `**Master variants, side by side** (${perVariant} standalone \`uw\` master(s) per variant with one hello worker each, started in turn, all running at once, measured 10 s after the last was ready, past V8's memory reducer; medians for times). Node flags apply to the master only: it spawns its workers without them. The environment applies to both.`,
     '',
     variants,
     '',

@@ -35,16 +35,16 @@ export const measured = (r: ScaleResult): r is Measured => !('skipped' in r);
 export const pssPerVassalKb = (r: Measured): number => (r.memory.masters.pssKb + r.memory.workers.pssKb) / r.n;
 
 function row(r: ScaleResult): string[] {
-  if (!measured(r)) return [r.kind + (r.variant === 'default' ? '' : `, ${r.variant}`), int(r.n), `skipped: ${r.skipped}`, ...Array<string>(11).fill('')];
+  if (!measured(r)) return [r.kind + (r.variant === 'default' ? '' : `, ${r.variant}`), int(r.n), `skipped: ${r.skipped}`, ...Array<string>(12).fill('')];
   const { masters, workers } = r.memory;
   return [r.kind + (r.variant === 'default' ? '' : `, ${r.variant}`), int(r.n), `${fmt(r.readyMs / 1000, 1)} (half: ${fmt(r.halfMs / 1000, 1)})`, `${fmt(r.startCpu.emperor, 1)} / ${fmt(r.startCpu.perVassal * 1000, 0)}`, `${r.serving}/${r.n}`, `${mib(r.emperorRssAfterStart)} / ${mib(r.emperorRssAfterIdle)}`,
-    mib(pssPerVassalKb(r)), `${mib(perMember(masters.pssKb, masters))} (anon ${mib(perMember(masters.anonKb, masters))})`, `${mib(perMember(workers.pssKb, workers))} (anon ${mib(perMember(workers.anonKb, workers))})`,
+    mib(pssPerVassalKb(r)), fmt((masters.threads + workers.threads) / r.n, 0), `${mib(perMember(masters.pssKb, masters))} (anon ${mib(perMember(masters.anonKb, masters))})`, `${mib(perMember(workers.pssKb, workers))} (anon ${mib(perMember(workers.anonKb, workers))})`,
     fmt(r.idle.emperorPct, 2), fmt(r.idle.treePct, 2), `${fmt(r.touches.p50, 0)} / ${fmt(r.touches.p99, 0)}`, fmt(r.stopMs / 1000, 1), String(r.leftovers)];
 }
 
 /** Tables and target rows; only `default` variants count for the targets. */
 export function reportScale(results: readonly ScaleResult[], run: { python: string; exec: string; quick: BenchOptions['quick']; pythonCost?: string }): PartReport {
-  const head = ['kind', 'vassals', 'all ready, s', 'start CPU: emperor s / per vassal ms', 'serving', 'emperor RSS MiB (started / after idle)', 'PSS per vassal MiB', 'master PSS MiB', 'worker PSS MiB', 'emperor CPU idle %core', 'masters + workers CPU idle %core', 'touch → SIGHUP p50 / p99 ms', 'stop all, s', 'left after stop'];
+  const head = ['kind', 'vassals', 'all ready, s', 'start CPU: emperor s / per vassal ms', 'serving', 'emperor RSS MiB (started / after idle)', 'PSS per vassal MiB', 'threads per vassal', 'master PSS MiB', 'worker PSS MiB', 'emperor CPU idle %core', 'masters + workers CPU idle %core', 'touch → SIGHUP p50 / p99 ms', 'stop all, s', 'left after stop'];
   const first = results.filter(measured)[0];
   const markdown = [
     `Each vassal: an ini file with \`http-socket = 127.0.0.1:0\` and one worker; module kind: the hello handler; exec kind: \`${run.exec}\` (a 30-line python3 server: blocking accept loop on fd 3, READY=1 on $NOTIFY_FD). All files exist before the emperor starts, with its default settings (start-concurrency 4). "All ready" counts from spawning the emperor to the last \`vassal state\` → ready line; "serving" is a GET to every bound port right after. PSS from /proc/PID/smaps_rollup of every master and worker, ${fmt((first?.settleMs ?? Number.NaN) / 1000, 0)} s after all were ready (about 8 s after it starts, every node process runs V8's memory reducer once: a full GC that costs it ~25 ms of CPU and shrinks a master by ~2.4 MiB, a worker by ~1.3 MiB); idle CPU over the next ${fmt(first?.idle.seconds, 0)} s from /proc/PID/stat; "start CPU" is the emperor's CPU time until all were ready, and the CPU time of every master and worker at that point divided by the number of vassals; touch → SIGHUP from the emperor's \`vassal state\` → reloading line, ${run.quick ? 10 : 20} vassals touched one after another (each reload finished before the next touch); "stop all" from SIGINT to the emperor until it and every process under it are gone.`,

@@ -5,7 +5,7 @@
 import { realPython } from './lib/python.js';
 import { isEmperorLine, startEmperor, touch, vassalState, writeVassal, type VassalKind } from './lib/emperor.js';
 import { getOnce } from './lib/http-probe.js';
-import { cpuSeconds, cpuSecondsOf, descendantsOf, isAlive, memAvailableKb, rssKb } from './lib/proc-stats.js';
+import { cpuSeconds, cpuSecondsOf, descendantsOf, isAlive, memAvailableKb, rssKb, taskLimits } from './lib/proc-stats.js';
 import { ProcessSet } from './lib/process-set.js';
 import { APPS } from './lib/paths.js';
 import type { BenchOptions, PartReport } from './lib/report.js';
@@ -18,8 +18,9 @@ import { emperorTreeMemory } from './lib/vassal-tree.js';
 
 /** Keep this much memory free for everyone else on the machine. */
 const RESERVE_KB = 3 * 1024 * 1024;
-/** First guess of PSS per vassal before one size was measured. */
+/** First guesses per vassal before one size was measured. */
 const FIRST_GUESS_KB = 24 * 1024;
+const FIRST_GUESS_THREADS = 22;
 
 const name = (i: number): string => `v${String(i).padStart(4, '0')}.ini`;
 
@@ -81,6 +82,8 @@ export interface ScaleRequest {
   readonly n: number;
   /** PSS per vassal expected, kB */
   readonly estimateKb: number;
+  /** threads per vassal expected (master + worker); each takes a PID */
+  readonly estimateThreads?: number;
   /** the exec worker's command line */
   readonly exec: string;
   /** the emperor's environment (and so its masters' and workers'), and its name in the tables */
@@ -93,6 +96,9 @@ export async function scaleRun(options: BenchOptions, request: ScaleRequest): Pr
   const { kind, n, estimateKb, exec } = request;
   const variant = request.variant ?? 'default';
   const needKb = n * estimateKb;
+  const tasks = taskLimits();
+  const needTasks = n * (request.estimateThreads ?? FIRST_GUESS_THREADS);
+  if (tasks.inUse + needTasks > tasks.max * 0.85) return { kind, n, variant, skipped: `would need ~${needTasks} threads (PIDs); ${tasks.inUse} of ${tasks.max} are in use` };
   if (needKb > memAvailableKb() - RESERVE_KB) return { kind, n, variant, skipped: `would need ~${(needKb / 1048576).toFixed(1)} GiB (${(estimateKb / 1024).toFixed(1)} MiB per vassal), MemAvailable is ${(memAvailableKb() / 1048576).toFixed(1)} GiB and ${RESERVE_KB / 1048576} GiB stay free` };
   const idleMs = options.quick ? 4_000 : 30_000;
   const settleMs = 10_000;
@@ -137,10 +143,14 @@ export async function runScale(options: BenchOptions): Promise<{ report: PartRep
   const results: ScaleResult[] = [];
   for (const kind of kinds) {
     let estimateKb = FIRST_GUESS_KB;
+    let estimateThreads = FIRST_GUESS_THREADS;
     for (const n of sizes) {
       options.progress(`scale: ${n} ${kind} vassals`);
-      const result = await scaleRun(options, { kind, n, estimateKb, exec });
-      if ('memory' in result) estimateKb = (result.memory.masters.pssKb + result.memory.workers.pssKb) / result.n;
+      const result = await scaleRun(options, { kind, n, estimateKb, estimateThreads, exec });
+      if ('memory' in result) {
+        estimateKb = (result.memory.masters.pssKb + result.memory.workers.pssKb) / result.n;
+        estimateThreads = (result.memory.masters.threads + result.memory.workers.threads) / result.n;
+      }
       results.push(result);
     }
   }

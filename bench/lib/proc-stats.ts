@@ -90,3 +90,19 @@ export function isAlive(pid: number): boolean {
 export function memAvailableKb(): number {
   return Number(/^MemAvailable:\s+(\d+) kB/m.exec(read('/proc/meminfo') ?? '')?.[1] ?? 0);
 }
+
+/** Number of threads (kernel tasks) of `pid`; 0 when gone. */
+export function threadCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Kernel tasks (threads) in use on the machine, and the most there can be (every thread takes a PID). */
+export function taskLimits(): { inUse: number; max: number } {
+  const inUse = Number((read('/proc/loadavg') ?? '').split(' ')[3]?.split('/')[1] ?? 0);
+  const max = Math.min(Number(read('/proc/sys/kernel/pid_max') ?? 32768), Number(read('/proc/sys/kernel/threads-max') ?? 32768));
+  return { inUse, max };
+}

@@ -1,6 +1,6 @@
 // Memory of every master (children of the emperor, or given PIDs) and of their
 // workers (the masters' children), from /proc/PID/smaps_rollup.
-import { childrenOf, pssOf, type Pss } from './proc-stats.js';
+import { childrenOf, pssOf, threadCount, type Pss } from './proc-stats.js';
 
 export interface GroupMemory {
   readonly count: number;
@@ -8,6 +8,8 @@ export interface GroupMemory {
   readonly pssKb: number;
   readonly anonKb: number;
   readonly rssKb: number;
+  /** total threads */
+  readonly threads: number;
 }
 
 export interface TreeMemory {
@@ -18,7 +20,8 @@ export interface TreeMemory {
 function group(pids: readonly number[]): GroupMemory {
   const all = pids.map(pssOf).filter((pss): pss is Pss => pss !== null);
   const sum = (pick: (pss: Pss) => number): number => all.reduce((total, pss) => total + pick(pss), 0);
-  return { count: all.length, pssKb: sum((p) => p.pssKb), anonKb: sum((p) => p.anonKb), rssKb: sum((p) => p.rssKb) };
+  const threads = pids.reduce((total, pid) => total + threadCount(pid), 0);
+  return { count: all.length, pssKb: sum((p) => p.pssKb), anonKb: sum((p) => p.anonKb), rssKb: sum((p) => p.rssKb), threads };
 }
 
 /** Memory of these masters and of all their children. */
