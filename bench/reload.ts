@@ -12,6 +12,7 @@ import { ProcessSet } from './lib/process-set.js';
 import type { BenchOptions, PartReport, TargetRow } from './lib/report.js';
 import { startUw } from './lib/servers.js';
 import { median } from './lib/stats.js';
+import { slowByPhase, type PhaseCounts } from './lib/reload-phases.js';
 import { sleep, withTempDir } from './lib/temp-dir.js';
 import type { TrackedProcess } from './lib/tracked-process.js';
 
@@ -29,13 +30,18 @@ interface Scenario {
   readonly reloading: LoadResult;
   /** reload durations from the master's `reload finished` lines */
   readonly reloadMs: readonly number[];
+  /** requests slower than twice the steady p99, by the reload phase they were sent in */
+  readonly slowPhases: PhaseCounts;
+  readonly slowOver: number;
 }
 
 /** Steady state, then a run with RELOADS reloads triggered by `trigger` (master PID `masterPid` logs them). */
 async function scenario(processes: ProcessSet, log: TrackedProcess, masterPid: number, port: number, how: string, mode: ConnectionMode, steadyMs: number, trigger: () => void): Promise<Scenario> {
   const config: LoadConfig = { port, connections: CONNECTIONS, mode, durationMs: steadyMs, ratePerSec: RATE, timeoutMs: 30_000 };
   const steady = await runLoad(processes, config);
-  const load = startLoad(processes, { ...config, durationMs: 0 });
+  const slowOver = 2 * steady.latency.p99;
+  const firstLine = log.lines.length;
+  const load = startLoad(processes, { ...config, durationMs: 0, slowMs: slowOver });
   const reloadMs: number[] = [];
   try {
     await sleep(300);
@@ -51,7 +57,8 @@ async function scenario(processes: ProcessSet, log: TrackedProcess, masterPid: n
   } finally {
     await load.stop().catch(() => undefined);
   }
-  return { how, mode, steady, reloading: await load.result, reloadMs };
+  const reloading = await load.result;
+  return { how, mode, steady, reloading, reloadMs, slowOver, slowPhases: slowByPhase(log.lines.slice(firstLine), masterPid, reloading.slow) };
 }
 
 /** `env`: the master's environment (its workers inherit it); `how`: the label. */
@@ -97,9 +104,10 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
   const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS`, withoutCa());
   const rows = [...scenarios, ...lean].map((s) => {
     const r = s.reloading;
-    return [s.how, s.mode, `${int(r.ok)} / ${r.failed}`, Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || '-', fmt(s.steady.latency.p50, 2), fmt(s.steady.latency.p99, 2), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), String(r.slowOver100ms), fmt(median(s.reloadMs), 0), fmt(Math.max(...s.reloadMs), 0)];
+    return [s.how, s.mode, `${int(r.ok)} / ${r.failed}`, Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || '-', fmt(s.steady.latency.p50, 2), fmt(s.steady.latency.p99, 2), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), String(r.slowOver100ms),
+      `${fmt(s.slowOver, 1)} ms: ${s.slowPhases.boot} / ${s.slowPhases.switch} / ${s.slowPhases.other}`, fmt(median(s.reloadMs), 0), fmt(Math.max(...s.reloadMs), 0)];
   });
-  const head = ['reload by', 'client', 'during reloads: ok / failed', 'failures', 'steady p50 ms', 'steady p99 ms', 'reloads p50 ms', 'reloads p99 ms', 'reloads max ms', '> 100 ms', 'reload p50 ms', 'reload max ms'];
+  const head = ['reload by', 'client', 'during reloads: ok / failed', 'failures', 'steady p50 ms', 'steady p99 ms', 'reloads p50 ms', 'reloads p99 ms', 'reloads max ms', '> 100 ms', 'slower than 2x steady p99: boot / switch / other', 'reload p50 ms', 'reload max ms'];
   const targets: TargetRow[] = scenarios.flatMap((s) => {
     const r = s.reloading;
     const name = `${s.how.replace(' (emperor)', '')}, ${s.mode}`;
@@ -110,7 +118,7 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
     ];
   });
   const markdown = [
-    `A 2-worker hello vassal; the client sends ${int(RATE)} requests/s in total over ${CONNECTIONS} connections (keep-alive) or ${CONNECTIONS} concurrent connect-request-close loops (new connection). Steady state: ${steadyMs / 1000} s of the same load just before. During reloads: one run from 300 ms before the first reload to 300 ms after the last; each reload is triggered once the previous one finished (\`reload finished\` in the master's log) plus 200 ms. A failure is any request that did not get a complete 200 (reset, refused, closed early, timeout after 30 s, other status).`,
+    `A 2-worker hello vassal; the client sends ${int(RATE)} requests/s in total over ${CONNECTIONS} connections (keep-alive) or ${CONNECTIONS} concurrent connect-request-close loops (new connection). Steady state: ${steadyMs / 1000} s of the same load just before. During reloads: one run from 300 ms before the first reload to 300 ms after the last; each reload is triggered once the previous one finished (\`reload finished\` in the master's log) plus 200 ms. A failure is any request that did not get a complete 200 (reset, refused, closed early, timeout after 30 s, other status). Requests slower than twice the steady p99 are counted by the phase they were sent in (from the master's log): *boot*, while the new workers start (\`reload started\` → \`reload finished\`); *switch*, from then until 20 ms after the last old worker exited (old workers drain, keep-alive clients reconnect to the new, cold workers); *other*, between reloads.`,
     '',
     table(head, rows),
     '',

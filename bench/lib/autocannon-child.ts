@@ -21,6 +21,7 @@ const out: LoadResult = {
   reqPerSec: result['2xx'] / result.duration,
   latency: { n: result['2xx'], p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
   slowOver100ms: Number.NaN,
+  slow: [],
   cpuMs: (cpu.user + cpu.system) / 1000,
 };
 process.send?.({ type: 'result', result: out }, () => process.exit(0));

@@ -13,6 +13,8 @@ const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
 const latencies: number[] = [];
 const errors: Record<string, number> = {};
 const firstErrors: { atMs: number; code: string }[] = [];
+const slow: { atMs: number; ms: number }[] = [];
+const slowMs = config.slowMs ?? 0;
 let ok = 0;
 let running = true;
 const startedAt = performance.now();
@@ -36,7 +38,9 @@ async function loop(index: number): Promise<void> {
     const outcome = await connection.request();
     if (outcome === 'ok') {
       ok += 1;
-      latencies.push(performance.now() - sent);
+      const ms = performance.now() - sent;
+      latencies.push(ms);
+      if (slowMs > 0 && ms > slowMs && slow.length < 2_000) slow.push({ atMs: Math.round(epochAtStart + sent - startedAt), ms });
     } else {
       errors[outcome] = (errors[outcome] ?? 0) + 1;
       if (firstErrors.length < 20) firstErrors.push({ atMs: Math.round(epochAtStart + sent - startedAt), code: outcome });
@@ -59,6 +63,7 @@ function finish(): void {
     reqPerSec: (ok / durationMs) * 1000,
     latency: summarize(latencies),
     slowOver100ms: latencies.filter((ms) => ms > 100).length,
+    slow,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
   process.send?.({ type: 'result', result }, () => process.exit(0));

@@ -12,6 +12,8 @@ export interface LoadConfig {
   /** total requests per second over all connections; 0: closed loop, as fast as answers come */
   readonly ratePerSec: number;
   readonly timeoutMs: number;
+  /** record up to 2,000 requests slower than this (ms); 0: none */
+  readonly slowMs?: number;
 }
 
 export interface LoadResult {
@@ -25,6 +27,8 @@ export interface LoadResult {
   /** latency of the successful requests, ms, connect included */
   readonly latency: Summary;
   readonly slowOver100ms: number;
+  /** the first requests slower than LoadConfig.slowMs: when they were sent (ms since epoch) and how long they took */
+  readonly slow: readonly { readonly atMs: number; readonly ms: number }[];
   /** the generator's own user+system CPU time */
   readonly cpuMs: number;
 }
