@@ -22,7 +22,7 @@ export interface BindOptions {
   readonly chmod?: number | undefined;
 }
 
-const LISTEN_HELPER = fileURLToPath(new URL('./listen-helper.js', import.meta.url));
+const LISTEN_HELPER = fileURLToPath(new URL('../master/listen-helper.js', import.meta.url));
 
 /** The names of LISTEN_FDNAMES: what kind of socket each fd is. */
 export function fdNames(sockets: readonly HeldSocket[]): string {

@@ -14,7 +14,8 @@ describe('emperor: create, touch, edit, rm, rename', () => {
 
   before(async () => {
     dir.write('app.ini', 'mode = ready\n');
-    emperor = startEmperor([dir.path]);
+    // no periodic rescan: every reaction below can only come from the watcher
+    emperor = startEmperor(['--rescan-interval', '0', dir.path]);
     await emperor.waitForLog('emperor started');
   });
   after(async () => {
@@ -37,13 +38,10 @@ describe('emperor: create, touch, edit, rm, rename', () => {
     await waitForState(emperor, 'second.yaml', 'ready');
   });
 
-  test('touch reloads within milliseconds, with SIGHUP to the same master', async () => {
-    const before = Date.now();
+  test('touch reloads (watcher, not rescan), with SIGHUP to the same master', async () => {
     const now = new Date();
     utimesSync(dir.file('app.ini'), now, now);
     const reloading = await waitForState(emperor, 'app.ini', 'reloading');
-    const latency = Date.parse(String(reloading.time)) - before;
-    assert.ok(latency < 1_000, `reacted after ${latency} ms`);
     assert.equal(reloading.masterPid, masterPid);
     await emperor.waitForLog('fake master reloaded', { vassal: 'app.ini' }, 1);
     await waitForState(emperor, 'app.ini', 'ready', 2);
