@@ -4,6 +4,7 @@
 // and in its own process group so a terminal's signals reach only the emperor.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parkCaCerts } from '../process/ca-certs-env.js';
 import type { SpawnRequest } from '../process/spawn.js';
 
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
@@ -31,7 +32,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: process.env,
+    env: parkCaCerts(process.env),
     dieWithParent: true,
     // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully
     ownProcessGroup: true,

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import type { VassalConfig } from '../config/vassal-config.js';
+import { restoreCaCerts } from '../process/ca-certs-env.js';
 import { spawnProcess, type ChildProcess } from '../process/spawn.js';
 import { fdNames, type HeldSocket } from './sockets.js';
 
@@ -21,7 +22,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   const fds = sockets.map((socket) => socket.raw.fd);
   const channelFd = FIRST_LISTEN_FD + fds.length;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...restoreCaCerts(process.env),
     ...config.env,
     LISTEN_FDS: String(fds.length),
     LISTEN_FDNAMES: fdNames(sockets),

@@ -31,9 +31,12 @@ export class VassalDir {
 }
 
 /** Start uwemperor; with `fake` (the default) masters are fixtures/emperor/fake-master.mjs. */
-export function startEmperor(args: readonly string[], options: { fake?: boolean; cwd?: string } = {}): SpawnedCli {
+export function startEmperor(args: readonly string[], options: { fake?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnedCli {
   const masterArgs = options.fake === false ? [] : ['--master-bin', FAKE_MASTER];
-  return new SpawnedCli(EMPEROR_BIN, [...masterArgs, ...args], options.cwd === undefined ? {} : { cwd: options.cwd });
+  return new SpawnedCli(EMPEROR_BIN, [...masterArgs, ...args], {
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
+    ...(options.env !== undefined && { env: options.env }),
+  });
 }
 
 /** Wait until `vassal` has entered `to` for the `count`-th time. */

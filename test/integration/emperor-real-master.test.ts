@@ -2,7 +2,7 @@
 // touch/edit reload it, rm takes the port away, a bad config is broken until
 // fixed, templates apply, and SIGKILL of the emperor leaves nothing running.
 import assert from 'node:assert/strict';
-import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { after, afterEach, describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
@@ -110,5 +110,20 @@ describe('emperor with the real master', () => {
     await emperor.exited;
     await waitFor('every master and worker to exit', () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 5_000);
     for (const port of ports) await refused(port);
+  });
+
+  test('masters start without the CA bundle (NODE_EXTRA_CA_CERTS); their workers get it back', async () => {
+    const dir = newDir();
+    const port = await freePort();
+    const bundle = dir.write('ca.pem', '');
+    dir.write('ca.ini', vassal(port));
+    const emperor = startEmperor([dir.path], { fake: false, env: { NODE_EXTRA_CA_CERTS: bundle } });
+    const ready = await waitForState(emperor, 'ca.ini', 'ready');
+    const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const master = Number(ready.masterPid);
+    assert.ok(!environ(master).some((entry) => entry.startsWith('NODE_EXTRA_CA_CERTS=')), 'the master parsed no CA bundle');
+    const worker = Number((await emperor.waitForLog('worker ready', { vassal: 'ca.ini' })).workerPid);
+    assert.ok(environ(worker).includes(`NODE_EXTRA_CA_CERTS=${bundle}`), 'the worker has it');
+    assert.ok(!environ(worker).some((entry) => entry.startsWith('UW_WORKER_NODE_EXTRA_CA_CERTS=')));
   });
 });
