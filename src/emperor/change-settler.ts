@@ -4,6 +4,14 @@
 // in between. An editor's save, `cp`, `sed -i` or a rename into place gives one
 // reaction to the final content, and a half-written file is not acted on while
 // it is still growing.
+//
+// One fast path: when the first look finds the same inode and size as the
+// version last acted on and only the mtime moved (a `touch`), there is nothing
+// half-written to wait for, and it settles at once.
+//
+// chokidar drops a second 'change' event for a path within 50 ms of the first,
+// so every settle is followed by one trailing look after that window: a change
+// the watcher swallowed is caught there and settled like any other.
 import type { Clock, TimerHandle } from './clock.js';
 import { sameFingerprint, type Fingerprint } from './fingerprint.js';
 
@@ -13,10 +21,22 @@ export interface ChangeSettlerDeps {
   readonly settleMs: number;
   readonly probe: (path: string) => Promise<Fingerprint | null>;
   readonly onSettled: (path: string, fingerprint: Fingerprint | null) => void;
+  /** the version of `path` last acted on, if any (for the touch fast path) */
+  readonly known?: (path: string) => Fingerprint | null | undefined;
 }
+
+/** Same inode and size as before, only the mtime moved: a `touch`. */
+export function isTouchOnly(known: Fingerprint | null | undefined, seen: Fingerprint | null): boolean {
+  return known != null && seen !== null && known.ino === seen.ino && known.size === seen.size && known.mtimeNs !== seen.mtimeNs;
+}
+
+/** Longer than chokidar's 50 ms per-path throttle of 'change' events. */
+const TRAILING_LOOK_MS = 60;
 
 interface Pending {
   timer: TimerHandle;
+  /** what was last reported, while the trailing look is due; undefined otherwise */
+  reported: Fingerprint | null | undefined;
   /** the previous look in this quiet period; undefined until the first look */
   last: Fingerprint | null | undefined;
   /** bumped by every event, so a look that raced an event is thrown away */
@@ -36,13 +56,17 @@ export class ChangeSettler {
     const entry = this.pending.get(path);
     if (entry !== undefined) {
       entry.timer.clear();
+      // after a settle the path was quiet: look at once, it may be a touch; in a burst, wait
+      const delayMs = entry.reported !== undefined ? 0 : this.deps.settleMs;
+      entry.reported = undefined;
       entry.last = undefined;
       entry.generation++;
-      entry.timer = this.arm(path, entry.generation);
+      entry.timer = this.arm(path, entry.generation, delayMs);
     } else {
-      const fresh: Pending = { timer: { clear: () => undefined }, last: undefined, generation: 0 };
+      const fresh: Pending = { timer: { clear: () => undefined }, reported: undefined, last: undefined, generation: 0 };
       this.pending.set(path, fresh);
-      fresh.timer = this.arm(path, 0);
+      // the first look of a quiet path comes at once: it may be a touch
+      fresh.timer = this.arm(path, 0, 0);
     }
   }
 
@@ -58,17 +82,28 @@ export class ChangeSettler {
     this.pending.clear();
   }
 
-  private arm(path: string, generation: number): TimerHandle {
-    return this.deps.clock.setTimer(this.deps.settleMs, () => void this.look(path, generation));
+  private arm(path: string, generation: number, delayMs = this.deps.settleMs): TimerHandle {
+    return this.deps.clock.setTimer(delayMs, () => void this.look(path, generation));
   }
 
   private async look(path: string, generation: number): Promise<void> {
     const fingerprint = await this.deps.probe(path);
     const entry = this.pending.get(path);
     if (this.closed || entry === undefined || entry.generation !== generation) return;
-    if (entry.last !== undefined && sameFingerprint(entry.last, fingerprint)) {
-      this.pending.delete(path);
+    if (entry.reported !== undefined) {
+      if (sameFingerprint(entry.reported, fingerprint)) {
+        this.pending.delete(path);
+        return;
+      }
+      // changed since the report, and the watcher said nothing: settle this change too
+      entry.reported = undefined;
+      entry.last = undefined;
+    }
+    const settled = entry.last === undefined ? isTouchOnly(this.deps.known?.(path), fingerprint) : sameFingerprint(entry.last, fingerprint);
+    if (settled) {
       this.deps.onSettled(path, fingerprint);
+      entry.reported = fingerprint;
+      entry.timer = this.arm(path, generation, TRAILING_LOOK_MS);
       return;
     }
     entry.last = fingerprint;

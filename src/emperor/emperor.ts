@@ -59,6 +59,7 @@ export class Emperor {
       settleMs: deps.settings.settleMs,
       probe: readFingerprint,
       onSettled: (path, fingerprint) => this.onSettled(path, fingerprint),
+      known: (path) => this.vassals.get(identityOf(this.root, path))?.fingerprint,
     });
     this.queue = createStartQueue(deps.settings.startConcurrency, (err) => this.log.error({ err }, 'start job failed'));
   }
