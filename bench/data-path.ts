@@ -51,14 +51,16 @@ export async function runDataPath(options: BenchOptions): Promise<PartReport> {
   const samples: Sample[] = [];
   try {
     const uw = await startUw(processes, 2);
-    const servers = [uw, await startPlain(processes), await startCluster(processes, 2, 'rr'), await startCluster(processes, 2, 'none')];
+    // libuv's UV_TCP_SINGLE_ACCEPT=1: accept one connection per loop turn, then yield, so sibling workers get their share
+    const single = await startUw(processes, 2, { ...process.env, UV_TCP_SINGLE_ACCEPT: '1' }, ' + UV_TCP_SINGLE_ACCEPT=1');
+    const servers = [uw, await startPlain(processes), await startCluster(processes, 2, 'rr'), await startCluster(processes, 2, 'none'), single];
     const tracked = await startPlain(processes, true);
     for (const server of [...servers, tracked]) await runLoad(processes, { port: server.port, connections: CONNECTIONS, mode: 'keep-alive', durationMs: 500, ratePerSec: 0, timeoutMs: 5_000 });
     for (let round = 0; round < rounds; round++) {
       for (const kind of kindsOf(round)) {
         for (const server of rotate(servers, round)) {
           options.progress(`data path: round ${round + 1}/${rounds} ${kind} ${server.name}`);
-          samples.push(await measure(processes, server, kind, durationMs, server === uw));
+          samples.push(await measure(processes, server, kind, durationMs, server === uw || server === single));
         }
       }
       for (const server of round < bookkeepingRounds ? rotate([servers[1] as RunningServer, tracked], round) : []) {
@@ -73,7 +75,7 @@ export async function runDataPath(options: BenchOptions): Promise<PartReport> {
 }
 
 function report(names: readonly string[], trackedName: string, samples: readonly Sample[], run: { rounds: number; durationMs: number; bookkeepingRounds: number }): PartReport {
-  const [uw = '', plain = '', cluster = ''] = names;
+  const [uw = '', plain = '', cluster = '', , single = ''] = names;
   const med = (server: string, kind: Kind, pick: (s: Sample) => number): number => median(samples.filter((s) => s.server === server && s.kind === kind).map(pick));
   const rps = (server: string, kind: Kind): number => med(server, kind, (s) => s.result.reqPerSec);
   const rows = (kind: Kind): string[][] =>
@@ -84,18 +86,18 @@ function report(names: readonly string[], trackedName: string, samples: readonly
         fmt(m((s) => s.treeCpu), 0), fmt(m((s) => s.rootCpu), 0), fmt(m((s) => (s.treeCpu * 10_000) / s.result.reqPerSec), 1), fmt(m((s) => (s.result.cpuMs / s.result.durationMs) * 100), 0), String(failed)];
     });
   const head = ['server', 'req/s', 'vs cluster RR', 'vs plain', 'p50 ms', 'p99 ms', 'server CPU %core', 'of which master / primary', 'server CPU µs/req', 'client CPU %core', 'failed'];
-  const shares = (kind: Kind): string => samples.filter((s) => s.server === uw && s.kind === kind).map((s) => `${fmt(s.busiest * 100, 0)}%`).join(', ');
+  const shares = (kind: Kind, server = uw): string => samples.filter((s) => s.server === server && s.kind === kind).map((s) => `${fmt(s.busiest * 100, 0)}%`).join(', ');
   const ka = rps(uw, 'keep-alive') / rps(cluster, 'keep-alive');
   const nc = rps(uw, 'new-connection') / rps(cluster, 'new-connection');
   const perReq = (name: string): number => med(name, 'keep-alive', (s) => (s.treeCpu * 10_000) / s.result.reqPerSec);
   const sections = [
     `${CONNECTIONS} connections, closed loop (each connection sends its next request when the previous answer is complete), ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in rotating order (medians shown), after a 0.5 s warm-up of each server. All servers run at the same time; only the one under load is busy. Latency is measured from the send (connect included for a new connection) to the last byte of the response.`,
     '',
-    `**Keep-alive** (our generator). Busiest uw worker's share of the requests, per round: ${shares('keep-alive')} (50% is even: the kernel hands each new connection to whichever worker accepts first, and a keep-alive connection stays there).`,
+    `**Keep-alive** (our generator). Busiest uw worker's share of the requests, per round: ${shares('keep-alive')} (50% is even: the kernel hands each new connection to whichever worker accepts first, and a keep-alive connection stays there); with UV_TCP_SINGLE_ACCEPT=1: ${shares('keep-alive', single)}.`,
     '',
     table(head, rows('keep-alive')),
     '',
-    `**New connection per request** (\`Connection: close\`; the client reconnects for every request). Busiest uw worker's share, per round: ${shares('new-connection')}.`,
+    `**New connection per request** (\`Connection: close\`; the client reconnects for every request). Busiest uw worker's share, per round: ${shares('new-connection')}; with UV_TCP_SINGLE_ACCEPT=1: ${shares('new-connection', single)}.`,
     '',
     table(head, rows('new-connection')),
     '',
