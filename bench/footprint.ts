@@ -5,10 +5,10 @@
 // master loads. The 100-vassal figures come from the scale part.
 import { withoutCa } from './lib/env.js';
 import { fmt, mib, table } from './lib/format.js';
-import { importCost, startCost } from './lib/node-probe.js';
+import { importCost, runCost, startCost } from './lib/node-probe.js';
 import { cpuSeconds } from './lib/proc-stats.js';
 import { ProcessSet } from './lib/process-set.js';
-import { HELLO_APP, ROOT, UW_BIN } from './lib/paths.js';
+import { HELLO_APP, UW_BIN } from './lib/paths.js';
 import type { BenchOptions, PartReport, TargetRow } from './lib/report.js';
 import { measured, pssPerVassalKb, type ScaleResult } from './scale-report.js';
 import { scaleRun } from './scale.js';
@@ -29,8 +29,8 @@ interface Variant {
 const BARE = `console.log(JSON.stringify({ msg: 'master ready' })); setInterval(() => undefined, 1e9);`;
 
 const VARIANTS: readonly Variant[] = [
-  { name: 'as started today', flags: [], env: process.env },
-  { name: 'without NODE_EXTRA_CA_CERTS (master and worker)', flags: [], env: withoutCa() },
+  { name: '`uw` started with this environment (NODE_EXTRA_CA_CERTS set)', flags: [], env: process.env },
+  { name: 'without NODE_EXTRA_CA_CERTS (master and worker; under the emperor, masters already start without it)', flags: [], env: withoutCa() },
   { name: '--max-semi-space-size=1', flags: ['--max-semi-space-size=1'], env: process.env },
   { name: '--lite-mode', flags: ['--lite-mode'], env: process.env },
   { name: '--jitless', flags: ['--jitless'], env: process.env },
@@ -76,6 +76,16 @@ async function masterVariants(options: BenchOptions, perVariant: number): Promis
   }
 }
 
+/** The bundled master entry loaded and run to its end (`uw --version`), against an empty node, both without the CA file as under the emperor. */
+function masterLoadCost(runs: number): string {
+  const bare = runCost(['-e', ''], withoutCa(), runs);
+  const master = runCost([UW_BIN, '--version'], withoutCa(), runs);
+  return table(['process (no NODE_EXTRA_CA_CERTS)', 'CPU ms', 'private memory (Pss_Anon) at exit, KiB', 'V8 heap at exit, KiB'], [
+    ['`node -e ""`', fmt(bare.cpuMs, 0), fmt(bare.rssKb, 0), fmt(bare.heapKb, 0)],
+    ['`node dist/src/cli/uw.js --version` (the bundled master, loaded)', fmt(master.cpuMs, 0), fmt(master.rssKb, 0), fmt(master.heapKb, 0)],
+  ]);
+}
+
 function caCost(runs: number): string {
   const withCa = startCost([], process.env, runs);
   const without = startCost([], withoutCa(), runs);
@@ -87,12 +97,10 @@ function caCost(runs: number): string {
 
 function importCosts(runs: number): string {
   const specifiers: [string, string][] = [
-    ['pino (every master and the emperor)', 'pino'],
-    ['js-yaml (only .yaml/.yml configs need it)', 'js-yaml'],
-    ['ini', 'ini'],
-    ['fastest-levenshtein (only for a typo message)', 'fastest-levenshtein'],
-    ['the config loader (dist/src/config/load.js and its imports)', `${ROOT}dist/src/config/load.js`],
-    ['the whole master (dist/src/master/master.js and its imports)', `${ROOT}dist/src/master/master.js`],
+    ['pino (bundled into every master, and the emperor)', 'pino'],
+    ['js-yaml (loaded on first use: only .yaml/.yml configs)', 'js-yaml'],
+    ['ini (bundled)', 'ini'],
+    ['fastest-levenshtein (loaded on first use: only for a typo message)', 'fastest-levenshtein'],
   ];
   return table(['import', 'CPU ms', 'V8 heap KiB after GC', 'private memory (Pss_Anon) KiB'], specifiers.map(([label, specifier]) => {
     const cost = importCost(specifier, runs);
@@ -123,6 +131,7 @@ export async function runFootprint(options: BenchOptions, scale: readonly ScaleR
   options.progress('footprint: NODE_EXTRA_CA_CERTS and import costs');
   const ca = caCost(runs);
   const imports = importCosts(runs);
+  const load = masterLoadCost(runs);
   const rows = hundred.map((r) => [r.variant, mib(pssPerVassalKb(r)), mib(perMember(r.memory.masters.pssKb, r.memory.masters)), mib(perMember(r.memory.workers.pssKb, r.memory.workers)), fmt(r.readyMs / 1000, 1)]);
   const base = hundred.find((r) => r.variant === 'default');
   const targets: TargetRow[] = [
@@ -142,7 +151,11 @@ export async function runFootprint(options: BenchOptions, scale: readonly ScaleR
     '',
     ca,
     '',
-    `**What each import of the master costs** (one fresh \`node --expose-gc\` per measurement, median of ${runs}; growth of the V8 heap and of the private memory, both after a full GC):`,
+    `**What the master's code costs**: the bundled entry, loaded and run to its end, against an empty node (median of ${runs}):`,
+    '',
+    load,
+    '',
+    `and what each dependency adds on its own (one fresh \`node --expose-gc\` per measurement, median of ${runs}; growth of the V8 heap and of the private memory, both after a full GC):`,
     '',
     imports,
   ].join('\n');

@@ -101,7 +101,7 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
   const steadyMs = options.quick ? 1_500 : 5_000;
   const scenarios = [...(await underMaster(options, steadyMs, SIGHUP, process.env)), ...(await underEmperor(options, steadyMs))];
   // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse
-  const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS`, withoutCa());
+  const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS (master and workers)`, withoutCa());
   const rows = [...scenarios, ...lean].map((s) => {
     const r = s.reloading;
     return [s.how, s.mode, `${int(r.ok)} / ${r.failed}`, Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || '-', fmt(s.steady.latency.p50, 2), fmt(s.steady.latency.p99, 2), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), String(r.slowOver100ms),

@@ -44,3 +44,23 @@ const c = process.cpuUsage(c0); globalThis.gc(); const m1 = process.memoryUsage(
 console.log(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, rssKb: anon() - a0, heapKb: (m1.heapUsed - m0.heapUsed) / 1024 }));`;
   return medianOf(Array.from({ length: runs }, () => probe(['--expose-gc'], code, process.env)));
 }
+
+/** At exit, writes the process's CPU time and private memory (Pss_Anon) as JSON on stderr. */
+const EXIT_REPORTER = `data:text/javascript,${encodeURIComponent(`import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  const c = process.cpuUsage();
+  const anon = Number(/^Pss_Anon:\\s+(\\d+)/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]);
+  process.stderr.write('\\n' + JSON.stringify({ cpuMs: (c.user + c.system) / 1000, rssKb: anon, heapKb: process.memoryUsage().heapUsed / 1024 }) + '\\n');
+});`)}`;
+
+/** What running `node ARGS` to its end costs (median of `runs`): CPU, and private memory (Pss_Anon) and V8 heap at exit. */
+export function runCost(args: readonly string[], env: NodeJS.ProcessEnv, runs: number): ProbeCost {
+  return medianOf(Array.from({ length: runs }, () => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', EXIT_REPORTER, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 20_000 });
+    const wallMs = performance.now() - started;
+    const line = result.stderr.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{')) throw new Error(`run probe failed (${result.status}): ${result.stderr.trim().slice(0, 300)}`);
+    return { wallMs, ...(JSON.parse(line) as Omit<ProbeCost, 'wallMs'>) };
+  }));
+}
