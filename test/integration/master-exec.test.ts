@@ -70,4 +70,11 @@ describe('exec vassal', () => {
     await waitFor('workers to die with their master', () => (workers.every((pid) => !isAlive(pid)) ? true : undefined), 5_000);
     assert.equal(await tryGet({ port }), undefined);
   });
+
+  it('hands the socket over blocking, as systemd does: a plain accept() loop works', async () => {
+    const file = dir.write('accept-loop.yaml', `uwsgi:\n  http-socket: 127.0.0.1:0\n  exec: python3 ${APPS}accept-loop.py\n  processes: 2\n`);
+    const { cli, port } = await startMaster([file]);
+    for (let i = 0; i < 10; i += 1) assert.match((await get({ port })).body, /^accept-loop \d+$/);
+    assert.equal(cli.find('worker respawn scheduled').length, 0, 'no worker died on EAGAIN');
+  });
 });

@@ -25,6 +25,9 @@ class Server(ThreadingHTTPServer):
 server = Server(("127.0.0.1", 0), Hello, bind_and_activate=False)
 server.socket.close()
 server.socket = socket.socket(fileno=3)
+# handed over blocking, as systemd does; this server select()s on the socket that
+# its sibling workers share, so a lost accept() race must not block it
+server.socket.setblocking(False)
 signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
 if "NOTIFY_FD" in os.environ:
     os.write(int(os.environ["NOTIFY_FD"]), b"READY=1\n")
