@@ -9,10 +9,10 @@ import hello from './hello.js';
 async function trackedHello(): Promise<RequestListener> {
   const { Drainer } = await import('../../src/worker/drain.js');
   const { RequestCounter } = await import('../../src/worker/request-counter.js');
-  const drainer = new Drainer();
   const counter = new RequestCounter();
+  const drainer = new Drainer(() => counter.responses());
   return (req, res) => {
-    drainer.track(req, res);
+    drainer.track(res);
     counter.track(req, res);
     hello(req, res);
   };

@@ -6,18 +6,18 @@
 // every further request with `Connection: close`, and report when the last
 // connection is gone.
 import { Server as NetServer } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
-/** Tracks in-flight responses so a drain can mark them `Connection: close`. */
+/** Marks responses `Connection: close` once a drain has begun. */
 export class Drainer {
   private draining = false;
-  private readonly inflight = new Set<ServerResponse>();
+
+  /** @param inflight the responses still being written (the request counter's) */
+  constructor(private readonly inflight: () => Iterable<ServerResponse>) {}
 
   /** Call first thing for every request. */
-  track(_req: IncomingMessage, res: ServerResponse): void {
+  track(res: ServerResponse): void {
     if (this.draining) res.shouldKeepAlive = false;
-    this.inflight.add(res);
-    res.once('close', () => this.inflight.delete(res));
   }
 
   get isDraining(): boolean {
@@ -27,7 +27,7 @@ export class Drainer {
   /** Stop accepting on every server; resolve when all their connections closed. */
   drain(servers: readonly (Server | NetServer)[]): Promise<void> {
     this.draining = true;
-    for (const res of this.inflight) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const res of this.inflight()) if (!res.headersSent) res.shouldKeepAlive = false;
     return Promise.all(
       servers.map(
         (server) =>

@@ -33,15 +33,15 @@ async function main(): Promise<void> {
   const modulePath = env.UW_APP_MODULE ?? '';
   const exportName = env.UW_APP_EXPORT ?? 'default';
   const app = await loadApp(modulePath, exportName);
-  const drainer = new Drainer();
   const counter = new RequestCounter();
+  const drainer = new Drainer(() => counter.responses());
   const servers: (Server | NetServer)[] = [];
 
   for (const [index, protocol] of protocols.entries()) {
     const fd = FIRST_LISTEN_FD + index;
     if (protocol === 'http-socket') {
       const server = createServer((req, res) => {
-        drainer.track(req, res);
+        drainer.track(res);
         counter.track(req, res);
         app.handler(req, res);
       });
