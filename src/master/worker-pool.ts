@@ -71,13 +71,7 @@ export class WorkerPool {
     if (!slot) throw new Error(`no worker slot ${index + 1}`);
     const worker = this.spawn(index + 1, this.generation, this.config, this.sockets);
     slot.worker = worker;
-    void worker.ready.then(
-      () => {
-        this.log.info({ worker: worker.id, workerPid: worker.pid, generation: worker.generation }, 'worker ready');
-        this.checkFirstReady();
-      },
-      () => undefined,
-    );
+    void worker.ready.then(() => this.checkFirstReady(), () => undefined);
     void worker.exited.then(() => this.onCurrentExit(slot, worker));
     return worker;
   }
@@ -85,6 +79,7 @@ export class WorkerPool {
   private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
     const worker = new Worker(id, generation, config, sockets);
     this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
+    void worker.ready.then(() => this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);
     void worker.exited.then((exit) =>
       this.log.info({ worker: id, workerPid: worker.pid, generation, code: exit.code, signal: exit.signal, intent: worker.intent }, 'worker exited'),
     );
@@ -138,7 +133,6 @@ export class WorkerPool {
     this.sockets = sockets;
     this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, timer: null }));
     fresh.forEach((worker, index) => {
-      this.log.info({ worker: worker.id, workerPid: worker.pid, generation }, 'worker ready');
       const slot = this.slots[index];
       if (slot) void worker.exited.then(() => this.onCurrentExit(slot, worker));
     });

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { dispatch, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
-import type { ExitInfo } from '../process/exit-info.js';
+import { describeExit, type ExitInfo } from '../process/exit-info.js';
 import { sendSignal, terminate } from '../process/terminate.js';
 import type { HeldSocket } from './sockets.js';
 import { spawnWorker } from './worker-spawn.js';
@@ -95,8 +95,7 @@ export class Worker {
 
   private describeEarlyExit(exit: ExitInfo): string {
     if (this.intent === 'ready-timeout') return `worker ${this.id} was not ready within ${this.config.readyTimeoutMs} ms`;
-    const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
-    return `worker ${this.id} exited with ${how} before it was ready${this.appError ? `: ${this.appError}` : ''}`;
+    return `worker ${this.id} exited with ${describeExit(exit)} before it was ready${this.appError ? `: ${this.appError}` : ''}`;
   }
 
   private setStatus(status: WorkerStatus): void {

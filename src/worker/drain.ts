@@ -20,10 +20,6 @@ export class Drainer {
     if (this.draining) res.shouldKeepAlive = false;
   }
 
-  get isDraining(): boolean {
-    return this.draining;
-  }
-
   /** Stop accepting on every server; resolve when all their connections closed. */
   drain(servers: readonly (Server | NetServer)[]): Promise<void> {
     this.draining = true;

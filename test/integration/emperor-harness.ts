@@ -3,9 +3,10 @@
 // waits on its parsed log lines.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { after, afterEach } from 'node:test';
 import { dirname, join } from 'node:path';
 import { EMPEROR_BIN, FIXTURES } from '../helpers/paths.js';
-import { SpawnedCli, type LogLine } from '../helpers/spawned-cli.js';
+import { killAll, SpawnedCli, type LogLine } from '../helpers/spawned-cli.js';
 
 export const FAKE_MASTER = `${FIXTURES}emperor/fake-master.mjs`;
 
@@ -52,4 +53,16 @@ export function statesOf(cli: SpawnedCli, vassal: string): string[] {
 /** Lines with this message for this vassal. */
 export function count(cli: SpawnedCli, msg: string, vassal: string): number {
   return cli.find(msg, { vassal }).length;
+}
+
+/** A fresh VassalDir per call, all removed after the file's tests; every process killed after each test. */
+export function useVassalDirs(): () => VassalDir {
+  const dirs: VassalDir[] = [];
+  afterEach(() => killAll());
+  after(() => dirs.forEach((dir) => dir.remove()));
+  return () => {
+    const dir = new VassalDir();
+    dirs.push(dir);
+    return dir;
+  };
 }

@@ -3,19 +3,12 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { EMPEROR_BIN } from '../helpers/paths.js';
-import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
-import { FAKE_MASTER, startEmperor, VassalDir, waitForState } from './emperor-harness.js';
+import { SpawnedCli } from '../helpers/spawned-cli.js';
+import { FAKE_MASTER, startEmperor, useVassalDirs, waitForState } from './emperor-harness.js';
 
-const dirs: VassalDir[] = [];
-const newDir = () => {
-  const dir = new VassalDir();
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => killAll());
-after(() => dirs.forEach((dir) => dir.remove()));
+const newDir = useVassalDirs();
 
 describe('emperor options', () => {
   test('--vassals-inherit and --vassal-set reach every master, the set values after the file', async () => {

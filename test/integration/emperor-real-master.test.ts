@@ -3,23 +3,15 @@
 // fixed, templates apply, and SIGKILL of the emperor leaves nothing running.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { after, afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { killAll } from '../helpers/spawned-cli.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { startEmperor, VassalDir, waitForState } from './emperor-harness.js';
+import { startEmperor, useVassalDirs, waitForState } from './emperor-harness.js';
 
 const APP = `${FIXTURES}emperor/app.mjs`;
-const dirs: VassalDir[] = [];
-const newDir = () => {
-  const dir = new VassalDir();
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => killAll());
-after(() => dirs.forEach((dir) => dir.remove()));
+const newDir = useVassalDirs();
 
 const vassal = (port: number, extra = '') => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APP}\nprocesses = 1\n${extra}`;
 
