@@ -12,6 +12,10 @@ const USAGE = `usage: uw [CONFIG] [--OPTION VALUE ...]
        uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 CONFIG is an .ini ([uwsgi] section), .yaml/.yml (uwsgi: key) or .json file,
 optionally FILE:SECTION. Every option can be given as --option value.
+signals: HUP graceful reload; INT (--stop) and TERM graceful stop: in-flight
+         requests finish, SIGKILL after reload-mercy (die-on-term = false: TERM
+         is uWSGI 2.0's brutal reload); QUIT, or a second INT/TERM: kill now;
+         USR1 stats, USR2 worker status, TSTP pause/resume.
 See README.md for the options and the signal table.`;
 
 /** Flags the emperor passes to its masters; stripped before config parsing. */

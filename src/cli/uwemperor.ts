@@ -30,7 +30,8 @@ options:
 ${Object.entries(EMPEROR_OPTIONS)
   .map(([name, spec]) => `  --${name.padEnd(18)} ${spec.doc}`)
   .join('\n')}
-signals: HUP reload all (and retry broken vassals), INT/TERM/QUIT stop all (twice: kill now),
+signals: HUP reload all (and retry broken vassals), INT/TERM stop all gracefully (in-flight
+         requests finish; a second INT/TERM: SIGKILL now), QUIT SIGKILL all now,
          USR1 status, WINCH rescan, URG clear back-offs`;
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -47,7 +47,8 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     chdir,
     env,
     touchReload: settings.all('touch-reload').map((s) => path.resolve(ctx.cwd, s.value)),
-    dieOnTerm: settings.read('die-on-term', boolean, false),
+    // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
+    dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),

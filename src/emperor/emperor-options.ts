@@ -16,7 +16,7 @@ export interface EmperorOptionSpec {
 export const EMPEROR_OPTIONS = {
   emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch (repeatable; also the positional arguments)' },
   pidfile: { kind: 'path', doc: 'write the emperor PID here at start, remove it at exit' },
-  'reload-mercy': { kind: 'seconds', doc: 'seconds a stopping master may take before SIGKILL (default 30)' },
+  'reload-mercy': { kind: 'seconds', doc: 'seconds a stopping master may take before SIGKILL, never less than its own reload-mercy + 5 (default 65)' },
   'vassals-inherit': { kind: 'path', list: true, doc: 'a base config under every vassal (repeatable)' },
   'vassal-set': { kind: 'assignment', list: true, doc: 'key=value set on every vassal, as --key=value to its master (repeatable)' },
   'start-concurrency': { kind: 'int', doc: 'masters starting at the same time; the rest wait their turn (default 4)' },

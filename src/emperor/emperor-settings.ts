@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { UwError } from '../errors.js';
 import type { EmperorOptionName, RawEmperorOption } from './emperor-options.js';
+import { MASTER_EXIT_MARGIN_MS } from './master-mercy.js';
 
 /** The validated, frozen settings the emperor runs with. */
 export interface EmperorSettings {
@@ -24,7 +25,8 @@ export interface EmperorSettings {
 
 /** Defaults, as documented in --help and config/emperor.ini. */
 export const EMPEROR_DEFAULTS = Object.freeze({
-  reloadMercyMs: 30_000,
+  // uw's default reload-mercy (60 s) plus the time a master needs to exit after it
+  reloadMercyMs: 60_000 + MASTER_EXIT_MARGIN_MS,
   startConcurrency: 4,
   rescanIntervalMs: 10_000,
   settleMs: 25,

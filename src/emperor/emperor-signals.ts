@@ -2,12 +2,12 @@
 // loop does the work (see command-queue.ts).
 import type { EmperorCommand } from './emperor.js';
 
-/** Signal -> command, as in uWSGI's emperor where the meaning is the same. */
+/** Signal -> command, as in uWSGI's emperor where the meaning is the same; QUIT is brutal, as for uw. */
 export const SIGNAL_COMMANDS = {
   SIGHUP: 'reload',
-  SIGINT: 'stop',
+  SIGINT: 'stop', // graceful: each master finishes its requests (a second INT/TERM kills)
   SIGTERM: 'stop',
-  SIGQUIT: 'stop',
+  SIGQUIT: 'kill', // brutal, as the master's QUIT: SIGKILL every master now
   SIGUSR1: 'status',
   SIGWINCH: 'rescan',
   SIGURG: 'clear-backoffs',

@@ -17,7 +17,7 @@ import { watchTargets, type VassalWatcher } from './vassal-watcher.js';
 import { commonRoot, identityOf, isWatchedPath, type WatchTarget } from './watch-target.js';
 
 /** What the emperor can be asked to do; signals map onto these. */
-export type EmperorCommand = 'reload' | 'stop' | 'status' | 'rescan' | 'clear-backoffs';
+export type EmperorCommand = 'reload' | 'stop' | 'kill' | 'status' | 'rescan' | 'clear-backoffs';
 
 /** The OS and settings the emperor is built from, injected so tests can replace them. */
 export interface EmperorDeps {
@@ -85,7 +85,9 @@ export class Emperor {
       case 'reload':
         return this.each((vassal) => vassal.handle({ type: 'reload' }));
       case 'stop':
-        return this.shutdown();
+        return this.shutdown(false);
+      case 'kill':
+        return this.shutdown(true);
       case 'status':
         return this.logStatus();
       case 'rescan':
@@ -156,8 +158,8 @@ export class Emperor {
     if (!this.stopping && every > 0) this.rescanTimer = this.deps.clock.setTimer(every, () => void this.rescan('periodic'));
   }
 
-  /** First stop: every master gets SIGINT and the mercy period. A second one: SIGKILL now. */
-  private shutdown(): void {
+  /** First stop: every master gets SIGINT (a graceful stop) and the mercy period. A second one, or `now`: SIGKILL now. */
+  private shutdown(now: boolean): void {
     if (this.stopping) return this.each((vassal) => vassal.handle({ type: 'kill' }));
     this.stopping = true;
     this.log.info({ vassals: this.vassals.size }, 'emperor stopping');
@@ -166,6 +168,7 @@ export class Emperor {
     this.rescanTimer?.clear();
     this.closing = (this.watcher?.close() ?? Promise.resolve()).catch((err: unknown) => this.log.warn({ err }, 'watcher close failed'));
     this.each((vassal) => vassal.handle({ type: 'shutdown' }));
+    if (now) this.each((vassal) => vassal.handle({ type: 'kill' }));
     if (this.vassals.size === 0) this.allGone();
   }
 

@@ -9,6 +9,7 @@ import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
 import { linkMaster } from './master-link.js';
+import { stopGraceMs, watchMasterMercy } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
 import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
@@ -54,6 +55,8 @@ export class Vassal {
   /** bumped by every spawn effect, so a queued start that is no longer wanted does nothing */
   private attempt = 0;
   private readonly stats: StatsRequests;
+  /** the running master's own reload-mercy, once it told it */
+  private masterMercyMs: number | null = null;
 
   constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
     this.fingerprint = fingerprint;
@@ -143,7 +146,9 @@ export class Vassal {
 
   private stopChild(child: ChildProcess): void {
     const pid = child.pid;
-    void this.deps.stopMaster(child, this.deps.reloadMercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs: this.deps.reloadMercyMs }, 'master killed after mercy'));
+    // never before the master's own mercy ran out: it ends its workers and vacuums by itself
+    const mercyMs = stopGraceMs(this.deps.reloadMercyMs, this.masterMercyMs);
+    void this.deps.stopMaster(child, mercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs }, 'master killed after mercy'));
   }
 
   /** Run by the start queue: spawn unless this start was superseded; hold the slot until ready. */
@@ -173,6 +178,10 @@ export class Vassal {
     }
     this.child = child;
     this.startedAt = this.deps.clock.now();
+    this.masterMercyMs = null;
+    watchMasterMercy(child, (mercyMs) => {
+      if (this.child === child) this.masterMercyMs = mercyMs;
+    });
     linkMaster(child, {
       logger: this.deps.logger,
       onEvent: (event) => this.handle(event),

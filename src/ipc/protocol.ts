@@ -43,9 +43,10 @@ export interface MasterStats {
 }
 
 export type MasterToEmperor =
-  | { readonly type: 'master-ready'; readonly pid: number; readonly generation: number }
+  // reloadMercyMs: the master's own stop limit; the emperor waits at least that long before SIGKILL
+  | { readonly type: 'master-ready'; readonly pid: number; readonly generation: number; readonly reloadMercyMs?: number }
   | { readonly type: 'master-reloading'; readonly generation: number }
-  | { readonly type: 'master-reloaded'; readonly generation: number; readonly ok: boolean; readonly durationMs: number; readonly reason?: string }
+  | { readonly type: 'master-reloaded'; readonly generation: number; readonly ok: boolean; readonly durationMs: number; readonly reason?: string; readonly reloadMercyMs?: number }
   | { readonly type: 'master-error'; readonly code: string; readonly message: string }
   | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStats };
 

@@ -8,11 +8,11 @@ import { describeError } from '../errors.js';
 import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
-import { installSignalHandlers, type MasterCommand } from './signals.js';
+import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
 import { bindSocket, listenInKernel, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
 import { collectStats } from './stats.js';
 import { watchTouchReload } from './touch-reload.js';
-import { WorkerPool, type ReloadMode } from './worker-pool.js';
+import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 
 type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
 
@@ -21,6 +21,8 @@ export class Master {
   /** all workers have been ready at least once */
   private ready = false;
   private pendingReload: ReloadMode | null = null;
+  /** set once a stop began; a graceful stop can still turn brutal */
+  private stopMode: StopMode | null = null;
   private unwatchTouch: () => void = () => undefined;
   private readonly pool: WorkerPool;
   private readonly startedAt = Date.now();
@@ -72,7 +74,7 @@ export class Master {
     if (this.state === 'starting') this.state = 'running';
     if (this.config.safePidfile) writePidfile(this.config.safePidfile);
     this.log.info({ generation: this.pool.generation, startMs: Date.now() - this.startedAt }, 'master ready');
-    this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation });
+    this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation, reloadMercyMs: this.config.reloadMercyMs });
     this.runPendingReload();
   }
 
@@ -101,14 +103,19 @@ export class Master {
 
   /** The one place commands are acted on. */
   handle(command: MasterCommand): void {
-    if (this.state === 'stopping') return;
+    if (this.state === 'stopping') {
+      if (STOP_COMMANDS.has(command)) this.escalateStop();
+      return;
+    }
     switch (command) {
       case 'reload':
         return this.requestReload('graceful');
       case 'term':
-        return this.config.dieOnTerm ? void this.shutdown('drain') : this.requestReload('brutal');
+        return this.config.dieOnTerm ? this.stop('graceful') : this.requestReload('brutal');
       case 'stop':
-        return void this.shutdown('kill');
+        return this.stop('graceful');
+      case 'kill':
+        return this.stop('brutal');
       case 'stats':
         return void collectStats(this.config.name, this.pool).then((stats) => {
           for (const worker of stats.workers) this.log.info({ ...worker, worker: worker.id, workerPid: worker.pid }, 'worker stats');
@@ -164,7 +171,7 @@ export class Master {
     this.state = this.ready ? 'running' : 'starting';
     if (outcome.ok) this.log.info({ mode, generation, durationMs }, 'reload finished');
     else this.log.error({ mode, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
-    this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, ...(!outcome.ok && { reason: outcome.reason }) });
+    this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, reloadMercyMs: this.config.reloadMercyMs, ...(!outcome.ok && { reason: outcome.reason }) });
     if (outcome.ok) this.markReady();
     this.runPendingReload();
   }
@@ -194,13 +201,36 @@ export class Master {
     return outcome;
   }
 
-  /** Stop everything and exit: `kill` for INT/QUIT, `drain` for die-on-term. */
-  private async shutdown(how: 'kill' | 'drain'): Promise<void> {
+  /**
+   * Stop and exit: stop accepting (release the sockets), let the workers finish
+   * their in-flight requests (graceful, SIGKILL after reload-mercy) or kill them
+   * now (brutal), vacuum, exit 0.
+   */
+  private stop(mode: StopMode): void {
     this.state = 'stopping';
+    this.stopMode = mode;
     this.unwatchTouch();
-    this.log.info({ how }, 'shutdown started');
-    await this.pool.stopAll(how === 'kill' ? { signal: 'SIGINT' } : 'drain', how === 'kill' ? this.config.reloadMercyMs : this.config.workerReloadMercyMs);
-    await Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
+    this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
+    this.finishStop(mode).catch((err: unknown) => {
+      this.log.error({ err }, 'shutdown failed');
+      this.log.flush();
+      process.exit(1);
+    });
+  }
+
+  /** A second stop signal during a graceful stop: kill the workers now. */
+  private escalateStop(): void {
+    if (this.stopMode !== 'graceful') return;
+    this.stopMode = 'brutal';
+    this.log.warn({}, 'shutdown escalated: killing the workers now');
+    this.pool.killAll();
+  }
+
+  private async finishStop(mode: StopMode): Promise<void> {
+    // the workers' copies close as they stop: new connections are refused, not left in a backlog nobody reads
+    const released = Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
+    await this.pool.stopAll(mode, this.config.reloadMercyMs);
+    await released;
     if (this.config.vacuum) {
       if (this.config.pidfile) removePidfile(this.config.pidfile);
       if (this.config.safePidfile) removePidfile(this.config.safePidfile);

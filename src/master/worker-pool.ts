@@ -10,6 +10,8 @@ import type { HeldSocket } from './sockets.js';
 import { Worker } from './worker.js';
 
 export type ReloadMode = 'graceful' | 'brutal';
+/** graceful: finish in-flight requests (SIGKILL after the mercy); brutal: SIGKILL now */
+export type StopMode = 'graceful' | 'brutal';
 export type ReloadOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 interface Slot {
@@ -111,6 +113,7 @@ export class WorkerPool {
 
   /** Start the next generation with `config`; switch to it only when all of it is ready. */
   async reload(config: VassalConfig, sockets: readonly HeldSocket[], mode: ReloadMode): Promise<ReloadOutcome> {
+    if (this.stopping) return { ok: false, reason: 'the master is stopping' };
     const generation = this.generation + 1;
     const fresh = Array.from({ length: config.processes }, (_, index) => this.spawn(index + 1, generation, config, sockets));
     this.starting = fresh;
@@ -149,13 +152,23 @@ export class WorkerPool {
     void done.then(() => this.retiring.delete(worker));
   }
 
-  /** Stop every worker: `signal`, then SIGKILL after `graceMs` (or drain them gracefully). */
-  async stopAll(how: { signal: NodeJS.Signals } | 'drain', graceMs: number): Promise<void> {
+  /** Stop every worker for good; resolves once all have exited. */
+  async stopAll(mode: StopMode, mercyMs: number): Promise<void> {
     this.stopping = true;
     for (const slot of this.slots) if (slot.timer) clearTimeout(slot.timer);
     await Promise.all(
-      this.all().map((worker) => (how === 'drain' ? worker.drain(graceMs, () => undefined) : worker.stop('stop', how.signal, graceMs))),
+      this.all().map((worker) =>
+        // a worker that never got ready has nothing to finish
+        mode === 'brutal' || worker.readyAt === null
+          ? worker.stop('stop', 'SIGKILL', 0)
+          : worker.finish(mercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid, mercyMs }, 'worker stop timed out, killed')),
+      ),
     );
+  }
+
+  /** During a stop: SIGKILL every worker still running (stopAll resolves as they exit). */
+  killAll(): void {
+    for (const worker of this.all()) void worker.stop('stop', 'SIGKILL', 0);
   }
 
   pause(): void {

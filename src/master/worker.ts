@@ -121,6 +121,19 @@ export class Worker {
     return terminate(this.spawned.child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
   }
 
+  /**
+   * Stop for good, letting in-flight requests finish: module workers get SIGTERM
+   * (they drain and close idle keep-alive connections), exec workers their
+   * exec-stop-signal; SIGKILL after `mercyMs`.
+   */
+  finish(mercyMs: number, onEscalate: () => void): Promise<void> {
+    this.intent ??= 'stop';
+    if (this.status === 'exited') return Promise.resolve();
+    this.setStatus('draining');
+    const app = this.config.app;
+    return terminate(this.spawned.child, { signal: app.kind === 'exec' ? app.stopSignal : 'SIGTERM', graceMs: mercyMs, onEscalate });
+  }
+
   /** End now: `signal` (then SIGKILL after graceMs), recording why. */
   stop(intent: Exclude<ExitIntent, null>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
     this.intent ??= intent;

@@ -1,16 +1,25 @@
 // Lossless drain of an HTTP server that shares its listening socket with others.
 //
 // http.Server.close() (since Node 19) also closes idle keep-alive connections,
-// and a client that sends on one at that moment gets a reset. So instead: stop
-// accepting (the other workers keep accepting on the shared socket), answer
+// and a client that sends on one at that moment gets a reset. So on a reload:
+// stop accepting (the other workers keep accepting on the shared socket), answer
 // every further request with `Connection: close`, and report when the last
-// connection is gone.
+// connection is gone. On a stop nobody takes over, so idle keep-alive
+// connections are closed at once (a FIN between requests, which clients expect
+// of keep-alive) instead of holding the stop until their keep-alive timeout.
 import { Server as NetServer } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
+
+export interface DrainOptions {
+  /** also close idle keep-alive connections, now and as in-flight responses end */
+  readonly closeIdle?: boolean;
+}
 
 /** Marks responses `Connection: close` once a drain has begun. */
 export class Drainer {
   private draining = false;
+  private done: Promise<void> | null = null;
+  private closingIdle = false;
 
   /** @param inflight the responses still being written (the request counter's) */
   constructor(private readonly inflight: () => Iterable<ServerResponse>) {}
@@ -20,18 +29,32 @@ export class Drainer {
     if (this.draining) res.shouldKeepAlive = false;
   }
 
-  /** Stop accepting on every server; resolve when all their connections closed. */
-  drain(servers: readonly (Server | NetServer)[]): Promise<void> {
-    this.draining = true;
-    for (const res of this.inflight()) if (!res.headersSent) res.shouldKeepAlive = false;
-    return Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            // net.Server's close: stop accepting, keep open connections, call back when none is left
-            NetServer.prototype.close.call(server, () => resolve());
-          }),
-      ),
-    ).then(() => undefined);
+  /** Stop accepting on every server; resolve when all their connections closed. Idempotent. */
+  drain(servers: readonly (Server | NetServer)[], options: DrainOptions = {}): Promise<void> {
+    if (this.done === null) {
+      this.draining = true;
+      for (const res of this.inflight()) if (!res.headersSent) res.shouldKeepAlive = false;
+      this.done = Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              // net.Server's close: stop accepting, keep open connections, call back when none is left
+              NetServer.prototype.close.call(server, () => resolve());
+            }),
+        ),
+      ).then(() => undefined);
+    }
+    if (options.closeIdle === true && !this.closingIdle) this.closeIdle(servers);
+    return this.done;
+  }
+
+  private closeIdle(servers: readonly (Server | NetServer)[]): void {
+    this.closingIdle = true;
+    const close = (): void => {
+      for (const server of servers) if ('closeIdleConnections' in server) server.closeIdleConnections();
+    };
+    // a response whose headers were already sent kept its connection alive: close it once idle
+    for (const res of this.inflight()) res.once('close', () => setImmediate(close));
+    close();
   }
 }

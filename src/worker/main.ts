@@ -65,10 +65,10 @@ async function main(): Promise<void> {
   process.on('message', (message) => dispatch(handlers, message));
   // the master is gone (even SIGKILLed): a worker never outlives it
   process.on('disconnect', () => process.exit(0));
-  process.on('SIGINT', () => process.exit(0));
-  process.on('SIGTERM', () => {
-    void drainer.drain(servers).then(() => process.exit(0));
-  });
+  // the master's stop (SIGTERM; SIGINT too): finish in-flight requests, close idle connections, exit
+  const stop = (): void => void drainer.drain(servers, { closeIdle: true }).then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   send({ type: 'ready' });
 }
 

@@ -12,7 +12,7 @@ const EXAMPLE = `${REPO_ROOT}config/emperor.ini`;
 test('config/emperor.ini loads and points at vassals.example', () => {
   const settings = buildEmperorSettings(readEmperorConfig(EXAMPLE, '/'));
   assert.deepEqual(settings.targets, [`${REPO_ROOT}vassals.example`]);
-  assert.equal(settings.reloadMercyMs, 30_000);
+  assert.equal(settings.reloadMercyMs, 65_000);
 });
 
 test('config/emperor.ini documents every option', () => {

@@ -20,10 +20,10 @@ const fromArgv = (...argv: string[]) => {
 const throwsUw = (fn: () => unknown, code: string, pattern: RegExp) =>
   assert.throws(fn, (err: unknown) => err instanceof UwError && err.code === code && pattern.test(describeError(err)));
 
-test('defaults: 30 s mercy, 4 concurrent starts, 10 s rescan, 25 ms settle', () => {
+test('defaults: 65 s mercy, 4 concurrent starts, 10 s rescan, 25 ms settle', () => {
   const settings = fromArgv('vassals');
   assert.deepEqual(settings.targets, ['/work/vassals']);
-  assert.equal(settings.reloadMercyMs, 30_000);
+  assert.equal(settings.reloadMercyMs, 65_000);
   assert.equal(settings.startConcurrency, EMPEROR_DEFAULTS.startConcurrency);
   assert.equal(settings.rescanIntervalMs, 10_000);
   assert.equal(settings.settleMs, 25);
