@@ -10,6 +10,9 @@
 import { Server as NetServer } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 
+/** How long a stop waits before closing idle connections, so that requests already received get parsed. */
+const FRESH_REQUEST_GRACE_MS = 50;
+
 export interface DrainOptions {
   /** also close idle keep-alive connections, now and as in-flight responses end */
   readonly closeIdle?: boolean;
@@ -53,8 +56,11 @@ export class Drainer {
     const close = (): void => {
       for (const server of servers) if ('closeIdleConnections' in server) server.closeIdleConnections();
     };
-    // a response whose headers were already sent kept its connection alive: close it once idle
-    for (const res of this.inflight()) res.once('close', () => setImmediate(close));
-    close();
+    // a connection accepted just now counts as idle until its request is parsed: let the loop read it first
+    setTimeout(() => {
+      // a response whose headers were already sent keeps its connection alive: close it once idle
+      for (const res of this.inflight()) res.once('close', () => setImmediate(close));
+      close();
+    }, FRESH_REQUEST_GRACE_MS);
   }
 }
