@@ -58,8 +58,8 @@ export class SpawnedCli {
     try {
       const line = JSON.parse(text) as LogLine;
       this.lines.push(line);
-      if (typeof line.pid === 'number') this.knownPids.add(line.pid);
-      if (typeof line.workerPid === 'number') this.knownPids.add(line.workerPid);
+      if (isPid(line.pid)) this.knownPids.add(line.pid);
+      if (isPid(line.workerPid)) this.knownPids.add(line.workerPid);
     } catch {
       // an app's own output that happens to start with "{"
     }
@@ -96,7 +96,7 @@ export class SpawnedCli {
 
   /** SIGKILL this CLI and everything it started (by PID), then wait until they are gone. */
   async kill(): Promise<void> {
-    const pids = [...this.descendants(), ...this.knownPids].filter((pid) => pid !== process.pid);
+    const pids = [...this.descendants(), ...this.knownPids].filter((pid) => isPid(pid) && pid !== process.pid);
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     for (const pid of pids) {
       try {
@@ -108,6 +108,14 @@ export class SpawnedCli {
     await this.exited;
     await waitFor('descendants to exit', () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 5_000).catch(() => undefined);
   }
+}
+
+/**
+ * A real process's PID. A failed spawn logs pid -1 (or undefined), and
+ * kill(-1, SIGKILL) as root kills every process on the machine.
+ */
+function isPid(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 1;
 }
 
 /** Kill every CLI still running: for after()/afterEach() hooks. */

@@ -1,5 +1,6 @@
 // A module vassal end to end: serve, process titles, respawn, stats, status,
-// pause/resume, brutal reload, die-on-term, SIGINT/SIGQUIT stop, orphans.
+// pause/resume, brutal reload (die-on-term = false), SIGTERM/SIGINT/SIGQUIT stop, orphans.
+// (graceful-stop.test.ts: what a stop does to requests in flight.)
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -113,8 +114,8 @@ describe('module vassal', () => {
     assert.equal((await pending).status, 200);
   });
 
-  it('reloads brutally on SIGTERM: old workers are killed, new ones serve', async () => {
-    const { cli, port } = await startMaster([vassal('term.ini')]);
+  it('reloads brutally on SIGTERM with die-on-term = false (uWSGI 2.0): old workers are killed, new ones serve', async () => {
+    const { cli, port } = await startMaster([vassal('term.ini', 'die-on-term = false\n')]);
     const old = liveWorkerPids(cli);
     cli.signal('SIGTERM');
     await cli.waitForLog('reload finished');
@@ -127,8 +128,8 @@ describe('module vassal', () => {
     assert.ok(!old.includes(Number(reply.body.split(' ')[1])));
   });
 
-  it('shuts down on SIGTERM with die-on-term', async () => {
-    const { cli } = await startMaster([vassal('die.ini', 'die-on-term = true\n')]);
+  it('stops on SIGTERM by default (die-on-term = true)', async () => {
+    const { cli } = await startMaster([vassal('die.ini')]);
     const workers = liveWorkerPids(cli);
     cli.signal('SIGTERM');
     assert.deepEqual(await cli.exited, { code: 0, signal: null });
@@ -136,7 +137,7 @@ describe('module vassal', () => {
   });
 
   for (const signal of ['SIGINT', 'SIGQUIT'] as const) {
-    it(`kills the whole stack on ${signal}`, async () => {
+    it(`stops the whole stack on ${signal}`, async () => {
       const { cli, port } = await startMaster([vassal(`${signal}.ini`)]);
       const workers = liveWorkerPids(cli);
       cli.signal(signal);

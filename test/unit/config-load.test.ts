@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
-    assert.equal(config.dieOnTerm, false);
+    assert.equal(config.dieOnTerm, true);
     assert.equal(config.chdir, DIR.replace(/\/$/, ''));
     assert.equal(config.app.kind === 'module' && config.app.exportName, 'default');
     assert.ok(!('uid' in config) && !('pidfile' in config) && !('chmodSocket' in config));
