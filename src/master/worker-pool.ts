@@ -159,9 +159,10 @@ export class WorkerPool {
     await Promise.all(
       this.all().map((worker) =>
         // a worker that never got ready has nothing to finish
-        mode === 'brutal' || worker.readyAt === null
+        (mode === 'brutal' || worker.readyAt === null
           ? worker.stop('stop', 'SIGKILL', 0)
-          : worker.finish(mercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid, mercyMs }, 'worker stop timed out, killed')),
+          : worker.finish(mercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid, mercyMs }, 'worker stop timed out, killed'))
+        ).then(() => worker.exited), // after its 'worker exited' line
       ),
     );
   }

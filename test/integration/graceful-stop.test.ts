@@ -17,6 +17,8 @@ import { startEmperor, useVassalDirs, waitForState } from './emperor-harness.js'
 
 const newDir = useVassalDirs();
 const SLOW = '/slow?ms=3000';
+/** For brutal stops: a request that would outlast the test, so only the stop can end it. */
+const NEVER_DONE = '/slow?ms=25000';
 type Kind = 'module' | 'exec';
 
 const APP: Record<Kind, string> = { module: `module = ${APPS}slow.mjs`, exec: `exec = python3 ${APPS}server.py` };
@@ -40,10 +42,10 @@ function accepted(cli: SpawnedCli, port: number): true | undefined {
   return undefined;
 }
 
-/** Send a 3 s request; resolve once a worker has it. `reply` settles to an Error if the request is cut. */
-async function inFlight(cli: SpawnedCli, port: number, kind: Kind): Promise<{ reply: Promise<Reply | Error> }> {
+/** Send a slow request (3 s); resolve once a worker has it. `reply` settles to an Error if the request is cut. */
+async function inFlight(cli: SpawnedCli, port: number, kind: Kind, path = SLOW): Promise<{ reply: Promise<Reply | Error> }> {
   const seen = cli.find('app request', { path: '/slow' }).length;
-  const reply = get({ port }, SLOW, false, 20_000).catch((err: unknown) => err as Error);
+  const reply = get({ port }, path, false, 30_000).catch((err: unknown) => err as Error);
   await waitFor(`a worker to accept the request on :${port}`, () => accepted(cli, port));
   if (kind === 'module') await cli.waitForLog('app request', { path: '/slow' }, seen + 1);
   return { reply };
@@ -135,7 +137,7 @@ describe('graceful stop of uw', () => {
     const pidfile = dir.file('quit.pid');
     const { cli, port } = await startMaster([dir.write('quit.ini', vassal('module', `pidfile = ${pidfile}\nvacuum = true\n`))]);
     const workers = liveWorkerPids(cli);
-    const { reply } = await inFlight(cli, port, 'module');
+    const { reply } = await inFlight(cli, port, 'module', NEVER_DONE);
     cli.signal('SIGQUIT');
     assert.deepEqual(await cli.exited, { code: 0, signal: null });
     assert.ok((await reply) instanceof Error, 'a brutal stop does not wait for the request');
@@ -146,7 +148,7 @@ describe('graceful stop of uw', () => {
   test('a second SIGINT during a graceful stop kills the workers now', async () => {
     const dir = newDir();
     const { cli, port } = await startMaster([dir.write('twice.ini', vassal('module'))]);
-    const { reply } = await inFlight(cli, port, 'module');
+    const { reply } = await inFlight(cli, port, 'module', NEVER_DONE);
     cli.signal('SIGINT');
     await cli.waitForLog('shutdown started', { mode: 'graceful' });
     cli.signal('SIGINT');
