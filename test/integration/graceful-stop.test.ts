@@ -109,6 +109,17 @@ describe('graceful stop of uw', () => {
     assert.equal(cli.find('reload started').length, 0, 'SIGTERM must not reload');
   });
 
+  test('a paused master stops gracefully too: its workers resume and finish the request', async () => {
+    const dir = newDir();
+    const { cli, port } = await startMaster([dir.write('paused.ini', vassal('module'))]);
+    const { reply } = await inFlight(cli, port, 'module');
+    cli.signal('SIGTSTP');
+    await cli.waitForLog('paused');
+    cli.signal('SIGINT');
+    assertAnswered(await reply, 'module');
+    assert.deepEqual(await cli.exited, { code: 0, signal: null });
+  });
+
   test('keep-alive: an idle connection is closed cleanly; one with a request in flight gets its answer with Connection: close', async () => {
     const dir = newDir();
     const { cli, port } = await startMaster([dir.write('keepalive.ini', vassal('module', '', 1))]);
