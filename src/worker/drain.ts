@@ -14,7 +14,7 @@ import type { Server, ServerResponse } from 'node:http';
 const FRESH_REQUEST_GRACE_MS = 50;
 
 export interface DrainOptions {
-  /** also close idle keep-alive connections, now and as in-flight responses end */
+  /** also close idle keep-alive connections (after a short grace) and those of in-flight responses once they end */
   readonly closeIdle?: boolean;
 }
 
