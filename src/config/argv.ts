@@ -3,6 +3,7 @@
 // name the format, and every option is `--key value` or `--key=value`.
 import { UwError } from '../errors.js';
 import type { ConfigFormat, ConfigSource } from './config-source.js';
+import { boolean, octalMode, type Converter } from './convert.js';
 import { OPTIONS, isOptionName, type OptionSpec } from './options.js';
 
 export type { ConfigSource } from './config-source.js';
@@ -34,7 +35,7 @@ export function argvToSources(argv: readonly string[]): ConfigSource[] {
     } else {
       const next = argv[i + 1];
       const hasNext = next !== undefined && !next.startsWith('--');
-      const mode = valueMode(key);
+      const mode = valueMode(key, next);
       if (mode === 'none' || (mode === 'maybe' && !hasNext)) {
         value = true;
       } else if (!hasNext) {
@@ -55,13 +56,23 @@ export function argvToSources(argv: readonly string[]): ConfigSource[] {
   return sources;
 }
 
+/** What a bare option's next argument must look like to be its value. */
+const BARE_VALUE: Partial<Record<OptionSpec['kind'], Converter<unknown>>> = { bool: boolean, mode: octalMode };
+
 /**
- * Options with a bare value (`--vacuum`) never take the next argument; other
- * known ones always do. An unknown key takes one if there is one, so a typo
- * like `--vacum` still reaches loadConfig and gets its "did you mean".
+ * Options with a bare value (`--vacuum`) take the next argument only when it
+ * is a value of their kind (`--vacuum false`, `--chmod-socket 660`), so
+ * `--vacuum app.ini` still reads app.ini; other known options always take
+ * one. An unknown key takes one if there is one, so a typo like `--vacum`
+ * still reaches loadConfig and gets its "did you mean".
  */
-function valueMode(key: string): 'none' | 'required' | 'maybe' {
-  if (isOptionName(key)) return (OPTIONS[key] as OptionSpec).bare === undefined ? 'required' : 'none';
+function valueMode(key: string, next: string | undefined): 'none' | 'required' | 'maybe' {
+  if (isOptionName(key)) {
+    const spec: OptionSpec = OPTIONS[key];
+    if (spec.bare === undefined) return 'required';
+    const converter = BARE_VALUE[spec.kind];
+    return next !== undefined && converter?.convert(next) !== undefined ? 'required' : 'none';
+  }
   if (Object.hasOwn(FILE_FLAGS, key) || key === 'inherit' || key === 'set-ph' || key === 'set-placeholder') return 'required';
   return 'maybe';
 }

@@ -39,6 +39,12 @@ describe('argvToSources', () => {
     ]);
   });
 
+  it('gives a bare option the next argument when it is a value of its kind', () => {
+    assert.deepEqual(argvToSources(['--vacuum', 'false', '--exec-notify', 'no', '--chmod-socket', '660', '--master', 'app.ini', '--die-on-term', '1']), [
+      opt('vacuum', 'false'), opt('exec-notify', 'no'), opt('chmod-socket', '660'), opt('master', true), { kind: 'file', path: 'app.ini' }, opt('die-on-term', '1'),
+    ]);
+  });
+
   it('passes unknown keys through, with a value when one follows', () => {
     assert.deepEqual(argvToSources(['--procesess', '4', '--vacum', '--x']), [opt('procesess', '4'), opt('vacum', true), opt('x', true)]);
   });

@@ -66,10 +66,18 @@ test('the [emperor] section uses the flag names; paths are relative to the file;
   assert.equal(settings.pidfile, join(dir, 'run/emperor.pid'));
 });
 
+test('[emperor] values are read as vassal files are: literally, `;` and `#` included', () => {
+  const file = join(dir, 'literal.ini');
+  writeFileSync(file, '# comment\n[emperor]\nemperor = /srv/a;b#c\n; another comment\nvassal-set = env=GREETING=hi;there #1\n');
+  const settings = buildEmperorSettings(readEmperorConfig(file, '/'));
+  assert.deepEqual(settings.targets, ['/srv/a;b#c']);
+  assert.deepEqual(settings.vassalSet, ['env=GREETING=hi;there #1']);
+});
+
 test('config file errors name the file, the key and the nearest known key', () => {
   const typo = join(dir, 'typo.ini');
-  writeFileSync(typo, '[emperor]\nemperor = v\nrescan-intervall = 3\n');
-  throwsUw(() => readEmperorConfig(typo, '/'), 'UW_CONFIG_UNKNOWN_OPTION', /typo\.ini: unknown option "rescan-intervall" in \[emperor\] \(did you mean "rescan-interval"\?\)/);
+  writeFileSync(typo, '[emperor]\nemperor = v\nrescan-intervall = 3\npidfle = x\n');
+  throwsUw(() => readEmperorConfig(typo, '/'), 'UW_CONFIG_UNKNOWN_OPTION', /typo\.ini: unknown options "rescan-intervall" \(did you mean "rescan-interval"\?\), "pidfle" \(did you mean "pidfile"\?\) in \[emperor\]/);
   const bad = join(dir, 'bad.ini');
   writeFileSync(bad, '[emperor]\nemperor = v\nsettle-ms = fast\n');
   throwsUw(() => buildEmperorSettings(readEmperorConfig(bad, '/')), 'UW_CONFIG_INVALID_VALUE', /config error in .*bad\.ini: expected "settle-ms" to be an integer >= 0, got "fast"/);
