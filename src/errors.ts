@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   UW_CONFIG_SYNTAX: 'the config file is not valid ini, YAML or JSON',
   UW_CONFIG_FORMAT: 'unknown config extension, or a missing [uwsgi] section / uwsgi: key',
   UW_CONFIG_UNKNOWN_OPTION: 'an option name that does not exist (the nearest known one is suggested)',
+  UW_CONFIG_UNSUPPORTED_OPTION: 'a uWSGI option that uw does not implement',
   UW_CONFIG_INVALID_VALUE: 'an option value of the wrong type or out of range',
   UW_CONFIG_MISSING: 'a required option is absent (module or exec)',
   UW_CONFIG_CONFLICT: 'options that cannot be used together',
@@ -26,20 +27,24 @@ export class UwError extends Error {
   readonly code: ErrorCode;
   readonly file: string | undefined;
   readonly key: string | undefined;
+  /** for a file reached through includes: the files from the vassal's own to `file` */
+  readonly includes: readonly string[] | undefined;
 
-  constructor(code: ErrorCode, message: string, context: { file?: string | undefined; key?: string | undefined } = {}) {
+  constructor(code: ErrorCode, message: string, context: { file?: string | undefined; key?: string | undefined; includes?: readonly string[] | undefined } = {}) {
     super(message);
     this.name = 'UwError';
     this.code = code;
     this.file = context.file;
     this.key = context.key;
+    this.includes = context.includes;
   }
 }
 
 /** `config error in app.ini: ...` for a config problem, the bare message otherwise. */
 export function describeError(err: unknown): string {
   if (err instanceof UwError) {
-    const where = err.file ? `${err.code.startsWith('UW_CONFIG') || err.code === 'UW_APP_NOT_FOUND' ? 'config error in ' : ''}${err.file}: ` : '';
+    const file = err.includes === undefined ? err.file : err.includes.join(' -> ');
+    const where = file ? `${err.code.startsWith('UW_CONFIG') || err.code === 'UW_APP_NOT_FOUND' ? 'config error in ' : ''}${file}: ` : '';
     return `${where}${err.message} [${err.code}]`;
   }
   return err instanceof Error ? err.message : String(err);

@@ -7,6 +7,7 @@ import { boolean, secondsToMs, signalName } from './convert.js';
 import { execProgramProblem } from './exec-program.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
+import { shown } from './raw-entry.js';
 import type { Setting, Settings } from './settings.js';
 import type { AppSpec } from './vassal-config.js';
 
@@ -49,14 +50,18 @@ async function resolveModule(module: Setting, settings: Settings, ctx: AppContex
   const named = /^(.+):([A-Za-z_$][\w$]*)$/.exec(module.value);
   const file = path.resolve(ctx.chdir, named?.[1] ?? module.value);
   if ((await ctx.host.pathKind(file)) !== 'file') {
-    throw new UwError('UW_APP_NOT_FOUND', `module: file "${file}" not found`, { file: module.file, key: module.key });
+    const what = module.included || module.written !== undefined ? shown(module, file) : JSON.stringify(file);
+    throw new UwError('UW_APP_NOT_FOUND', `module: file ${what} not found`, { file: module.file, key: module.key });
   }
   return { kind: 'module', path: file, exportName: named?.[2] ?? 'default' };
 }
 
 async function resolveExec(exec: Setting, settings: Settings, ctx: AppContext): Promise<AppSpec> {
   const problem = await execProgramProblem(exec.value, ctx.chdir, ctx.pathVar, ctx.host);
-  if (problem !== undefined) throw new UwError('UW_APP_NOT_FOUND', problem, { file: exec.file, key: exec.key });
+  if (problem !== undefined) {
+    const text = exec.included || exec.written !== undefined ? `exec: the program of ${shown(exec, exec.value)} cannot run` : problem;
+    throw new UwError('UW_APP_NOT_FOUND', text, { file: exec.file, key: exec.key });
+  }
   return {
     kind: 'exec',
     command: exec.value,

@@ -11,10 +11,28 @@ export interface Converter<T> {
 /** setTimeout fires at once for delays over 2^31-1 ms, so larger waits are refused. */
 const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-export const positiveInt: Converter<number> = {
-  expected: 'an integer >= 1',
-  convert: (text) => (/^\+?\d+$/.test(text) && Number.isSafeInteger(Number(text)) && Number(text) >= 1 ? Number(text) : undefined),
-};
+/** An integer from `min` to `max`; `why` says where the limit comes from. */
+export function boundedInt(min: number, max: number, why: string): Converter<number> {
+  return {
+    expected: `an integer from ${min} to ${max} (${why})`,
+    convert(text) {
+      const value = Number(text);
+      return /^\+?\d+$/.test(text) && value >= min && value <= max ? value : undefined;
+    },
+  };
+}
+
+/**
+ * Each worker is a whole process (a Node worker holds some 40 MB), so a
+ * thousand is already far beyond a machine's cores: `processes = 100000` is a
+ * typo, and spawning it would take the machine down.
+ */
+export const MAX_PROCESSES = 1024;
+
+export const processCount = boundedInt(1, MAX_PROCESSES, 'each worker is a whole process; more is surely a typo');
+
+/** Linux silently caps a listen backlog at net.core.somaxconn (4096 by default), so a huge one only misleads. */
+export const backlogSize = boundedInt(1, 65535, 'the kernel caps it at net.core.somaxconn');
 
 /** seconds, possibly fractional → milliseconds */
 export const secondsToMs: Converter<number> = {

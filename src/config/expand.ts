@@ -5,24 +5,31 @@ import { UwError } from '../errors.js';
 import type { MagicTable } from './magic.js';
 import type { PlaceholderTable } from './placeholders.js';
 import type { RawEntry } from './raw-entry.js';
+import type { Inserter } from './shell-quote.js';
 
 export interface ExpandContext {
   readonly magic: MagicTable;
   readonly env: NodeJS.ProcessEnv;
   readonly placeholders: PlaceholderTable;
+  /** told of every placeholder's entry and environment variable an expansion uses */
+  readonly used?: (from: RawEntry | 'env') => void;
 }
 
 const TOKEN = /%%|%\(([^)]*)\)|%([A-Za-z])|\$\(([^)]*)\)/g;
 /** deeper than any sane chain; loops are caught before this by name */
 const MAX_DEPTH = 32;
 
-/** The expanded text; `where` is the entry the text belongs to, for errors. */
-export function expandValue(text: string, where: RawEntry, ctx: ExpandContext, chain: readonly string[] = []): string {
-  return text.replace(TOKEN, (match, placeholder?: string, magic?: string, env?: string) => {
+/**
+ * The expanded text; `where` is the entry the text belongs to, for errors.
+ * `insert` may rewrite each inserted value (exec quotes it for the shell).
+ */
+export function expandValue(text: string, where: RawEntry, ctx: ExpandContext, chain: readonly string[] = [], insert?: Inserter): string {
+  return text.replace(TOKEN, (match: string, placeholder: string | undefined, magic: string | undefined, env: string | undefined, offset: number) => {
     if (match === '%%') return '%';
-    if (magic !== undefined) return ctx.magic[magic] ?? match;
-    if (env !== undefined) return envValue(env, where, ctx);
-    return placeholderValue(placeholder ?? '', where, ctx, chain);
+    if (magic !== undefined && ctx.magic[magic] === undefined) return match;
+    const value =
+      magic !== undefined ? (ctx.magic[magic] ?? '') : env !== undefined ? envValue(env, where, ctx) : placeholderValue(placeholder ?? '', where, ctx, chain);
+    return insert === undefined ? value : insert(value, offset);
   });
 }
 
@@ -37,6 +44,7 @@ export function referencedNames(text: string): string[] {
 
 function envValue(name: string, where: RawEntry, ctx: ExpandContext): string {
   const value = ctx.env[name];
+  ctx.used?.('env');
   if (value === undefined) {
     throw new UwError('UW_CONFIG_PLACEHOLDER', `option "${where.key}": environment variable "${name}" is not set`, {
       file: where.file,
@@ -56,5 +64,6 @@ function placeholderValue(name: string, where: RawEntry, ctx: ExpandContext, cha
     const path = [...chain, name].map((n) => `%(${n})`).join(' -> ');
     throw new UwError('UW_CONFIG_PLACEHOLDER', `placeholder loop: ${path}`, context);
   }
+  ctx.used?.(found.entry);
   return expandValue(found.value, found.entry, ctx, [...chain, name]);
 }

@@ -14,6 +14,8 @@ export interface CollectContext {
   readonly host: ConfigHost;
   /** expand an include's file name; `seen` holds every entry read so far, for %(name) */
   readonly expandInclude: (text: string, entry: RawEntry, seen: readonly RawEntry[]) => string;
+  /** filled in as files are included: each included file → the chain of files that led to it, itself last */
+  readonly includeChains: Map<string, readonly string[]>;
 }
 
 /** include key → the format it forces (inherit goes by extension) */
@@ -44,13 +46,18 @@ class IncludeWalker {
 
   constructor(private readonly ctx: CollectContext) {}
 
-  async read(ref: FileRef, format: ConfigFormat | undefined, chain: readonly string[], includedBy?: RawEntry): Promise<RawEntry[]> {
+  /** `included`: named by another file's include, rather than by whoever runs uw. */
+  async read(ref: FileRef, format: ConfigFormat | undefined, chain: readonly string[], includedBy?: RawEntry, included = false): Promise<RawEntry[]> {
     const label = refLabel(ref);
     if (chain.includes(label)) {
       const loop = [...chain, label].map((l) => this.display(l)).join(' -> ');
       throw new UwError('UW_CONFIG_INCLUDE_CYCLE', `include cycle: ${loop}`, { file: includedBy?.file, key: includedBy?.key });
     }
-    const entries = await readConfigFile(ref, formatOf(ref, format), this.ctx.host, includedBy?.file);
+    if (chain.length > 0 && !this.ctx.includeChains.has(ref.path)) {
+      // the first file of the chain in full: it is the one the user knows
+      this.ctx.includeChains.set(ref.path, [chain[0] ?? '', ...[...chain.slice(1), label].map((l) => this.display(l))]);
+    }
+    const entries = await readConfigFile(ref, formatOf(ref, format), this.ctx.host, included);
     const before: RawEntry[] = [];
     const own: RawEntry[] = [];
     for (const entry of entries) {
@@ -72,9 +79,9 @@ class IncludeWalker {
     }
     const text = this.ctx.expandInclude(entry.value, entry, this.seen);
     const ref = withContext(() => parseFileRef(text, baseDir, current), entry);
-    const included = await this.read(ref, INCLUDES[entry.key], chain, entry);
+    const entries = await this.read(ref, INCLUDES[entry.key], chain, entry, current !== undefined);
     // from the command line there is no "own file" to go after: inherit applies in place
-    return entry.key === 'inherit' && current !== undefined ? { before: included, own: [] } : { before: [], own: included };
+    return entry.key === 'inherit' && current !== undefined ? { before: entries, own: [] } : { before: [], own: entries };
   }
 
   private display(label: string): string {

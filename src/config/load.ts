@@ -1,7 +1,9 @@
 // The config loader's entry point: read the sources in order, splice includes,
 // reject unknown keys, expand variables, then type and freeze. Every failure
-// is one UwError naming the file and key.
+// is one UwError naming the file and key (and, for an included file, the
+// chain of includes that led to it).
 import path from 'node:path';
+import { UwError } from '../errors.js';
 import type { ConfigRequest } from './config-source.js';
 import { expandValue, type ExpandContext } from './expand.js';
 import { parseFileRef, type FileRef } from './file-ref.js';
@@ -14,12 +16,26 @@ import { placeholderTable } from './placeholders.js';
 import type { RawEntry } from './raw-entry.js';
 import { buildVassalConfig } from './schema.js';
 import { Settings } from './settings.js';
+import { shellInserter } from './shell-quote.js';
 import type { VassalConfig } from './vassal-config.js';
 
 export type { ConfigFormat, ConfigRequest, ConfigSource } from './config-source.js';
 
 /** Load one vassal's config; `host` is replaceable for tests. Throws UwError. */
 export async function loadConfig(request: ConfigRequest, host: ConfigHost = nodeHost): Promise<VassalConfig> {
+  const includeChains = new Map<string, readonly string[]>();
+  try {
+    return await load(request, host, includeChains);
+  } catch (err) {
+    const includes = err instanceof UwError && err.file !== undefined ? includeChains.get(err.file) : undefined;
+    if (err instanceof UwError && includes !== undefined && err.includes === undefined) {
+      throw new UwError(err.code, err.message, { file: err.file, key: err.key, includes });
+    }
+    throw err;
+  }
+}
+
+async function load(request: ConfigRequest, host: ConfigHost, includeChains: Map<string, readonly string[]>): Promise<VassalConfig> {
   const vassal = vassalFile(request);
   const name = request.name ?? (vassal === undefined ? 'uw' : path.basename(vassal.path));
   const magic = magicTable(vassal, host.facts(), request.cwd, name);
@@ -29,13 +45,25 @@ export async function loadConfig(request: ConfigRequest, host: ConfigHost = node
     cwd: request.cwd,
     host,
     expandInclude: (text, entry, seen) => expandValue(text, entry, context(seen)),
+    includeChains,
   });
   await assertKnownOptions(entries);
-  const expand = context(entries);
-  const options = entries
-    .filter((entry) => isOptionName(entry.key))
-    .map((entry): RawEntry => (entry.value === true ? entry : { ...entry, value: expandValue(entry.value, entry, expand) }));
+  const placeholders = placeholderTable(entries);
+  const options = entries.filter((entry) => isOptionName(entry.key)).map((entry) => expandEntry(entry, { magic, env: request.env, placeholders }));
   return buildVassalConfig(new Settings(options), { cwd: request.cwd, env: request.env, file: vassal?.path ?? '', name, host });
+}
+
+/**
+ * Expand one option's value. Text from the environment or an included file
+ * marks it `written`, so errors quote it as written, not as expanded; in
+ * `exec`, every expansion is quoted for /bin/sh, so it is only ever text.
+ */
+function expandEntry(entry: RawEntry, base: ExpandContext): RawEntry {
+  if (entry.value === true) return entry;
+  let hidden = false;
+  const ctx: ExpandContext = { ...base, used: (from) => (hidden ||= from === 'env' || from.included === true) };
+  const value = expandValue(entry.value, entry, ctx, [], entry.key === 'exec' ? shellInserter(entry.value) : undefined);
+  return hidden && !entry.included ? { ...entry, value, written: entry.value } : { ...entry, value };
 }
 
 /** The first file that is not a template: magic variables and `file` describe it. */

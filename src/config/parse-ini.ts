@@ -8,9 +8,10 @@ import type { RawEntry } from './raw-entry.js';
 
 /**
  * The entries of the wanted sections, in file order, or undefined when none of
- * those sections appears. Keys outside them are ignored, as in uWSGI.
+ * those sections appears. Keys outside them are ignored, as in uWSGI. An
+ * `included` file's errors give a line number only, never its text.
  */
-export function parseIni(text: string, sections: readonly string[], file: string): RawEntry[] | undefined {
+export function parseIni(text: string, sections: readonly string[], file: string, included = false): RawEntry[] | undefined {
   const entries: RawEntry[] = [];
   let found = false;
   let inWanted = false;
@@ -26,8 +27,10 @@ export function parseIni(text: string, sections: readonly string[], file: string
     }
     const eq = line.indexOf('=');
     const key = (eq < 0 ? line : line.slice(0, eq)).trim();
-    if (key === '') throw syntaxError(file, index, `"${line}" has no key before "="`);
-    if (inWanted) entries.push({ key, value: eq < 0 ? true : line.slice(eq + 1).trim(), file });
+    if (key === '') throw syntaxError(file, index, included ? 'no key before "="' : `"${line}" has no key before "="`);
+    if (!inWanted) continue;
+    const value = eq < 0 ? true : line.slice(eq + 1).trim();
+    entries.push({ key, value, file, position: `line ${index + 1}`, ...(included && { included }) });
   }
   return found ? entries : undefined;
 }

@@ -3,7 +3,7 @@
 // `set-ph = name=value`. Values are stored raw and expanded when referenced.
 import { UwError } from '../errors.js';
 import { INCLUDE_KEYS, OPTIONS, PLACEHOLDER_KEYS, isOptionName, type OptionSpec } from './options.js';
-import type { RawEntry } from './raw-entry.js';
+import { shown, type RawEntry } from './raw-entry.js';
 
 export interface Placeholder {
   /** unexpanded */
@@ -41,7 +41,7 @@ function splitDeclaration(entry: RawEntry): { name: string; value: string } {
   const text = entry.value === true ? '' : entry.value;
   const eq = text.indexOf('=');
   if (eq <= 0) {
-    throw new UwError('UW_CONFIG_INVALID_VALUE', `option "${entry.key}": expected name=value, got ${JSON.stringify(text)}`, {
+    throw new UwError('UW_CONFIG_INVALID_VALUE', `option "${entry.key}": expected name=value, got ${shown(entry, text)}`, {
       file: entry.file,
       key: entry.key,
     });

@@ -11,17 +11,20 @@ import { parseYaml } from './parse-yaml.js';
 import type { RawEntry } from './raw-entry.js';
 import { sectionEntries } from './section-entries.js';
 
-/** The section's entries; `includedBy` only sharpens the error when the file is missing. */
-export async function readConfigFile(ref: FileRef, format: ConfigFormat, host: ConfigHost, includedBy?: string): Promise<RawEntry[]> {
+/**
+ * The section's entries. An `included` file was named by another file, not by
+ * whoever runs uw: it may not be a config file at all, so its errors and
+ * entries never carry its text (see RawEntry.included).
+ */
+export async function readConfigFile(ref: FileRef, format: ConfigFormat, host: ConfigHost, included: boolean): Promise<RawEntry[]> {
   let text: string;
   try {
     text = await host.readFile(ref.path);
   } catch (err) {
-    const by = includedBy === undefined ? '' : ` (included by ${includedBy})`;
-    throw new UwError('UW_CONFIG_UNREADABLE', `cannot read the config file: ${readReason(err)}${by}`, { file: ref.path });
+    throw new UwError('UW_CONFIG_UNREADABLE', `cannot read the config file: ${readReason(err)}`, { file: ref.path });
   }
   const sections = ref.section === undefined ? DEFAULT_SECTIONS : [ref.section];
-  const entries = await parse(text, format, sections, ref.path);
+  const entries = await parse(text, format, sections, ref.path, included);
   if (entries === undefined) {
     const names = format === 'ini' ? sections.map((s) => `[${s}]`) : sections.map((s) => `"${s}"`);
     const what = format === 'ini' ? 'section' : 'top-level key';
@@ -30,14 +33,14 @@ export async function readConfigFile(ref: FileRef, format: ConfigFormat, host: C
   return entries;
 }
 
-async function parse(text: string, format: ConfigFormat, sections: readonly string[], file: string): Promise<RawEntry[] | undefined> {
+async function parse(text: string, format: ConfigFormat, sections: readonly string[], file: string, included: boolean): Promise<RawEntry[] | undefined> {
   switch (format) {
     case 'ini':
-      return parseIni(text, sections, file);
+      return parseIni(text, sections, file, included);
     case 'yaml':
-      return sectionEntries(await parseYaml(text, file), sections, file);
+      return sectionEntries(await parseYaml(text, file, included), sections, file, included);
     case 'json':
-      return sectionEntries(parseJson(text, file), sections, file);
+      return sectionEntries(parseJson(text, file, included), sections, file, included);
   }
 }
 

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { boolean, octalMode, positiveInt, secondsToMs } from './convert.js';
+import { backlogSize, boolean, octalMode, processCount, secondsToMs } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ConfigHost } from './host.js';
 import { ID_DATABASE, lookupId, type IdKind } from './lookup-ids.js';
 import type { OptionName } from './options.js';
+import { shown } from './raw-entry.js';
 import { convert, invalidValue, type Setting, type Settings } from './settings.js';
 import type { SocketSpec, VassalConfig } from './vassal-config.js';
 
@@ -42,7 +43,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     file: ctx.file,
     name: ctx.name,
     sockets: socketsOf(settings, ctx.cwd),
-    processes: settings.read('processes', positiveInt, 1),
+    processes: settings.read('processes', processCount, 1),
     app,
     chdir,
     env,
@@ -53,7 +54,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
-    listenBacklog: settings.read('listen', positiveInt, 511),
+    listenBacklog: settings.read('listen', backlogSize, 511),
     ...(uid === undefined ? {} : { uid }),
     ...(gid === undefined ? {} : { gid }),
     ...(pidfile === undefined ? {} : { pidfile }),
@@ -100,7 +101,7 @@ function socketsOf(settings: Settings, cwd: string): SocketSpec[] {
     if (!parsed.ok) throw invalidValue(setting, parsed.expected);
     const key = addressKey(parsed.address);
     if (key !== undefined && seen.has(key)) {
-      throw new UwError('UW_CONFIG_CONFLICT', `option "${setting.key}": address ${JSON.stringify(setting.value)} is already listed`, {
+      throw new UwError('UW_CONFIG_CONFLICT', `option "${setting.key}": address ${shown(setting, setting.value)} is already listed`, {
         file: setting.file,
         key: setting.key,
       });

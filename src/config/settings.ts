@@ -4,7 +4,7 @@
 import { UwError } from '../errors.js';
 import type { Converter } from './convert.js';
 import { OPTIONS, isOptionName, type OptionName, type OptionSpec } from './options.js';
-import type { RawEntry } from './raw-entry.js';
+import { shown, type RawEntry } from './raw-entry.js';
 
 export interface Setting {
   /** as written, e.g. "workers"; errors use it */
@@ -15,6 +15,10 @@ export interface Setting {
   readonly file: string;
   /** position among all settings, to tell which of two options came later */
   readonly index: number;
+  /** how errors may quote the value: see RawEntry */
+  readonly position?: string | undefined;
+  readonly included?: true | undefined;
+  readonly written?: string | undefined;
 }
 
 export class Settings {
@@ -53,10 +57,10 @@ export function convert<T>(setting: Setting, converter: Converter<T>): T {
   return value;
 }
 
-/** `option "processes": expected an integer >= 1, got "four"` */
+/** `option "processes": expected an integer >= 1, got "four"`; a `note` built from the value is left out where the value may not be shown. */
 export function invalidValue(setting: Setting, expected: string, note?: string): UwError {
-  const tail = note === undefined ? '' : ` (${note})`;
-  return new UwError('UW_CONFIG_INVALID_VALUE', `option "${setting.key}": expected ${expected}, got ${JSON.stringify(setting.value)}${tail}`, {
+  const tail = note === undefined || setting.included || setting.written !== undefined ? '' : ` (${note})`;
+  return new UwError('UW_CONFIG_INVALID_VALUE', `option "${setting.key}": expected ${expected}, got ${shown(setting, setting.value)}${tail}`, {
     file: setting.file,
     key: setting.key,
   });
@@ -69,5 +73,5 @@ function toSetting(entry: RawEntry, key: OptionName, index: number): Setting {
   if (value === undefined || value === '') {
     throw new UwError('UW_CONFIG_INVALID_VALUE', `option "${key}": expected a value, got nothing`, { file: entry.file, key });
   }
-  return { key, name, value, file: entry.file, index };
+  return { key, name, value, file: entry.file, index, position: entry.position, included: entry.included, written: entry.written };
 }

@@ -28,13 +28,14 @@ describe('parseIni', () => {
       'exec = sh -c "a; b" # not a comment', 'empty =', '[other]', 'processes = 9',
     ].join('\r\n');
     assert.deepEqual(parseIni(text, ['uwsgi'], F), [
-      { key: 'env', value: 'A=1', file: F },
-      { key: 'processes', value: '2', file: F },
-      { key: 'vacuum', value: true, file: F },
-      { key: 'env', value: 'B=2', file: F },
-      { key: 'exec', value: 'sh -c "a; b" # not a comment', file: F },
-      { key: 'empty', value: '', file: F },
+      { key: 'env', value: 'A=1', file: F, position: 'line 4' },
+      { key: 'processes', value: '2', file: F, position: 'line 5' },
+      { key: 'vacuum', value: true, file: F, position: 'line 6' },
+      { key: 'env', value: 'B=2', file: F, position: 'line 7' },
+      { key: 'exec', value: 'sh -c "a; b" # not a comment', file: F, position: 'line 8' },
+      { key: 'empty', value: '', file: F, position: 'line 9' },
     ]);
+    assert.deepEqual(parseIni('[uwsgi]\nx = 1\n', ['uwsgi'], F, true), [{ key: 'x', value: '1', file: F, position: 'line 2', included: true }]);
   });
 
   it('reads every wanted section in file order and ignores keys before any header', () => {
@@ -50,28 +51,37 @@ describe('parseIni', () => {
 
   it('reports an unclosed header or a missing key with its line', () => {
     assert.throws(() => parseIni('[uwsgi]\n\n[broken\n', ['uwsgi'], F), isUwError('UW_CONFIG_SYNTAX', 'line 3: section header'));
-    assert.throws(() => parseIni('[uwsgi]\n= 4\n', ['uwsgi'], F), isUwError('UW_CONFIG_SYNTAX', 'line 2'));
+    assert.throws(() => parseIni('[uwsgi]\n= 4\n', ['uwsgi'], F), isUwError('UW_CONFIG_SYNTAX', 'line 2: "= 4" has no key'));
+  });
+
+  it('never quotes an included file in its errors', () => {
+    assert.throws(() => parseIni('[uwsgi]\n= secret\n', ['uwsgi'], F, true), (err: unknown) => {
+      assert.ok(err instanceof UwError && err.message === 'ini syntax error at line 2: no key before "="', String(err));
+      return true;
+    });
   });
 });
 
 describe('YAML and JSON sections', () => {
   it('keeps YAML scalars as written (failsafe schema), lists repeat, null is bare', async () => {
     const doc = await parseYaml('uwsgi:\n  chmod-socket: 0660\n  vacuum:\n  env: [A=1, B=2]\n  die-on-term: yes\n', F);
+    const at = (n: number) => ({ file: F, position: `entry ${n} of "uwsgi"` });
     assert.deepEqual(sectionEntries(doc, ['uwsgi'], F), [
-      { key: 'chmod-socket', value: '0660', file: F },
-      { key: 'vacuum', value: true, file: F },
-      { key: 'env', value: 'A=1', file: F },
-      { key: 'env', value: 'B=2', file: F },
-      { key: 'die-on-term', value: 'yes', file: F },
+      { key: 'chmod-socket', value: '0660', ...at(1) },
+      { key: 'vacuum', value: true, ...at(2) },
+      { key: 'env', value: 'A=1', ...at(3) },
+      { key: 'env', value: 'B=2', ...at(3) },
+      { key: 'die-on-term', value: 'yes', ...at(4) },
     ]);
   });
 
   it('turns JSON numbers and booleans into text', () => {
     const doc = parseJson('\uFEFF{"uw": {"processes": 4, "vacuum": true, "x": null}}', F);
+    const at = (n: number) => ({ file: F, position: `entry ${n} of "uw"` });
     assert.deepEqual(sectionEntries(doc, ['uwsgi', 'uw'], F), [
-      { key: 'processes', value: '4', file: F },
-      { key: 'vacuum', value: 'true', file: F },
-      { key: 'x', value: true, file: F },
+      { key: 'processes', value: '4', ...at(1) },
+      { key: 'vacuum', value: 'true', ...at(2) },
+      { key: 'x', value: true, ...at(3) },
     ]);
   });
 
@@ -84,10 +94,19 @@ describe('YAML and JSON sections', () => {
   });
 
   it('reports syntax errors on one line with the parser line number', async () => {
-    await assert.rejects(parseYaml('uwsgi:\n  a: 1\n b: [\n', F), isUwError('UW_CONFIG_SYNTAX', 'YAML syntax error at line 3: bad indentation'));
+    await assert.rejects(parseYaml('uwsgi:\n  a: 1\n b: [\n', F), isUwError('UW_CONFIG_SYNTAX', 'YAML syntax error at line 3, column 2: bad indentation'));
     await assert.rejects(parseYaml('uwsgi:\n  a: 1\n  a: 2\n', F), isUwError('UW_CONFIG_SYNTAX', 'duplicated mapping key'));
     assert.throws(() => parseJson('{\n"a": 1,\n}', F), isUwError('UW_CONFIG_SYNTAX', 'JSON syntax error at line 3'));
     assert.throws(() => parseJson('{"a": \n}', F), isUwError('UW_CONFIG_SYNTAX', 'JSON syntax error'));
+  });
+
+  it('never quotes the source, and quotes nothing at all of an included file', async () => {
+    const secret = 'root:$6$s3cret:19000:0:99999:7:::\n';
+    assert.throws(() => parseJson(secret, F), (err: unknown) => err instanceof UwError && !err.message.includes('s3cret') && !err.message.includes('root:'));
+    assert.throws(() => parseJson(secret, F, true), isUwError('UW_CONFIG_SYNTAX', 'JSON syntax error (an included file is never quoted)'));
+    assert.throws(() => parseJson('{"a": 1,\n}', F, true), isUwError('UW_CONFIG_SYNTAX', 'JSON syntax error at line 2, column 1 (an included file is never quoted)'));
+    await assert.rejects(parseYaml('uwsgi:\n  a: !s3cret x\n', F, true), (err: unknown) => err instanceof UwError && err.message === 'YAML syntax error at line 2, column 15 (an included file is never quoted)');
+    assert.throws(() => sectionEntries({ uwsgi: { s3cret: { a: 1 } } }, ['uwsgi'], F, true), (err: unknown) => err instanceof UwError && err.message === 'option <key at entry 1 of "uwsgi", not shown>: expected a value or a list of values, got a nested mapping');
   });
 });
 

@@ -2,17 +2,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addressKey, parseAddress } from '../../src/config/addresses.js';
-import { boolean, octalMode, positiveInt, secondsToMs, signalName } from '../../src/config/convert.js';
+import { boolean, boundedInt, octalMode, processCount, secondsToMs, signalName } from '../../src/config/convert.js';
 import { deepFreeze } from '../../src/config/deep-freeze.js';
 import { findId, lookupId } from '../../src/config/lookup-ids.js';
 import { nodeHost, type ConfigHost } from '../../src/config/host.js';
 
 describe('converters', () => {
-  it('positiveInt', () => {
-    assert.equal(positiveInt.convert('4'), 4);
-    assert.equal(positiveInt.convert('+2'), 2);
-    for (const bad of ['0', '-1', 'four', '1.5', '', '99999999999999999999']) assert.equal(positiveInt.convert(bad), undefined, bad);
-    assert.equal(positiveInt.expected, 'an integer >= 1');
+  it('boundedInt and processCount', () => {
+    assert.equal(processCount.convert('4'), 4);
+    assert.equal(processCount.convert('+2'), 2);
+    assert.equal(processCount.convert('1024'), 1024);
+    for (const bad of ['0', '-1', 'four', '1.5', '', '1025', '100000', '99999999999999999999']) assert.equal(processCount.convert(bad), undefined, bad);
+    assert.match(processCount.expected, /^an integer from 1 to 1024 \(each worker is a whole process/);
+    assert.equal(boundedInt(2, 3, 'why').expected, 'an integer from 2 to 3 (why)');
   });
 
   it('secondsToMs takes fractions and refuses what setTimeout cannot wait', () => {
