@@ -1,0 +1,47 @@
+// exec runs through /bin/sh -c: whatever an expansion inserts (%n from a file
+// name, $(ENV), %(placeholder)) reaches the program as literal text, in each
+// quoting context, and is never run.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load.js';
+import { contextAt, quoteFor } from '../../src/config/shell-quote.js';
+import { TempDir } from '../helpers/temp-dir.js';
+
+const dir = new TempDir();
+after(() => dir.remove());
+
+/** The words sh makes of `args` (as printf's arguments), run in the temp dir. */
+function words(args: string): string[] {
+  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${args}`], { cwd: dir.path, encoding: 'utf8', timeout: 10_000 });
+  return out.split('\n').slice(0, -1);
+}
+
+const NASTY = 'x$(touch PWNED)\'"`;a b\\';
+const NAME = 'x$(touch PWNED)';
+
+describe('exec expansions and the shell', () => {
+  it('reads the quoting context before an offset', () => {
+    assert.equal(contextAt('a \'b\' "c', 8), 'double');
+    assert.equal(contextAt('a \'b', 4), 'single');
+    assert.equal(contextAt('a \\\' b', 6), 'plain');
+    assert.equal(contextAt('"it\'s"', 6), 'plain');
+  });
+
+  it('quotes a value so sh reads it back literally, in every context', () => {
+    const args = `${quoteFor('plain', NASTY)} '${quoteFor('single', NASTY)}' "${quoteFor('double', NASTY)}" pre${quoteFor('plain', NASTY)}post`;
+    assert.deepEqual(words(args), [NASTY, NASTY, NASTY, `pre${NASTY}post`]);
+    assert.ok(!existsSync(dir.file('PWNED')));
+  });
+
+  it('quotes %n, $(ENV) and %(placeholder) in exec, and nothing else', async () => {
+    const file = `${NAME}.ini`;
+    dir.write(file, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nset-ph = ph=a b;c\nexec = /bin/echo %n "%n" '%n' $(NASTY) %(ph) 100%%\npidfile = /tmp/%n.pid\n`);
+    const config = await loadConfig({ sources: [{ kind: 'file', path: file }], cwd: dir.path, env: { NASTY, PATH: '/usr/bin:/bin' } });
+    const command = config.app.kind === 'exec' ? config.app.command : '';
+    assert.deepEqual(words(command.replace(/^\/bin\/echo /, '')), [NAME, NAME, NAME, NASTY, 'a b;c', '100%']);
+    assert.ok(!existsSync(dir.file('PWNED')), 'the file name was run as a command');
+    assert.equal(config.pidfile, `/tmp/${NAME}.pid`, 'other options are not quoted');
+  });
+});
