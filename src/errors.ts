@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   UW_CONFIG_INCLUDE_CYCLE: 'ini/inherit includes that loop back',
   UW_CONFIG_PLACEHOLDER: 'a %(name) placeholder or $(ENV) with no value',
   UW_APP_NOT_FOUND: 'the module file or exec program does not exist',
+  UW_CONFIG_PERMISSION: "the workers' user (uid) cannot read the module, enter chdir or execute the exec program",
   UW_SOCKET_IN_USE: 'a socket address is already in use',
   UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',
   UW_PIDFILE: 'a pidfile cannot be read or written',

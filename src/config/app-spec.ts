@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { UwError } from '../errors.js';
 import { boolean, secondsToMs, signalName } from './convert.js';
-import { execProgramProblem } from './exec-program.js';
-import type { ConfigHost } from './host.js';
+import { findExecProgram } from './exec-program.js';
+import type { AccessMode, ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
 import type { Setting, Settings } from './settings.js';
@@ -19,6 +19,8 @@ export interface AppContext {
   /** the vassal file, named when nothing else can be */
   readonly file: string | undefined;
   readonly host: ConfigHost;
+  /** throws when the workers' user could not use `path` this way */
+  readonly checkAccess: (path: string, mode: AccessMode, setting: Setting) => Promise<void>;
 }
 
 const EXEC_ONLY: readonly OptionName[] = ['exec-notify', 'exec-ready-after', 'exec-stop-signal'];
@@ -53,15 +55,17 @@ async function resolveModule(module: Setting, settings: Settings, ctx: AppContex
     const what = module.included || module.written !== undefined ? shown(module, file) : JSON.stringify(file);
     throw new UwError('UW_APP_NOT_FOUND', `module: file ${what} not found`, { file: module.file, key: module.key });
   }
+  await ctx.checkAccess(file, 'read', module);
   return { kind: 'module', path: file, exportName: named?.[2] ?? 'default' };
 }
 
 async function resolveExec(exec: Setting, settings: Settings, ctx: AppContext): Promise<AppSpec> {
-  const problem = await execProgramProblem(exec.value, ctx.chdir, ctx.pathVar, ctx.host);
-  if (problem !== undefined) {
-    const text = exec.included || exec.written !== undefined ? `exec: the program of ${shown(exec, exec.value)} cannot run` : problem;
+  const program = await findExecProgram(exec.value, ctx.chdir, ctx.pathVar, ctx.host);
+  if (program !== undefined && 'problem' in program) {
+    const text = exec.included || exec.written !== undefined ? `exec: the program of ${shown(exec, exec.value)} cannot run` : program.problem;
     throw new UwError('UW_APP_NOT_FOUND', text, { file: exec.file, key: exec.key });
   }
+  if (program !== undefined) await ctx.checkAccess(program.path, 'execute', exec);
   return {
     kind: 'exec',
     command: exec.value,

@@ -12,21 +12,25 @@ const SHELL_WORDS = new Set([
   'if', 'for', 'while', 'until', 'case', '!', '{', '(',
 ]);
 
-/** Why the program cannot run, or undefined when it can (or cannot be known). */
-export async function execProgramProblem(command: string, chdir: string, pathVar: string | undefined, host: ConfigHost): Promise<string | undefined> {
+/** The program a command line runs, found; or why it cannot run; or nothing when only the shell can tell. */
+export type ExecProgram = { readonly path: string } | { readonly problem: string } | undefined;
+
+/** Find the program of `command` as /bin/sh would, in `chdir`. */
+export async function findExecProgram(command: string, chdir: string, pathVar: string | undefined, host: ConfigHost): Promise<ExecProgram> {
   const word = firstWord(command);
   if (word === undefined || isShellBusiness(word)) return undefined;
   if (word.includes('/')) {
     const full = path.resolve(chdir, word);
-    if (await host.isExecutable(full)) return undefined;
+    if (await host.isExecutable(full)) return { path: full };
     const exists = (await host.pathKind(full)) !== 'missing';
-    return `exec: program "${word}" ${exists ? 'is not an executable file' : 'not found'} (${full})`;
+    return { problem: `exec: program "${word}" ${exists ? 'is not an executable file' : 'not found'} (${full})` };
   }
   for (const dir of (pathVar ?? DEFAULT_PATH).split(':')) {
     // an empty PATH entry means the current directory, which will be chdir
-    if (await host.isExecutable(path.resolve(chdir, dir, word))) return undefined;
+    const full = path.resolve(chdir, dir, word);
+    if (await host.isExecutable(full)) return { path: full };
   }
-  return `exec: program "${word}" not found on PATH`;
+  return { problem: `exec: program "${word}" not found on PATH` };
 }
 
 function firstWord(command: string): string | undefined {

@@ -7,11 +7,11 @@ import { resolveApp } from './app-spec.js';
 import { backlogSize, boolean, octalMode, processCount, secondsToMs } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ConfigHost } from './host.js';
-import { ID_DATABASE, lookupId, type IdKind } from './lookup-ids.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
 import { convert, invalidValue, type Setting, type Settings } from './settings.js';
 import type { SocketSpec, VassalConfig } from './vassal-config.js';
+import { accessCheck, resolveWorkerUser } from './worker-user.js';
 
 export interface SchemaContext {
   readonly cwd: string;
@@ -26,16 +26,19 @@ const SECOND = 1000;
 
 /** The validated, deep-frozen config; throws UwError naming the file and key. */
 export async function buildVassalConfig(settings: Settings, ctx: SchemaContext): Promise<VassalConfig> {
+  const { label, ...user } = await resolveWorkerUser(settings, ctx.host);
+  const checkAccess = accessCheck({ ...user, ...(label !== undefined && { label }) }, ctx.host);
   const chdir = await resolveChdir(settings.last('chdir'), ctx);
+  const chdirSetting = settings.last('chdir');
+  if (chdirSetting !== undefined) await checkAccess(chdir, 'enter', chdirSetting);
   const env = envRecord(settings.all('env'));
   const app = await resolveApp(settings, {
     chdir,
     pathVar: env.PATH ?? ctx.env.PATH,
     file: ctx.file === '' ? undefined : ctx.file,
     host: ctx.host,
+    checkAccess,
   });
-  const uid = await readId(settings.last('uid'), 'user', ctx.host);
-  const gid = await readId(settings.last('gid'), 'group', ctx.host);
   const pidfile = pathOf(settings.last('pidfile'), ctx.cwd);
   const safePidfile = pathOf(settings.last('safe-pidfile'), ctx.cwd);
   const chmodSocket = settings.last('chmod-socket');
@@ -55,8 +58,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
     listenBacklog: settings.read('listen', backlogSize, 511),
-    ...(uid === undefined ? {} : { uid }),
-    ...(gid === undefined ? {} : { gid }),
+    ...user,
     ...(pidfile === undefined ? {} : { pidfile }),
     ...(safePidfile === undefined ? {} : { safePidfile }),
     ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
@@ -109,11 +111,4 @@ function socketsOf(settings: Settings, cwd: string): SocketSpec[] {
     if (key !== undefined) seen.add(key);
     return { protocol, address: parsed.address, spec: setting.value };
   });
-}
-
-async function readId(setting: Setting | undefined, kind: IdKind, host: ConfigHost): Promise<number | undefined> {
-  if (setting === undefined) return undefined;
-  const id = await lookupId(kind, setting.value, host);
-  if (id === undefined) throw invalidValue(setting, `a ${kind} name or number`, `not in ${ID_DATABASE[kind]}`);
-  return id;
 }

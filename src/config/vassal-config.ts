@@ -35,7 +35,10 @@ export interface VassalConfig {
   readonly chdir: string;
   readonly env: Readonly<Record<string, string>>;
   readonly uid?: number;
+  /** with uid alone, the user's primary group */
   readonly gid?: number;
+  /** with uid: the user has a passwd entry, so workers get its supplementary groups (else none) */
+  readonly initGroups?: true;
   readonly pidfile?: string;
   readonly safePidfile?: string;
   readonly touchReload: readonly string[];

@@ -33,7 +33,8 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   delete env.LISTEN_PID;
   // uid/gid only take effect for a master started as root (as in uWSGI)
   const root = process.getuid?.() === 0;
-  const base = { env, cwd: config.chdir, uid: root ? config.uid : undefined, gid: root ? config.gid : undefined, dieWithParent: true, ownProcessGroup: true };
+  const ids = root ? { uid: config.uid, gid: config.gid, initGroups: config.initGroups } : {};
+  const base = { env, cwd: config.chdir, ...ids, dieWithParent: true, ownProcessGroup: true };
   const app = config.app;
   if (app.kind === 'module') {
     env.UW_APP_MODULE = app.path;

@@ -1,7 +1,7 @@
 // The only module that imports child_process. Every long-lived child is started
 // through setpriv(1) with a parent-death signal, so that when its parent dies,
 // even by SIGKILL, the kernel kills it too: no orphan keeps a port.
-import { spawn, spawnSync, type ChildProcess, type StdioOptions, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess, type StdioOptions, type SpawnSyncReturns } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 
 export type { ChildProcess };
@@ -14,6 +14,8 @@ export interface SpawnRequest {
   readonly cwd?: string | undefined;
   readonly uid?: number | undefined;
   readonly gid?: number | undefined;
+  /** with uid: take the user's supplementary groups (initgroups), else none */
+  readonly initGroups?: boolean | undefined;
   /** have the kernel SIGKILL the child when this process dies */
   readonly dieWithParent: boolean;
   /**
@@ -42,19 +44,58 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Start a child; setpriv execs in place, so the PID is the real program's. */
+/**
+ * Start a child; setpriv execs in place, so the PID is the real program's.
+ * With a uid, setpriv also sets the ids and initialises the user's groups
+ * (Node's own uid/gid options leave no supplementary group at all).
+ */
 export function spawnProcess(request: SpawnRequest): ChildProcess {
-  const setpriv = request.dieWithParent ? findSetpriv() : null;
+  const setpriv = request.dieWithParent || request.uid !== undefined ? findSetpriv() : null;
+  const ids = setpriv === null ? [] : credentialArgs(request);
   const [command, args] = setpriv
-    ? [setpriv, ['--pdeathsig', 'KILL', '--', request.command, ...request.args]]
+    ? [setpriv, [...(request.dieWithParent ? ['--pdeathsig', 'KILL'] : []), ...ids, '--', request.command, ...request.args]]
     : [request.command, [...request.args]];
   return spawn(command, args, {
     env: request.env,
     stdio: request.stdio,
     detached: request.ownProcessGroup ?? false,
     ...(request.cwd !== undefined && { cwd: request.cwd }),
-    ...(request.uid !== undefined && { uid: request.uid }),
-    ...(request.gid !== undefined && { gid: request.gid }),
+    ...(ids.length === 0 && request.uid !== undefined && { uid: request.uid }),
+    ...(ids.length === 0 && request.gid !== undefined && { gid: request.gid }),
+  });
+}
+
+/** setpriv's arguments for the request's ids; setpriv sets --pdeathsig after them, so it survives the change. */
+function credentialArgs(request: Pick<SpawnRequest, 'uid' | 'gid' | 'initGroups'>): string[] {
+  const args: string[] = [];
+  if (request.gid !== undefined) args.push(`--regid=${request.gid}`);
+  if (request.uid !== undefined) args.push(`--reuid=${request.uid}`, request.initGroups ? '--init-groups' : '--clear-groups');
+  else if (request.gid !== undefined) args.push('--clear-groups');
+  return args;
+}
+
+/** What a short helper printed, and how it exited (null: killed, e.g. on timeout). */
+export interface HelperResult {
+  readonly code: number | null;
+  readonly stdout: string;
+}
+
+/**
+ * Run a short helper to completion (getent, a permission check), optionally as
+ * another user through setpriv. Rejects when the program cannot be started.
+ */
+export function runHelper(command: string, args: readonly string[], as: Pick<SpawnRequest, 'uid' | 'gid' | 'initGroups'> = {}): Promise<HelperResult> {
+  const setpriv = as.uid !== undefined || as.gid !== undefined ? findSetpriv() : null;
+  const ids = setpriv === null ? [] : credentialArgs(as);
+  const [file, argv] = setpriv ? [setpriv, [...ids, '--', command, ...args]] : [command, [...args]];
+  const fallback = ids.length === 0 ? { uid: as.uid, gid: as.gid } : {};
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL', ...fallback }, (err, stdout) => {
+      // execFile's error carries the exit code as a number, or errno's name when the program could not start
+      const code: unknown = err?.code;
+      if (err !== null && typeof code === 'string') reject(err instanceof Error ? err : new Error(`cannot run ${file}: ${code}`));
+      else resolve({ code: err === null ? 0 : typeof code === 'number' ? code : null, stdout });
+    });
   });
 }
 

@@ -57,8 +57,9 @@ describe('config errors', () => {
     await fails(argv('--listen', '1e3'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'listen', message: 'got "1e3"' });
     await fails(argv('--env', 'NOEQUALS'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'env', message: 'expected KEY=VALUE, got "NOEQUALS"' });
     await fails(argv('--chdir', 'nope'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'chdir', message: 'expected an existing directory, got "nope"' });
-    await fails(argv('--uid', 'uw-no-such-user'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'uid', message: '(not in /etc/passwd)' });
-    await fails(argv('--gid', 'uw-no-such-group'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'gid', message: '(not in /etc/group)' });
+    await fails(argv('--uid', 'uw-no-such-user'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'uid', message: '(no such user (getent passwd))' });
+    await fails(argv('--uid', '3999999999'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'uid', message: 'expected a user known to the system, or gid set too, got "3999999999" (its primary group is unknown)' });
+    await fails(argv('--gid', 'uw-no-such-group'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'gid', message: '(no such group (getent group))' });
     await fails([{ kind: 'option', key: 'module', value: true, origin: CLI }], { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'module', message: 'expected a value, got nothing' });
     await fails(argvToSources(['exec.ini', '--exec-stop-signal', 'SIGNOPE']), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'exec-stop-signal', message: 'expected a signal name or number' });
   });

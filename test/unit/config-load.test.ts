@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       listenBacklog: 128,
       uid: 0,
       gid: 0,
+      initGroups: true,
       pidfile: at('run/app.pid'),
       safePidfile: at('run/app.safe.pid'),
       chmodSocket: 0o660,

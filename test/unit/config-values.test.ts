@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { addressKey, parseAddress } from '../../src/config/addresses.js';
 import { boolean, boundedInt, octalMode, processCount, secondsToMs, signalName } from '../../src/config/convert.js';
 import { deepFreeze } from '../../src/config/deep-freeze.js';
-import { findId, lookupId } from '../../src/config/lookup-ids.js';
+import { findEntry, lookupId, lookupUser } from '../../src/config/lookup-ids.js';
 import { nodeHost, type ConfigHost } from '../../src/config/host.js';
 
 describe('converters', () => {
@@ -81,20 +81,37 @@ describe('parseAddress', () => {
 });
 
 describe('user and group ids', () => {
-  const passwd = 'root:x:0:0:root:/root:/bin/sh\n# odd line\nweb:x:33:33::/var/www:/bin/false\n';
-  const host: ConfigHost = { ...nodeHost, readFile: (path) => (path === '/etc/passwd' ? Promise.resolve(passwd) : Promise.reject(new Error('no'))) };
+  const passwd = 'root:x:0:0:root:/root:/bin/sh\n# odd line\nweb:x:33:34::/var/www:/bin/false\n';
+  const group = 'root:x:0:\nwww:x:34:web\n';
+  const asked: string[] = [];
+  const host: ConfigHost = {
+    ...nodeHost,
+    getent: (database, key) => {
+      asked.push(`${database} ${key}`);
+      return Promise.resolve(findEntry(database === 'passwd' ? passwd : group, key));
+    },
+  };
 
-  it('finds names in passwd/group text', () => {
-    assert.equal(findId(passwd, 'web'), 33);
-    assert.equal(findId(passwd, 'nobody'), undefined);
+  it('finds names and ids in passwd/group text', () => {
+    assert.equal(findEntry(passwd, 'web'), 'web:x:33:34::/var/www:/bin/false');
+    assert.equal(findEntry(passwd, '33'), 'web:x:33:34::/var/www:/bin/false');
+    assert.equal(findEntry(passwd, 'nobody'), undefined);
   });
 
-  it('takes numbers as they are and names through the database', async () => {
-    assert.equal(await lookupId('user', '1000', host), 1000);
-    assert.equal(await lookupId('user', 'web', host), 33);
-    assert.equal(await lookupId('user', 'ghost', host), undefined);
-    assert.equal(await lookupId('group', 'web', host), undefined, 'unreadable database');
+  it('asks the system (getent) for names and numbers; a user gives its primary group', async () => {
+    assert.deepEqual(await lookupUser('web', host), { uid: 33, gid: 34, name: 'web' });
+    assert.deepEqual(await lookupUser('33', host), { uid: 33, gid: 34, name: 'web' });
+    assert.deepEqual(await lookupUser('1000', host), { uid: 1000 }, 'a number without an entry');
+    assert.equal(await lookupUser('ghost', host), undefined);
+    assert.equal(await lookupId('group', 'www', host), 34);
+    assert.equal(await lookupId('group', 'web', host), undefined);
     assert.equal(await lookupId('user', '4294967295', host), undefined);
+    assert.ok(asked.includes('passwd web') && asked.includes('group www'));
+  });
+
+  it('resolves names through NSS on this machine', async () => {
+    assert.deepEqual(await lookupUser('root', nodeHost), { uid: 0, gid: 0, name: 'root' });
+    assert.equal(await lookupId('group', 'root', nodeHost), 0);
   });
 });
 

@@ -1,0 +1,66 @@
+// Who the workers run as: `uid` and `gid` resolved through the system (NSS),
+// the user's primary group when only `uid` is set (never root's group 0 by
+// accident), its supplementary groups, and a check, as that user, that it can
+// use the paths a worker needs: a crash loop says far less than one line.
+import { fileURLToPath } from 'node:url';
+import { UwError } from '../errors.js';
+import type { AccessMode, ConfigHost, WorkerIds } from './host.js';
+import { ID_DATABASE, lookupId, lookupUser } from './lookup-ids.js';
+import { invalidValue, type Setting, type Settings } from './settings.js';
+
+/** The ids part of VassalConfig. */
+export interface WorkerUser {
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly initGroups?: true;
+}
+
+/** Checks one path the workers need; throws UW_CONFIG_PERMISSION naming the path and the user. */
+export type AccessCheck = (path: string, mode: AccessMode, setting: Setting) => Promise<void>;
+
+/** A module worker runs this file of ours too: the user must be able to read it. */
+const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+
+const VERB: Readonly<Record<AccessMode, string>> = { read: 'read', enter: 'enter the directory', execute: 'execute' };
+
+/** uid and gid as numbers; gid defaults to the user's primary group. */
+export async function resolveWorkerUser(settings: Settings, host: ConfigHost): Promise<WorkerUser & { readonly label?: string }> {
+  const uidSetting = settings.last('uid');
+  const gidSetting = settings.last('gid');
+  const user = uidSetting === undefined ? undefined : await lookupUser(uidSetting.value, host);
+  if (uidSetting !== undefined && user === undefined) throw invalidValue(uidSetting, 'a user name or number', ID_DATABASE.user);
+  let gid = gidSetting === undefined ? undefined : await lookupId('group', gidSetting.value, host);
+  if (gidSetting !== undefined && gid === undefined) throw invalidValue(gidSetting, 'a group name or number', ID_DATABASE.group);
+  if (uidSetting !== undefined && gid === undefined) {
+    // a uid with no passwd entry has no primary group: root's group 0 must not be the silent default
+    if (user?.gid === undefined) throw invalidValue(uidSetting, 'a user known to the system, or gid set too', 'its primary group is unknown');
+    gid = user.gid;
+  }
+  return {
+    ...(user !== undefined && { uid: user.uid }),
+    ...(gid !== undefined && { gid }),
+    ...(user?.name !== undefined && { initGroups: true as const, label: `user "${user.name}" (uid ${user.uid})` }),
+    ...(user !== undefined && user.name === undefined && { label: `uid ${user.uid}` }),
+  };
+}
+
+/**
+ * An AccessCheck for workers started as `user`. It only matters, and only
+ * runs, when this process is root: otherwise the workers run as we do.
+ */
+export function accessCheck(user: WorkerUser & { readonly label?: string }, host: ConfigHost): AccessCheck {
+  if (user.uid === undefined || host.facts().uid !== 0) return () => Promise.resolve();
+  const ids: WorkerIds = { uid: user.uid, gid: user.gid, initGroups: user.initGroups === true };
+  const who = user.label ?? `uid ${user.uid}`;
+  return async (path, mode, setting) => {
+    const paths = setting.name === 'module' ? [[path, mode] as const, [WORKER_ENTRY, 'read'] as const] : [[path, mode] as const];
+    for (const [target, how] of paths) {
+      if (await host.canAccess(target, how, ids)) continue;
+      const what = target === WORKER_ENTRY ? `uw's worker entry ${target} (install uw where that user can read it)` : target;
+      throw new UwError('UW_CONFIG_PERMISSION', `option "${setting.key}": the workers' ${who} cannot ${VERB[how]} ${what}`, {
+        file: setting.file,
+        key: setting.key,
+      });
+    }
+  };
+}
