@@ -48,8 +48,14 @@ async function main(): Promise<void> {
       servers.push(server);
       await listenOnFd(server, fd, backlog);
     } else {
-      // a plain socket: raw connections go to the module's `connection` export, if any
-      if (app.connection === undefined) continue;
+      // a plain socket: raw connections go to the module's `connection` export; without one
+      // it would never listen, and clients would hang in the backlog with nothing said
+      if (app.connection === undefined) {
+        throw new Error(
+          `${modulePath}: option "socket" of ${env.UW_VASSAL ?? 'this vassal'} is a plain socket, and the module has no "connection" export to take its connections: ` +
+            'export connection(socket), or use http-socket = ADDRESS for HTTP (as nginx proxy_pass speaks)',
+        );
+      }
       const server = createNetServer(app.connection);
       servers.push(server);
       await listenOnFd(server, fd, backlog);
