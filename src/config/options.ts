@@ -28,7 +28,7 @@ export interface OptionSpec {
 export const OPTIONS = {
   'http-socket': { kind: 'address', list: true, doc: 'serve HTTP on host:port, :port (loopback) or a UNIX socket path' },
   socket: { kind: 'address', list: true, doc: 'a plain listening socket handed to the workers (LISTEN_FDS)' },
-  processes: { kind: 'int', doc: 'number of workers (default 1)' },
+  processes: { kind: 'int', doc: 'number of workers, 1 to 1024 (default 1)' },
   workers: { kind: 'int', alias: 'processes', doc: 'alias of processes' },
   module: { kind: 'string', doc: 'Node handler module, `app.mjs` or `app.mjs:exportName`' },
   exec: { kind: 'string', doc: 'command line of a worker in any language; it inherits the sockets from fd 3' },
@@ -38,8 +38,8 @@ export const OPTIONS = {
   'ready-timeout': { kind: 'seconds', doc: 'a worker not ready after this long is killed and counts as failed (default 30)' },
   chdir: { kind: 'path', doc: 'directory the workers run in, and base of a relative module path' },
   env: { kind: 'string', list: true, doc: 'KEY=VALUE added to the workers\' environment' },
-  uid: { kind: 'user', doc: 'user the workers run as (only when started as root)' },
-  gid: { kind: 'group', doc: 'group the workers run as (only when started as root)' },
+  uid: { kind: 'user', doc: 'user the workers run as, with its supplementary groups (only when started as root)' },
+  gid: { kind: 'group', doc: 'group the workers run as (default: the uid\'s primary group; only when started as root)' },
   pidfile: { kind: 'path', doc: 'write the master PID here at start' },
   'safe-pidfile': { kind: 'path', doc: 'write the master PID here atomically once the workers are ready' },
   'touch-reload': { kind: 'path', list: true, doc: 'reload gracefully when this file\'s mtime changes or it appears/disappears' },
@@ -48,7 +48,7 @@ export const OPTIONS = {
   'worker-reload-mercy': { kind: 'seconds', doc: 'longest time an old worker may drain on reload before SIGKILL (default 60)' },
   'chmod-socket': { kind: 'mode', bare: '666', doc: 'permissions of UNIX sockets (octal; bare means 666)' },
   vacuum: { kind: 'bool', bare: 'true', doc: 'remove UNIX sockets and pidfiles at exit' },
-  listen: { kind: 'int', doc: 'listen backlog of the sockets (default 511)' },
+  listen: { kind: 'int', doc: 'listen backlog of the sockets, 1 to 65535 (default 511)' },
   master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
 } as const satisfies Record<string, OptionSpec>;
 
