@@ -8,9 +8,10 @@ export interface RunningMaster {
   readonly port: number;
 }
 
-/** Run `uw ...args` and wait until its workers are ready. */
-export async function startMaster(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningMaster> {
-  const cli = new SpawnedCli(UW_BIN, args, options);
+/** Run `uw ...args` (or another copy of uw: `bin`) and wait until its workers are ready. */
+export async function startMaster(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}): Promise<RunningMaster> {
+  const { bin = UW_BIN, ...spawnOptions } = options;
+  const cli = new SpawnedCli(bin, args, spawnOptions);
   await cli.waitForLog('master ready');
   const bound = cli.find('socket bound').map((line) => String(line.where));
   const tcp = bound.find((where) => /:\d+$/.test(where));

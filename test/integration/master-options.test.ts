@@ -6,6 +6,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { get } from '../helpers/http-client.js';
 import { APPS } from '../helpers/paths.js';
+import { readableBuild } from '../helpers/readable-build.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -33,8 +34,10 @@ describe('worker options', () => {
   });
 
   it('runs workers as uid/gid when the master is root', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
-    const file = dir.write('uid.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nuid = nobody\ngid = nogroup\nchdir = /\n`);
-    const { cli, port } = await startMaster([file]);
+    // nobody must read uw and the app: a copy, since the checkout may lie under a 0700 directory
+    const build = readableBuild(dir);
+    const file = dir.write('uid.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${build.apps}hello.mjs\nuid = nobody\ngid = nogroup\nchdir = /\n`);
+    const { cli, port } = await startMaster([file], { bin: build.uwBin });
     const [worker] = liveWorkerPids(cli);
     const status = readFileSync(`/proc/${worker}/status`, 'utf8');
     assert.match(status, /^Uid:\s+65534\s/m);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { after, afterEach, describe, it } from 'node:test';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { readableBuild } from '../helpers/readable-build.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -15,6 +15,8 @@ const dir = new TempDir();
 afterEach(killAll);
 after(() => dir.remove());
 const root = process.getuid?.() === 0;
+// the workers' user must read uw and the app, wherever the checkout lies
+const { uwBin, apps: APPS } = readableBuild(dir);
 
 /** A user with a supplementary group when the system has one (a member in /etc/group), else nobody. */
 function userWithGroups(): string {
@@ -31,7 +33,7 @@ describe('workers as another user', { skip: !root && 'needs root' }, () => {
     const primary = execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim();
     const groups = execFileSync('id', ['-G', user], { encoding: 'utf8' }).trim().split(' ').sort();
     const file = dir.write('uid-only.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nuid = ${user}\nchdir = /\n`);
-    const { cli } = await startMaster([file]);
+    const { cli } = await startMaster([file], { bin: uwBin });
     const [worker] = liveWorkerPids(cli);
     assert.ok(worker !== undefined);
     assert.equal(statusField(worker, 'Gid').split(/\s+/)[0], primary);
@@ -44,9 +46,8 @@ describe('workers as another user', { skip: !root && 'needs root' }, () => {
     chmodSync(secret, 0o700);
     const app = `${secret}/app.mjs`;
     dir.write('private/app.mjs', readFileSync(`${APPS}hello.mjs`, 'utf8'));
-    chmodSync(dir.path, 0o755);
     const file = dir.write('private-module.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${app}\nuid = nobody\nchdir = /\n`);
-    const cli = new SpawnedCli(UW_BIN, [file]);
+    const cli = new SpawnedCli(uwBin, [file]);
     // before the check, this was a crash loop that never exits: hence a deadline
     const exit = await waitFor('uw to exit', () => (cli.child.exitCode === null ? undefined : cli.child.exitCode), 15_000);
     assert.equal(exit, 2, cli.stderr);
