@@ -29,6 +29,7 @@ export function boundedInt(min: number, max: number, why: string): Converter<num
  */
 export const MAX_PROCESSES = 1024;
 
+/** `processes`: 1 to MAX_PROCESSES. */
 export const processCount = boundedInt(1, MAX_PROCESSES, 'each worker is a whole process; more is surely a typo');
 
 /** Linux silently caps a listen backlog at net.core.somaxconn (4096 by default), so a huge one only misleads. */

@@ -2,7 +2,7 @@
 // tests can pin the hostname, clock or ids without touching the machine.
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
-import { runHelper } from '../process/spawn.js';
+import { runHelper } from '../process/run-helper.js';
 import { findEntry } from './lookup-ids.js';
 
 export interface HostFacts {

@@ -1,7 +1,7 @@
 // The only module that imports child_process. Every long-lived child is started
 // through setpriv(1) with a parent-death signal, so that when its parent dies,
 // even by SIGKILL, the kernel kills it too: no orphan keeps a port.
-import { execFile, spawn, spawnSync, type ChildProcess, type StdioOptions, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions, type SpawnSyncReturns } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 
 export type { ChildProcess };
@@ -72,31 +72,6 @@ function credentialArgs(request: Pick<SpawnRequest, 'uid' | 'gid' | 'initGroups'
   if (request.uid !== undefined) args.push(`--reuid=${request.uid}`, request.initGroups ? '--init-groups' : '--clear-groups');
   else if (request.gid !== undefined) args.push('--clear-groups');
   return args;
-}
-
-/** What a short helper printed, and how it exited (null: killed, e.g. on timeout). */
-export interface HelperResult {
-  readonly code: number | null;
-  readonly stdout: string;
-}
-
-/**
- * Run a short helper to completion (getent, a permission check), optionally as
- * another user through setpriv. Rejects when the program cannot be started.
- */
-export function runHelper(command: string, args: readonly string[], as: Pick<SpawnRequest, 'uid' | 'gid' | 'initGroups'> = {}): Promise<HelperResult> {
-  const setpriv = as.uid !== undefined || as.gid !== undefined ? findSetpriv() : null;
-  const ids = setpriv === null ? [] : credentialArgs(as);
-  const [file, argv] = setpriv ? [setpriv, [...ids, '--', command, ...args]] : [command, [...args]];
-  const fallback = ids.length === 0 ? { uid: as.uid, gid: as.gid } : {};
-  return new Promise((resolve, reject) => {
-    execFile(file, argv, { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL', ...fallback }, (err, stdout) => {
-      // execFile's error carries the exit code as a number, or errno's name when the program could not start
-      const code: unknown = err?.code;
-      if (err !== null && typeof code === 'string') reject(err instanceof Error ? err : new Error(`cannot run ${file}: ${code}`));
-      else resolve({ code: err === null ? 0 : typeof code === 'number' ? code : null, stdout });
-    });
-  });
 }
 
 /** Run a short helper to completion (used to put sockets into the listening state). */

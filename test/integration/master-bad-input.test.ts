@@ -51,7 +51,9 @@ describe('bad input, real uw', () => {
   it('json = a shadow-like file never shows its content', async () => {
     const shadow = dir.write('shadow', `root:$6$${SECRET}:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n`);
     const file = dir.write('shadow.ini', `${HEAD}json = ${shadow}\n`);
-    assert.equal(await failure([file]), `uw: config error in ${file} -> shadow: JSON syntax error (an included file is never quoted) [UW_CONFIG_SYNTAX]`);
+    const line = await failure([file]);
+    assert.ok(!line.includes('root:') && !line.includes('$6$'), `the start of the file was quoted: ${line}`);
+    assert.equal(line, `uw: config error in ${file} -> shadow: JSON syntax error (an included file is never quoted) [UW_CONFIG_SYNTAX]`);
   });
 
   it('every unknown option of a file at once, uWSGI ones named as such', async () => {
