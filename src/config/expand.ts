@@ -4,7 +4,7 @@
 import { UwError } from '../errors.js';
 import type { MagicTable } from './magic.js';
 import type { PlaceholderTable } from './placeholders.js';
-import type { RawEntry } from './raw-entry.js';
+import { shown, type RawEntry } from './raw-entry.js';
 import type { Inserter } from './shell-quote.js';
 
 export interface ExpandContext {
@@ -46,22 +46,23 @@ function envValue(name: string, where: RawEntry, ctx: ExpandContext): string {
   const value = ctx.env[name];
   ctx.used?.('env');
   if (value === undefined) {
-    throw new UwError('UW_CONFIG_PLACEHOLDER', `option "${where.key}": environment variable "${name}" is not set`, {
+    throw new UwError('UW_CONFIG_PLACEHOLDER', `option ${shown(where, where.key, 'key')}: environment variable ${shown(where, name, 'name')} is not set`, {
       file: where.file,
-      key: where.key,
+      key: where.included ? undefined : where.key,
     });
   }
   return value;
 }
 
 function placeholderValue(name: string, where: RawEntry, ctx: ExpandContext, chain: readonly string[]): string {
-  const context = { file: where.file, key: where.key };
+  const context = { file: where.file, key: where.included ? undefined : where.key };
   const found = ctx.placeholders.get(name);
   if (found === undefined) {
-    throw new UwError('UW_CONFIG_PLACEHOLDER', `option "${where.key}": placeholder %(${name}) has no value`, context);
+    const placeholder = where.included ? shown(where, name, 'placeholder') : `%(${name})`;
+    throw new UwError('UW_CONFIG_PLACEHOLDER', `option ${shown(where, where.key, 'key')}: placeholder ${placeholder} has no value`, context);
   }
   if (chain.includes(name) || chain.length >= MAX_DEPTH) {
-    const path = [...chain, name].map((n) => `%(${n})`).join(' -> ');
+    const path = where.included ? shown(where, name, 'loop') : [...chain, name].map((n) => `%(${n})`).join(' -> ');
     throw new UwError('UW_CONFIG_PLACEHOLDER', `placeholder loop: ${path}`, context);
   }
   ctx.used?.(found.entry);

@@ -55,6 +55,16 @@ describe('errors in included files', () => {
     assert.match(line, /unknown option <key at line 2, not shown>/);
   });
 
+  it('never quote names of variables or placeholders of an included file', async () => {
+    dir.write('vars.ini', `[uwsgi]\nlisten = $(${SECRET.replaceAll('-', '_')})\n`);
+    const env = describeError(await errorOf(dir.write('vars-env.ini', `${HEAD}ini = vars.ini\n`)));
+    assert.ok(!env.includes(SECRET.replaceAll('-', '_')), env);
+    assert.match(env, /option <key at line 2, not shown>: environment variable <name at line 2, not shown> is not set/);
+    dir.write('ph.part.ini', `[uwsgi]\nlisten = %(${SECRET})\n`);
+    const ph = describeError(await errorOf(dir.write('vars-ph.ini', `${HEAD}ini = ph.part.ini\n`)));
+    assert.ok(!ph.includes(SECRET), ph);
+  });
+
   it('quote a value as written when it expands text from an included file or the environment', async () => {
     dir.write('db.ini', `[client]\npassword = ${SECRET}\n`);
     const fromInclude = describeError(await errorOf(dir.write('ph.ini', `${HEAD}ini = db.ini:client\nset-ph = x=%(password)\nprocesses = %(x)\n`)));
