@@ -46,10 +46,11 @@ export async function resolveWorkerUser(settings: Settings, host: ConfigHost): P
 
 /**
  * An AccessCheck for workers started as `user`. It only matters, and only
- * runs, when this process is root: otherwise the workers run as we do.
+ * runs, when this process is root and the user is not: otherwise the workers
+ * run as we do.
  */
 export function accessCheck(user: WorkerUser & { readonly label?: string }, host: ConfigHost): AccessCheck {
-  if (user.uid === undefined || host.facts().uid !== 0) return () => Promise.resolve();
+  if (user.uid === undefined || user.uid === 0 || host.facts().uid !== 0) return () => Promise.resolve();
   const ids: WorkerIds = { uid: user.uid, gid: user.gid, initGroups: user.initGroups === true };
   const who = user.label ?? `uid ${user.uid}`;
   return async (path, mode, setting) => {
