@@ -3,7 +3,7 @@
 // quoting context, and is never run.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { contextAt, quoteFor } from '../../src/config/shell-quote.js';
@@ -43,5 +43,15 @@ describe('exec expansions and the shell', () => {
     assert.deepEqual(words(command.replace(/^\/bin\/echo /, '')), [NAME, NAME, NAME, NASTY, 'a b;c', '100%']);
     assert.ok(!existsSync(dir.file('PWNED')), 'the file name was run as a command');
     assert.equal(config.pidfile, `/tmp/${NAME}.pid`, 'other options are not quoted');
+  });
+
+  it('still checks a program whose path comes from an expansion, quoted', async () => {
+    mkdirSync(dir.file('a dir'));
+    writeFileSync(dir.file('a dir/prog.sh'), '#!/bin/sh\nexec sleep 1\n', { mode: 0o755 });
+    const file = dir.write('a dir/prog.ini', '[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = %dprog.sh --x\n');
+    const config = await loadConfig({ sources: [{ kind: 'file', path: file }], cwd: dir.path, env: {} });
+    assert.equal(config.app.kind === 'exec' && config.app.command, `'${dir.file('a dir')}/'prog.sh --x`);
+    const missing = dir.write('a dir/missing.ini', '[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = %dnope.sh\n');
+    await assert.rejects(loadConfig({ sources: [{ kind: 'file', path: missing }], cwd: dir.path, env: {} }), /exec: program ".*a dir\/nope\.sh" not found/);
   });
 });
