@@ -5,9 +5,10 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { boolean, secondsToMs, signalName } from './convert.js';
 import { findExecProgram } from './exec-program.js';
-import type { AccessMode, ConfigHost } from './host.js';
+import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
+import type { AccessChecks } from './worker-user.js';
 import type { Setting, Settings } from './settings.js';
 import type { AppSpec } from './vassal-config.js';
 
@@ -19,8 +20,8 @@ export interface AppContext {
   /** the vassal file, named when nothing else can be */
   readonly file: string | undefined;
   readonly host: ConfigHost;
-  /** throws when the workers' user could not use `path` this way */
-  readonly checkAccess: (path: string, mode: AccessMode, setting: Setting) => Promise<void>;
+  /** paths the workers' user must be able to use, checked once the config is complete */
+  readonly access: AccessChecks;
 }
 
 const EXEC_ONLY: readonly OptionName[] = ['exec-notify', 'exec-ready-after', 'exec-stop-signal'];
@@ -55,7 +56,7 @@ async function resolveModule(module: Setting, settings: Settings, ctx: AppContex
     const what = module.included || module.written !== undefined ? shown(module, file) : JSON.stringify(file);
     throw new UwError('UW_APP_NOT_FOUND', `module: file ${what} not found`, { file: module.file, key: module.key });
   }
-  await ctx.checkAccess(file, 'read', module);
+  ctx.access.add(file, 'read', module);
   return { kind: 'module', path: file, exportName: named?.[2] ?? 'default' };
 }
 
@@ -65,7 +66,7 @@ async function resolveExec(exec: Setting, settings: Settings, ctx: AppContext): 
     const text = exec.included || exec.written !== undefined ? `exec: the program of ${shown(exec, exec.value)} cannot run` : program.problem;
     throw new UwError('UW_APP_NOT_FOUND', text, { file: exec.file, key: exec.key });
   }
-  if (program !== undefined) await ctx.checkAccess(program.path, 'execute', exec);
+  if (program !== undefined) ctx.access.add(program.path, 'execute', exec);
   return {
     kind: 'exec',
     command: exec.value,

@@ -33,11 +33,22 @@ export interface ConfigHost {
   facts(): HostFacts;
   /** one line of the system's passwd or group database (NSS), by name or id, or undefined */
   getent(database: 'passwd' | 'group', key: string): Promise<string | undefined>;
-  /** whether a process with `ids` may read, enter or execute `path`: checked as that user */
-  canAccess(path: string, mode: AccessMode, ids: WorkerIds): Promise<boolean>;
+  /** the index of the first check a process with `ids` fails, or -1: checked as that user, in one helper process */
+  firstDenied(checks: readonly AccessRequest[], ids: WorkerIds): Promise<number>;
 }
 
-const ACCESS_TEST: Readonly<Record<AccessMode, string>> = { read: 'test -r "$1"', enter: 'cd -- "$1"', execute: 'test -x "$1"' };
+/** One path and what must be possible with it. */
+export interface AccessRequest {
+  readonly path: string;
+  readonly mode: AccessMode;
+}
+
+/** Runs as the workers' user: `MODE PATH` pairs as arguments; prints the index of the first denied one. */
+const ACCESS_SCRIPT = `i=0
+while [ $# -gt 1 ]; do
+  case $1 in read) test -r "$2" ;; enter) (cd -- "$2") 2>/dev/null ;; execute) test -x "$2" ;; esac || { echo "$i"; exit 1; }
+  i=$((i + 1)); shift 2
+done`;
 
 /** The real machine. */
 export const nodeHost: ConfigHost = {
@@ -75,8 +86,12 @@ export const nodeHost: ConfigHost = {
       return findEntry(await readFile(`/etc/${database}`, 'utf8').catch(() => ''), key);
     }
   },
-  async canAccess(path, mode, ids) {
-    const { code } = await runHelper('/bin/sh', ['-c', ACCESS_TEST[mode], 'uw-access-check', path], ids);
-    return code === 0;
+  async firstDenied(checks, ids) {
+    if (checks.length === 0) return -1;
+    const pairs = checks.flatMap(({ path, mode }) => [mode, path]);
+    const { code, stdout } = await runHelper('/bin/sh', ['-c', ACCESS_SCRIPT, 'uw-access-check', ...pairs], ids);
+    if (code === 0) return -1;
+    // a helper that could not even run (killed, no output) denies the first
+    return /^\d+$/.test(stdout.trim()) ? Number(stdout.trim()) : 0;
   },
 };

@@ -11,7 +11,7 @@ import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
 import { convert, invalidValue, type Setting, type Settings } from './settings.js';
 import type { SocketSpec, VassalConfig } from './vassal-config.js';
-import { accessCheck, resolveWorkerUser } from './worker-user.js';
+import { accessChecks, resolveWorkerUser } from './worker-user.js';
 
 export interface SchemaContext {
   readonly cwd: string;
@@ -27,18 +27,19 @@ const SECOND = 1000;
 /** The validated, deep-frozen config; throws UwError naming the file and key. */
 export async function buildVassalConfig(settings: Settings, ctx: SchemaContext): Promise<VassalConfig> {
   const { label, ...user } = await resolveWorkerUser(settings, ctx.host);
-  const checkAccess = accessCheck({ ...user, ...(label !== undefined && { label }) }, ctx.host);
+  const access = accessChecks({ ...user, ...(label !== undefined && { label }) }, ctx.host);
   const chdir = await resolveChdir(settings.last('chdir'), ctx);
   const chdirSetting = settings.last('chdir');
-  if (chdirSetting !== undefined) await checkAccess(chdir, 'enter', chdirSetting);
+  if (chdirSetting !== undefined) access.add(chdir, 'enter', chdirSetting);
   const env = envRecord(settings.all('env'));
   const app = await resolveApp(settings, {
     chdir,
     pathVar: env.PATH ?? ctx.env.PATH,
     file: ctx.file === '' ? undefined : ctx.file,
     host: ctx.host,
-    checkAccess,
+    access,
   });
+  await access.run();
   const pidfile = pathOf(settings.last('pidfile'), ctx.cwd);
   const safePidfile = pathOf(settings.last('safe-pidfile'), ctx.cwd);
   const chmodSocket = settings.last('chmod-socket');

@@ -1,7 +1,8 @@
 // Who the workers run as: `uid` and `gid` resolved through the system (NSS),
 // the user's primary group when only `uid` is set (never root's group 0 by
-// accident), its supplementary groups, and a check, as that user, that it can
-// use the paths a worker needs: a crash loop says far less than one line.
+// accident), its supplementary groups, and a check, as that user and in one
+// helper process, that it can use the paths a worker needs: a crash loop says
+// far less than one line.
 import { fileURLToPath } from 'node:url';
 import { UwError } from '../errors.js';
 import type { AccessMode, ConfigHost, WorkerIds } from './host.js';
@@ -15,8 +16,11 @@ export interface WorkerUser {
   readonly initGroups?: true;
 }
 
-/** Checks one path the workers need; throws UW_CONFIG_PERMISSION naming the path and the user. */
-export type AccessCheck = (path: string, mode: AccessMode, setting: Setting) => Promise<void>;
+/** Collects the paths the workers need, then checks them all at once; throws UW_CONFIG_PERMISSION naming the path and the user. */
+export interface AccessChecks {
+  add(path: string, mode: AccessMode, setting: Setting): void;
+  run(): Promise<void>;
+}
 
 /** A module worker runs this file of ours too: the user must be able to read it. */
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
@@ -45,23 +49,28 @@ export async function resolveWorkerUser(settings: Settings, host: ConfigHost): P
 }
 
 /**
- * An AccessCheck for workers started as `user`. It only matters, and only
- * runs, when this process is root and the user is not: otherwise the workers
+ * The AccessChecks for workers started as `user`. They only matter, and only
+ * run, when this process is root and the user is not: otherwise the workers
  * run as we do.
  */
-export function accessCheck(user: WorkerUser & { readonly label?: string }, host: ConfigHost): AccessCheck {
-  if (user.uid === undefined || user.uid === 0 || host.facts().uid !== 0) return () => Promise.resolve();
-  const ids: WorkerIds = { uid: user.uid, gid: user.gid, initGroups: user.initGroups === true };
-  const who = user.label ?? `uid ${user.uid}`;
-  return async (path, mode, setting) => {
-    const paths = setting.name === 'module' ? [[path, mode] as const, [WORKER_ENTRY, 'read'] as const] : [[path, mode] as const];
-    for (const [target, how] of paths) {
-      if (await host.canAccess(target, how, ids)) continue;
-      const what = target === WORKER_ENTRY ? `uw's worker entry ${target} (install uw where that user can read it)` : target;
-      throw new UwError('UW_CONFIG_PERMISSION', `option "${setting.key}": the workers' ${who} cannot ${VERB[how]} ${what}`, {
-        file: setting.file,
-        key: setting.key,
+export function accessChecks(user: WorkerUser & { readonly label?: string }, host: ConfigHost): AccessChecks {
+  const checks: { path: string; mode: AccessMode; setting: Setting }[] = [];
+  return {
+    add(path, mode, setting) {
+      checks.push({ path, mode, setting });
+      if (setting.name === 'module') checks.push({ path: WORKER_ENTRY, mode: 'read', setting });
+    },
+    async run() {
+      if (user.uid === undefined || user.uid === 0 || host.facts().uid !== 0) return;
+      const ids: WorkerIds = { uid: user.uid, gid: user.gid, initGroups: user.initGroups === true };
+      const denied = checks[await host.firstDenied(checks, ids)];
+      if (denied === undefined) return;
+      const what = denied.path === WORKER_ENTRY ? `uw's worker entry ${denied.path} (install uw where that user can read it)` : denied.path;
+      const who = user.label ?? `uid ${user.uid}`;
+      throw new UwError('UW_CONFIG_PERMISSION', `option "${denied.setting.key}": the workers' ${who} cannot ${VERB[denied.mode]} ${what}`, {
+        file: denied.setting.file,
+        key: denied.setting.key,
       });
-    }
+    },
   };
 }
