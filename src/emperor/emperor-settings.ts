@@ -51,21 +51,28 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     reloadMercyMs: scalar('reload-mercy', seconds, EMPEROR_DEFAULTS.reloadMercyMs),
     vassalsInherit: Object.freeze(all('vassals-inherit').map(path)),
     vassalSet: Object.freeze(all('vassal-set').map(assignment)),
-    startConcurrency: scalar('start-concurrency', (option) => integer(option, 1), EMPEROR_DEFAULTS.startConcurrency),
+    startConcurrency: scalar('start-concurrency', (option) => integer(option, 1, MAX_START_CONCURRENCY), EMPEROR_DEFAULTS.startConcurrency),
     rescanIntervalMs: scalar('rescan-interval', seconds, EMPEROR_DEFAULTS.rescanIntervalMs),
-    settleMs: scalar('settle-ms', (option) => integer(option, 0), EMPEROR_DEFAULTS.settleMs),
+    settleMs: scalar('settle-ms', (option) => integer(option, 0, MAX_SETTLE_MS), EMPEROR_DEFAULTS.settleMs),
     masterBin: scalar('master-bin', path, undefined),
   });
 }
 
+// Upper bounds: a timer longer than 2^31-1 ms fires at once in Node, and more than
+// this many masters starting together only thrash a machine.
+const MAX_SECONDS = 86_400;
+const MAX_SETTLE_MS = 10_000;
+const MAX_START_CONCURRENCY = 1_024;
+
 function seconds(option: RawEmperorOption): number {
-  if (!/^\d+(\.\d+)?$/.test(option.value.trim())) invalid(option, 'a number of seconds >= 0');
-  return Math.round(Number(option.value) * 1000);
+  const value = Number(option.value.trim());
+  if (!/^\d+(\.\d+)?$/.test(option.value.trim()) || value > MAX_SECONDS) invalid(option, `a number of seconds from 0 to ${MAX_SECONDS} (one day)`);
+  return Math.round(value * 1000);
 }
 
-function integer(option: RawEmperorOption, min: number): number {
+function integer(option: RawEmperorOption, min: number, max: number): number {
   const value = Number(option.value.trim());
-  if (!/^\d+$/.test(option.value.trim()) || value < min) invalid(option, `an integer >= ${min}`);
+  if (!/^\d+$/.test(option.value.trim()) || value < min || value > max) invalid(option, `an integer from ${min} to ${max}`);
   return value;
 }
 
