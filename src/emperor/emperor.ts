@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { ChangeSettler } from './change-settler.js';
 import type { EmperorSettings } from './emperor-settings.js';
+import { isStopped } from '../process/stopped.js';
 import { readFingerprint, type Fingerprint } from './fingerprint.js';
 import { reconcileFile } from './reconcile.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
@@ -127,6 +128,7 @@ export class Emperor {
       spawnMaster: () => this.deps.spawnMaster(identity, file),
       stopMaster: this.deps.stopMaster,
       onStopped: () => this.forget(identity, vassal),
+      isStopped,
     });
     return vassal;
   }

@@ -9,7 +9,7 @@ import type { VassalEvent } from './vassal-machine.js';
 /** Where a master's messages and its end are reported. */
 export interface MasterLinkCallbacks {
   readonly logger: Logger;
-  /** master-ready, master-reloading, master-reloaded, master-error */
+  /** every message about the master's life (ready, reloads, errors, failing workers, pause) */
   readonly onEvent: (event: VassalEvent) => void;
   readonly onStats: (id: number, stats: MasterStats) => void;
   /** the process never started: no exit event will follow */
@@ -28,6 +28,13 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
       logger.error({ code: message.code, error: message.message }, 'master error');
       onEvent({ type: 'master-error', message: message.message });
     },
+    'workers-failing': (message) => {
+      logger.debug({ error: message.error, failures: message.failures, retryInMs: message.retryInMs }, 'workers failing');
+      onEvent({ type: 'workers-failing', message: message.error });
+    },
+    'workers-recovered': () => onEvent({ type: 'workers-recovered' }),
+    'master-paused': () => onEvent({ type: 'master-paused' }),
+    'master-resumed': () => onEvent({ type: 'master-resumed' }),
     'master-stats': (message) => callbacks.onStats(message.id, message.stats),
   };
   let exited = false;

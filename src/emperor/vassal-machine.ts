@@ -6,12 +6,15 @@ import { nextRestart, type RestartPolicy } from './restart-policy.js';
 
 /**
  * starting: a start is queued or the master is spawned but not ready yet.
- * ready: the master said its workers serve. reloading: SIGHUP sent (or the
- * master announced a reload), waiting for master-reloaded. stopping: SIGINT
- * sent, waiting for the exit. backoff: waiting before the next start. broken:
- * the config is bad; waits for the file to change. stopped: gone for good.
+ * ready: the master said its workers serve. failing: the master runs but its
+ * workers keep dying (or are not ready in time) and back off; a file change
+ * reloads it at once. paused: the master paused its workers (SIGTSTP).
+ * reloading: SIGHUP sent (or the master announced a reload), waiting for
+ * master-reloaded. stopping: SIGINT sent, waiting for the exit. backoff:
+ * waiting before the next start. broken: the config is bad; waits for the file
+ * to change. stopped: gone for good.
  */
-export type VassalState = 'starting' | 'ready' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
+export type VassalState = 'starting' | 'ready' | 'failing' | 'paused' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
 
 /** Why the emperor stopped a master: recorded before the signal is sent. */
 export type StopReason = 'removed' | 'shutdown';
@@ -30,8 +33,12 @@ export interface VassalRecord {
   readonly reloadPending: boolean;
   /** the file came back while its old master was still stopping */
   readonly restartAfterStop: boolean;
-  /** the master's last master-error line: why the vassal is broken */
+  /** the last error the master reported: why the vassal is broken, or why its workers fail */
   readonly error: string | null;
+  /** the master said its workers are failing, and has not said they recovered */
+  readonly workersFailing: boolean;
+  /** why the last reload failed (the old workers still serve); null once a reload succeeds */
+  readonly reloadFailed: string | null;
 }
 
 /** What can happen to a vassal: file events, master messages and exits, emperor commands, timers. */
@@ -44,6 +51,10 @@ export type VassalEvent =
   | { readonly type: 'master-reloading' }
   | { readonly type: 'master-reloaded'; readonly ok: boolean; readonly reason?: string | undefined }
   | { readonly type: 'master-error'; readonly message: string }
+  | { readonly type: 'workers-failing'; readonly message: string }
+  | { readonly type: 'workers-recovered' }
+  | { readonly type: 'master-paused' }
+  | { readonly type: 'master-resumed' }
   | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
   | { readonly type: 'reload' }
   | { readonly type: 'shutdown' }
@@ -85,7 +96,7 @@ const step = (record: VassalRecord, changes: Partial<VassalRecord>, reason: stri
 
 /** A fresh start: a new master, nothing carried over from the last one but the failure count. */
 const start = (record: VassalRecord, reason: string, changes: Partial<VassalRecord> = {}): Step =>
-  step(record, { state: 'starting', pid: null, wasReady: false, stopReason: null, reloadPending: false, restartAfterStop: false, error: null, ...changes }, reason, { type: 'spawn' });
+  step(record, { state: 'starting', pid: null, wasReady: false, stopReason: null, reloadPending: false, restartAfterStop: false, error: null, workersFailing: false, reloadFailed: null, ...changes }, reason, { type: 'spawn' });
 
 const stopWith = (stopReason: StopReason) => (record: VassalRecord): Step =>
   record.pid === null
@@ -96,6 +107,18 @@ const hangUp = (record: VassalRecord, reason: string): Step =>
   step(record, { state: 'reloading', reloadPending: false }, reason, { type: 'signal', signal: 'SIGHUP' });
 
 const rememberError = (record: VassalRecord, event: { message: string }): Step => step(record, { error: event.message }, 'master error');
+
+/** Workers keep failing: show it with the error, and take a pending change at once (the master can reload now). */
+const failing = (record: VassalRecord, event: { message: string }): Step => {
+  const failed = { ...record, error: event.message, workersFailing: true };
+  return record.reloadPending ? hangUp(failed, `workers failing, file changed meanwhile: ${event.message}`) : step(failed, { state: 'failing' }, event.message);
+};
+
+/** All workers serve (again): ready, and the failure is over. */
+const serving = (record: VassalRecord, reason: string): Step => step(record, { state: 'ready', wasReady: true, failures: 0, error: null, workersFailing: false }, reason);
+
+/** Where a vassal goes when it stops being paused or reloading without a change of workers. */
+const settledState = (record: VassalRecord): VassalState => (record.workersFailing ? 'failing' : 'ready');
 
 /** An exit nobody asked for: broken on a config error, otherwise restart now or later. */
 function unplannedExit(record: VassalRecord, how: string, code: number | null, policy: RestartPolicy): Step {
@@ -118,6 +141,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     'spawn-failed': (r, e, policy) => unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
     'master-ready': (r) => (r.reloadPending ? hangUp({ ...r, wasReady: true, failures: 0 }, 'master ready, file changed meanwhile') : step(r, { state: 'ready', wasReady: true, failures: 0 }, 'master ready')),
     'master-error': rememberError,
+    'workers-failing': failing,
     exited: exitedUnplanned,
     // not spawned yet: the master will read the new content anyway
     'file-changed': (r) => (r.pid === null ? null : step(r, { reloadPending: true }, 'file changed before ready')),
@@ -130,18 +154,52 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     reload: (r) => hangUp(r, 'emperor reload'),
     'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
     'master-error': rememberError,
+    'workers-failing': failing,
+    'master-paused': (r) => step(r, { state: 'paused' }, 'master paused'),
+    exited: exitedUnplanned,
+    'file-removed': stopWith('removed'),
+    shutdown: stopWith('shutdown'),
+  },
+  failing: {
+    // the master takes a SIGHUP now: the reload replaces the failing workers
+    'file-changed': (r) => hangUp(r, 'file changed'),
+    reload: (r) => hangUp(r, 'emperor reload'),
+    'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
+    'workers-failing': (r, e) => step(r, { error: e.message }, 'workers still failing'),
+    'workers-recovered': (r) => serving(r, 'workers recovered'),
+    'master-ready': (r) => serving(r, 'master ready'),
+    'master-paused': (r) => step(r, { state: 'paused' }, 'master paused'),
+    'master-error': rememberError,
+    exited: exitedUnplanned,
+    'file-removed': stopWith('removed'),
+    shutdown: stopWith('shutdown'),
+  },
+  paused: {
+    'master-resumed': (r) => step(r, { state: settledState(r) }, 'master resumed'),
+    // the master defers the reload until it is resumed
+    'file-changed': (r) => hangUp(r, 'file changed while paused'),
+    reload: (r) => hangUp(r, 'emperor reload while paused'),
+    'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
+    'workers-failing': (r, e) => step(r, { error: e.message, workersFailing: true }, 'workers failing while paused'),
+    'master-error': rememberError,
     exited: exitedUnplanned,
     'file-removed': stopWith('removed'),
     shutdown: stopWith('shutdown'),
   },
   reloading: {
     'master-reloaded': (r, e) => {
-      const reason = e.ok ? 'master reloaded' : `reload failed, old workers kept: ${e.reason ?? 'no reason given'}`;
-      return r.reloadPending ? hangUp(r, `${reason}; file changed meanwhile`) : step(r, { state: 'ready' }, reason);
+      const reloaded = e.ok
+        ? { ...r, state: 'ready' as const, wasReady: true, failures: 0, error: null, workersFailing: false, reloadFailed: null }
+        : { ...r, state: settledState(r), reloadFailed: e.reason ?? 'no reason given' };
+      const reason = e.ok ? 'master reloaded' : `reload failed, old workers kept: ${reloaded.reloadFailed ?? ''}`;
+      return r.reloadPending ? hangUp(reloaded, `${reason}; file changed meanwhile`) : step(reloaded, {}, reason);
     },
     'file-changed': (r) => step(r, { reloadPending: true }, 'file changed during reload'),
     reload: (r) => step(r, { reloadPending: true }, 'reload during reload'),
     'master-error': rememberError,
+    // the old workers keep failing while the new ones start: remembered, shown if the reload fails
+    'workers-failing': (r, e) => step(r, { error: e.message, workersFailing: true }, 'workers failing during reload'),
+    'workers-recovered': (r) => step(r, { error: null, workersFailing: false }, 'workers recovered during reload'),
     exited: exitedUnplanned,
     'file-removed': stopWith('removed'),
     shutdown: stopWith('shutdown'),
@@ -175,7 +233,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
 
 /** A new vassal: its file appeared, so start a master. */
 export function initialStep(): Step {
-  const blank: VassalRecord = { state: 'starting', pid: null, wasReady: false, failures: 0, stopReason: null, reloadPending: false, restartAfterStop: false, error: null };
+  const blank: VassalRecord = { state: 'starting', pid: null, wasReady: false, failures: 0, stopReason: null, reloadPending: false, restartAfterStop: false, error: null, workersFailing: false, reloadFailed: null };
   return step(blank, {}, 'file found', { type: 'spawn' });
 }
 

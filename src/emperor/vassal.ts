@@ -29,6 +29,8 @@ export interface VassalDeps {
   readonly stopMaster: (child: ChildProcess, graceMs: number, onEscalate: () => void) => Promise<void>;
   /** the vassal reached `stopped`: forget it */
   readonly onStopped: () => void;
+  /** the master is stopped by a signal (SIGSTOP): it cannot report that itself */
+  readonly isStopped?: (pid: number) => boolean;
 }
 
 /** What SIGUSR1 prints for one vassal. */
@@ -40,6 +42,8 @@ export interface VassalStatus {
   readonly stateForMs: number;
   readonly failures: number;
   readonly error: string | null;
+  /** why the last reload failed while the old workers kept serving; null once one succeeds */
+  readonly reloadFailed: string | null;
 }
 
 /** One vassal file and its master. */
@@ -83,8 +87,10 @@ export class Vassal {
 
   status(): VassalStatus {
     const now = this.deps.clock.now();
-    const { state, pid, failures, error } = this.record;
-    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error };
+    const { pid, failures, error, reloadFailed } = this.record;
+    // a SIGSTOPped master shows as paused; it will tell nothing until it runs again
+    const state = pid !== null && this.deps.isStopped?.(pid) === true ? 'paused' : this.record.state;
+    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed };
   }
 
   /** Ask the master for its statistics; null without a master or an answer in time. */
@@ -105,10 +111,19 @@ export class Vassal {
     if (from !== to) {
       this.stateSince = this.deps.clock.now();
       const delay = next.effects.find((effect) => effect.type === 'schedule-restart');
-      // broken and backoff need an operator's eye: they stand out at warn/error level
-      const level = to === 'broken' ? 'error' : to === 'backoff' ? 'warn' : 'info';
+      // broken, failing, backoff and a failed reload need an operator's eye: they stand out at warn/error level
+      const { error, reloadFailed } = next.record;
+      const level = to === 'broken' || to === 'failing' ? 'error' : to === 'backoff' || reloadFailed !== null ? 'warn' : 'info';
       this.deps.logger[level](
-        { from, to, masterPid: next.record.pid, reason: next.reason, ...(to === 'broken' && { error: next.record.error }), ...(delay && { delayMs: delay.delayMs }) },
+        {
+          from,
+          to,
+          masterPid: next.record.pid,
+          reason: next.reason,
+          ...((to === 'broken' || to === 'failing') && { error }),
+          ...(reloadFailed !== null && { reloadFailed }),
+          ...(delay && { delayMs: delay.delayMs }),
+        },
         'vassal state',
       );
     }

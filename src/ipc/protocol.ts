@@ -10,9 +10,26 @@ export interface WorkerActivity {
   readonly current?: { readonly request: string; readonly since: number };
 }
 
+/** Why an app could not start: what it threw while loading, and where. */
+export interface AppError {
+  readonly message: string;
+  /** the error's class name, e.g. "SyntaxError" */
+  readonly errorType?: string;
+  /** where it was thrown: the app's own frame when the stack has one */
+  readonly file?: string;
+  readonly line?: number;
+  readonly stack?: string;
+}
+
+/** "TypeError at /app/x.mjs:3: boom": an app error in one line. */
+export function appErrorLine(error: AppError): string {
+  const where = error.file === undefined ? '' : ` at ${error.file}${error.line === undefined ? '' : `:${error.line}`}`;
+  return `${error.errorType ?? 'Error'}${where}: ${error.message}`;
+}
+
 export type WorkerToMaster =
   | { readonly type: 'ready' }
-  | { readonly type: 'app-error'; readonly message: string }
+  | ({ readonly type: 'app-error' } & AppError)
   | { readonly type: 'activity'; readonly id: number; readonly activity: WorkerActivity };
 
 export type MasterToWorker =
@@ -48,6 +65,12 @@ export type MasterToEmperor =
   | { readonly type: 'master-reloading'; readonly generation: number }
   | { readonly type: 'master-reloaded'; readonly generation: number; readonly ok: boolean; readonly durationMs: number; readonly reason?: string; readonly reloadMercyMs?: number }
   | { readonly type: 'master-error'; readonly code: string; readonly message: string }
+  /** a worker died before it was ready (or was not ready in time) and its slot is backing off */
+  | { readonly type: 'workers-failing'; readonly error: string; readonly failures: number; readonly retryInMs: number }
+  /** every worker slot serves again after workers-failing */
+  | { readonly type: 'workers-recovered'; readonly generation: number }
+  | { readonly type: 'master-paused' }
+  | { readonly type: 'master-resumed' }
   | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStats };
 
 export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };

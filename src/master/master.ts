@@ -33,7 +33,10 @@ export class Master {
     private readonly request: ConfigRequest,
     private readonly log: Logger,
   ) {
-    this.pool = new WorkerPool(config, sockets, log);
+    this.pool = new WorkerPool(config, sockets, log, {
+      onFailing: (report) => this.tellEmperor({ type: 'workers-failing', ...report }),
+      onRecovered: () => this.tellEmperor({ type: 'workers-recovered', generation: this.pool.generation }),
+    });
   }
 
   /** Load, bind and start; throws UwError (nothing started) on bad input. */
@@ -63,8 +66,17 @@ export class Master {
     });
     if (process.send) this.listenToEmperor();
     this.armTouchReload();
+    // a master lives until it is told to stop, even while no worker runs (all failed, backing off)
+    setInterval(() => undefined, 2 ** 31 - 1);
+    // a last resort, not an owner: every path below has its own
+    process.on('unhandledRejection', (err) => this.log.error({ err }, 'unowned promise failed'));
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
-    void this.pool.start().then(() => this.markReady());
+    this.own('first start', this.pool.start().then(() => this.markReady()));
+  }
+
+  /** Every async path has an owner: a failure is logged, and the master carries on. */
+  private own(what: string, promise: Promise<unknown>): void {
+    promise.catch((err: unknown) => this.log.error({ err, what }, 'master task failed'));
   }
 
   /** The first time all workers are ready: after the first start, or a reload that fixed a crash loop. */
@@ -72,16 +84,26 @@ export class Master {
     if (this.ready || this.state === 'stopping') return;
     this.ready = true;
     if (this.state === 'starting') this.state = 'running';
-    if (this.config.safePidfile) writePidfile(this.config.safePidfile);
+    this.writeSafePidfile();
     this.log.info({ generation: this.pool.generation, startMs: Date.now() - this.startedAt }, 'master ready');
     this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation, reloadMercyMs: this.config.reloadMercyMs });
     this.runPendingReload();
   }
 
+  /** The safe-pidfile says "ready"; failing to write it is reported, never fatal to a serving master. */
+  private writeSafePidfile(): void {
+    if (!this.config.safePidfile) return;
+    try {
+      writePidfile(this.config.safePidfile);
+    } catch (err) {
+      this.log.error({ err, file: this.config.safePidfile, error: describeError(err) }, 'safe-pidfile not written');
+    }
+  }
+
   private listenToEmperor(): void {
     const handlers: MessageHandlers<EmperorToMaster> = {
       'stats-request': (message) => {
-        void collectStats(this.config.name, this.pool).then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats }));
+        this.own('stats for the emperor', collectStats(this.config.name, this.pool).then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats })));
       },
     };
     process.on('message', (message) => dispatch(handlers, message));
@@ -117,17 +139,17 @@ export class Master {
       case 'kill':
         return this.stop('brutal');
       case 'stats':
-        return void collectStats(this.config.name, this.pool).then((stats) => {
+        return this.own('stats', collectStats(this.config.name, this.pool).then((stats) => {
           for (const worker of stats.workers) this.log.info({ ...worker, worker: worker.id, workerPid: worker.pid }, 'worker stats');
           this.log.info({ generation: stats.generation, paused: stats.paused, workers: stats.workers.length, ...stats.totals }, 'stats');
-        });
+        }));
       case 'status':
-        return void collectStats(this.config.name, this.pool).then((stats) => {
+        return this.own('status', collectStats(this.config.name, this.pool).then((stats) => {
           for (const w of stats.workers) {
             const doing = w.current ? { request: w.current.request, requestSince: new Date(w.current.since).toISOString() } : {};
             this.log.info({ worker: w.id, workerPid: w.pid, generation: w.generation, status: w.status, since: new Date(w.since).toISOString(), ...doing }, 'worker status');
           }
-        });
+        }));
       case 'pause-toggle':
         return this.togglePause();
     }
@@ -137,10 +159,12 @@ export class Master {
     if (this.pool.paused) {
       this.pool.resume();
       this.log.info({}, 'resumed');
+      this.tellEmperor({ type: 'master-resumed' });
       this.runPendingReload();
     } else {
       this.pool.pause();
       this.log.info({}, 'paused');
+      this.tellEmperor({ type: 'master-paused' });
     }
   }
 
@@ -156,7 +180,7 @@ export class Master {
     if ((this.state !== 'running' && this.state !== 'starting') || this.pendingReload === null || this.pool.paused) return;
     const mode = this.pendingReload;
     this.pendingReload = null;
-    void this.reload(mode);
+    this.own('reload', this.reload(mode));
   }
 
   private async reload(mode: ReloadMode): Promise<void> {
@@ -165,7 +189,8 @@ export class Master {
     const generation = this.pool.generation + 1;
     this.log.info({ mode, generation }, 'reload started');
     this.tellEmperor({ type: 'master-reloading', generation });
-    const outcome = await this.reloadWorkers(mode);
+    // whatever goes wrong, the reload ends: a master stuck in `reloading` would swallow every later SIGHUP
+    const outcome = await this.reloadWorkers(mode).catch((err: unknown) => ({ ok: false as const, reason: describeError(err) }));
     const durationMs = Date.now() - startedAt;
     if (this.state !== 'reloading') return; // stopped meanwhile
     this.state = this.ready ? 'running' : 'starting';

@@ -2,10 +2,11 @@
 // starts the next one beside it and switches only once every new worker is
 // ready, then retires the old ones (drain, or kill when brutal). A current
 // worker that dies is respawned in its slot, with back-off if it dies young.
+// A failure (dead before ready, not ready in time, or not started at all) is
+// reported through `onFailing`, and `onRecovered` once every slot serves again.
 import type { Logger } from '../log/logger.js';
 import type { VassalConfig } from '../config/vassal-config.js';
-import { describeExit } from '../process/exit-info.js';
-import { nextRestart, WORKER_RESTART_POLICY } from './restart-policy.js';
+import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
 import type { HeldSocket } from './sockets.js';
 import { Worker } from './worker.js';
 
@@ -13,6 +14,19 @@ export type ReloadMode = 'graceful' | 'brutal';
 /** graceful: finish in-flight requests (SIGKILL after the mercy); brutal: SIGKILL now */
 export type StopMode = 'graceful' | 'brutal';
 export type ReloadOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** A slot whose worker failed and is backing off. */
+export interface FailureReport {
+  readonly error: string;
+  readonly failures: number;
+  readonly retryInMs: number;
+}
+
+/** What the pool tells its master about failing and recovering slots. */
+export interface PoolEvents {
+  readonly onFailing: (report: FailureReport) => void;
+  readonly onRecovered: () => void;
+}
 
 interface Slot {
   worker: Worker | null;
@@ -29,11 +43,14 @@ export class WorkerPool {
   private starting: Worker[] = [];
   private stopping = false;
   private onFirstReady: (() => void) | null = null;
+  /** a slot failed since every slot last served */
+  private failing = false;
 
   constructor(
     private config: VassalConfig,
     private sockets: readonly HeldSocket[],
     private readonly log: Logger,
+    private readonly events: PoolEvents,
   ) {}
 
   /** Start generation 1; resolves when all its workers are ready for the first time. */
@@ -46,12 +63,17 @@ export class WorkerPool {
     });
   }
 
-  /** Once every slot holds a ready worker for the first time, the master is ready. */
-  private checkFirstReady(): void {
-    const all = this.slots.every((slot) => slot.worker?.readyAt != null);
-    if (all && this.onFirstReady) {
+  /** Once every slot holds a ready worker: the master is ready (the first time), or recovered. */
+  private checkAllReady(): void {
+    if (!this.slots.every((slot) => slot.worker?.readyAt != null)) return;
+    if (this.onFirstReady) {
       this.onFirstReady();
       this.onFirstReady = null;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.log.info({ generation: this.generation }, 'workers recovered');
+      this.events.onRecovered();
     }
   }
 
@@ -73,7 +95,7 @@ export class WorkerPool {
     if (!slot) throw new Error(`no worker slot ${index + 1}`);
     const worker = this.spawn(index + 1, this.generation, this.config, this.sockets);
     slot.worker = worker;
-    void worker.ready.then(() => this.checkFirstReady(), () => undefined);
+    void worker.ready.then(() => this.checkAllReady(), () => undefined);
     void worker.exited.then(() => this.onCurrentExit(slot, worker));
     return worker;
   }
@@ -82,25 +104,33 @@ export class WorkerPool {
     const worker = new Worker(id, generation, config, sockets);
     this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
     void worker.ready.then(() => this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);
-    void worker.exited.then((exit) =>
-      this.log.info({ worker: id, workerPid: worker.pid, generation, code: exit.code, signal: exit.signal, intent: worker.intent }, 'worker exited'),
-    );
+    void worker.exited.then((exit) => {
+      const { appError, spawnError } = worker;
+      this.log.info({ worker: id, workerPid: worker.pid, generation, code: exit.code, signal: exit.signal, endReason: worker.endReason, ...(spawnError !== null && { spawnError }) }, 'worker exited');
+      // the app's own account of why it could not start: type, place and stack
+      if (appError !== null) this.log.error({ worker: id, workerPid: worker.pid, generation, ...appError }, 'worker app error');
+    });
     return worker;
   }
 
   private onCurrentExit(slot: Slot, worker: Worker): void {
     if (slot.worker !== worker) return; // retired meanwhile: not ours to replace
     slot.worker = null;
-    if (this.stopping || worker.intent !== null) return;
-    const readyFor = worker.readyAt === null ? null : Date.now() - worker.readyAt;
-    const decision = nextRestart(WORKER_RESTART_POLICY, slot.failures, readyFor);
+    if (this.stopping || !worker.refill) return;
+    const readyFor = worker.readyAt === null || worker.endReason === 'ready-timeout' ? null : Date.now() - worker.readyAt;
+    const decision = nextRespawn(WORKER_RESPAWN_BACKOFF, slot.failures, readyFor);
     slot.failures = decision.failures;
-    const reason = `${describeExit(worker.exit ?? { code: null, signal: null })}${worker.appError ? `: ${worker.appError}` : ''}`;
+    const reason = worker.failure();
     this.log.warn({ worker: worker.id, workerPid: worker.pid, delayMs: decision.delayMs, failures: decision.failures, reason }, 'worker respawn scheduled');
     slot.timer = setTimeout(() => {
       slot.timer = null;
       this.respawn(slot);
     }, decision.delayMs);
+    // a worker that had served for a while died once: replaced at once, not a failing vassal
+    if (decision.failures > 0) {
+      this.failing = true;
+      this.events.onFailing({ error: reason, failures: decision.failures, retryInMs: decision.delayMs });
+    }
   }
 
   private respawn(slot: Slot): void {
@@ -135,6 +165,7 @@ export class WorkerPool {
     this.config = config;
     this.sockets = sockets;
     this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, timer: null }));
+    this.failing = false;
     fresh.forEach((worker, index) => {
       const slot = this.slots[index];
       if (slot) void worker.exited.then(() => this.onCurrentExit(slot, worker));

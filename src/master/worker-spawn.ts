@@ -10,6 +10,8 @@ import { fdNames, type HeldSocket } from './sockets.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const FIRST_LISTEN_FD = 3;
+/** stderr comes through the master (see stderr-tail.ts), which keeps its tail for failure reports */
+const STDERR = 'pipe';
 
 export interface SpawnedWorker {
   readonly child: ChildProcess;
@@ -40,13 +42,13 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_APP_MODULE = app.path;
     env.UW_APP_EXPORT = app.exportName;
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
-    const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', ...fds, 'ipc'];
+    const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, 'ipc'];
     // the extra argument leaves room in argv for the process title naming the vassal
     const args = [WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
   }
   if (app.notify) env.NOTIFY_FD = String(channelFd);
-  const stdio: StdioOptions = ['ignore', 'inherit', 'inherit', ...fds, app.notify ? 'pipe' : 'ignore'];
+  const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, app.notify ? 'pipe' : 'ignore'];
   const script = `LISTEN_PID=$$; export LISTEN_PID; exec ${app.command}`;
   return { child: spawnProcess({ ...base, command: '/bin/sh', args: ['-c', script], stdio }), channelFd: app.notify ? channelFd : null };
 }

@@ -1,19 +1,28 @@
 // One worker process as the master sees it: spawned → ready → (draining) → exited.
-// The reason for every exit the master causes is recorded before the signal,
-// so the exit handler can tell a planned exit from a crash.
+// Two questions are recorded before the master signals a worker, separately:
+// why it ends it (`endReason`, for the log), and whether its slot is refilled
+// afterwards (`refill`). A ready-timeout kill is planned but still a failure
+// whose slot is refilled; a retired or stopped worker is not replaced.
+// A spawn that fails (ENOENT, EAGAIN, EMFILE, or a synchronous throw) ends the
+// worker like an exit: `exited` resolves with `spawnError` set.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { VassalConfig } from '../config/vassal-config.js';
-import { dispatch, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
+import { appErrorLine, dispatch, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
 import { describeExit, type ExitInfo } from '../process/exit-info.js';
+import type { ChildProcess } from '../process/spawn.js';
 import { sendSignal, terminate } from '../process/terminate.js';
 import type { HeldSocket } from './sockets.js';
+import { StderrTail } from './stderr-tail.js';
 import { spawnWorker } from './worker-spawn.js';
 
 export type WorkerStatus = 'starting' | 'ready' | 'draining' | 'exited';
 
 /** Why the master ended a worker; null means nobody asked it to exit (a crash). */
-export type ExitIntent = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout' | null;
+export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout';
+
+/** How long an exit waits for the worker's last stderr bytes before it is reported. */
+const STDERR_FLUSH_MS = 200;
 
 export class Worker {
   readonly pid: number;
@@ -21,14 +30,22 @@ export class Worker {
   since = Date.now();
   readyAt: number | null = null;
   paused = false;
-  intent: ExitIntent = null;
+  /** why the master ended it (null: it ended by itself) */
+  endReason: EndReason | null = null;
+  /** refill the slot after this exit: false once the master retires or stops it */
+  refill = true;
   exit: ExitInfo | null = null;
+  /** the spawn itself failed (no process ever ran) */
+  spawnError: string | null = null;
   /** what the app reported before dying at start-up (module workers) */
-  appError: string | null = null;
+  appError: AppError | null = null;
   /** resolves when ready; rejects with the reason if it exits or times out first */
   readonly ready: Promise<void>;
   readonly exited: Promise<ExitInfo>;
-  private readonly spawned;
+  private readonly child: ChildProcess | null = null;
+  private readonly channelFd: number | null = null;
+  /** the last bytes of its stderr, for failure reports */
+  private readonly stderr: StderrTail | null = null;
   private nextRequestId = 1;
   private readonly pendingActivity = new Map<number, (activity: WorkerActivity) => void>();
 
@@ -38,16 +55,40 @@ export class Worker {
     private readonly config: VassalConfig,
     sockets: readonly HeldSocket[],
   ) {
-    this.spawned = spawnWorker(config, sockets, id);
-    const child = this.spawned.child;
-    this.pid = child.pid ?? -1;
+    let spawnFailure: unknown = null;
+    try {
+      const spawned = spawnWorker(config, sockets, id);
+      this.child = spawned.child;
+      this.channelFd = spawned.channelFd;
+    } catch (err) {
+      // a synchronous spawn error (EINVAL, EPERM...) is the same failure as an asynchronous one
+      spawnFailure = err;
+    }
+    const child = this.child;
+    if (child?.stderr) this.stderr = new StderrTail(child.stderr);
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exit = { code, signal };
+      const failSpawn = (err: unknown): void => {
+        if (this.exit !== null) return;
+        this.spawnError = this.describeSpawnError(err);
+        this.exit = { code: null, signal: null };
         this.setStatus('exited');
         resolve(this.exit);
+      };
+      if (child === null) return queueMicrotask(() => failSpawn(spawnFailure));
+      // without a pid the spawn failed and no 'exit' will follow; later errors concern the IPC channel
+      child.on('error', (err) => {
+        if (child.pid === undefined) failSpawn(err);
+      });
+      child.once('exit', (code, signal) => {
+        const exit = { code, signal };
+        void this.stderrFlushed().then(() => {
+          this.exit = exit;
+          this.setStatus('exited');
+          resolve(exit);
+        });
       });
     });
+    this.pid = this.child?.pid ?? -1;
     this.ready = new Promise<void>((resolve, reject) => {
       const becomeReady = (): void => {
         if (this.status !== 'starting') return;
@@ -55,37 +96,54 @@ export class Worker {
         this.setStatus('ready');
         resolve();
       };
-      this.watchReadiness(becomeReady);
+      void this.exited.then(() => reject(new Error(this.failure())));
+      if (child === null) return;
+      this.watchReadiness(child, becomeReady);
       const timer = setTimeout(() => {
         if (this.status !== 'starting') return;
-        this.intent ??= 'ready-timeout';
+        // planned, but a failure all the same: the slot is refilled with back-off
+        this.endReason ??= 'ready-timeout';
         sendSignal(child, 'SIGKILL');
       }, config.readyTimeoutMs);
-      void this.exited.then((exit) => {
-        clearTimeout(timer);
-        reject(new Error(this.describeEarlyExit(exit)));
-      });
+      void this.exited.then(() => clearTimeout(timer));
     });
     // nobody may be waiting (a respawned worker): that must not be an unhandled rejection
     this.ready.catch(() => undefined);
-    child.on('error', () => undefined);
   }
 
-  private watchReadiness(becomeReady: () => void): void {
+  /** After the exit, the pipe may still hold the worker's last words: wait for its end, briefly. */
+  private stderrFlushed(): Promise<void> {
+    const pipe = this.child?.stderr;
+    if (!pipe || pipe.readableEnded || pipe.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, STDERR_FLUSH_MS);
+      pipe.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private describeSpawnError(err: unknown): string {
+    const message = err instanceof Error ? err.message : String(err);
+    // Node names the program even when the missing path is the working directory
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${message} (program or chdir ${this.config.chdir} missing)` : message;
+  }
+
+  private watchReadiness(child: ChildProcess, becomeReady: () => void): void {
     const app = this.config.app;
-    const child = this.spawned.child;
     if (app.kind === 'module') {
       const handlers: MessageHandlers<WorkerToMaster> = {
         ready: becomeReady,
-        'app-error': (message) => (this.appError = message.message),
+        'app-error': ({ type: _type, ...error }) => (this.appError = error),
         activity: (message) => {
           this.pendingActivity.get(message.id)?.(message.activity);
           this.pendingActivity.delete(message.id);
         },
       };
       child.on('message', (message) => dispatch(handlers, message));
-    } else if (this.spawned.channelFd !== null) {
-      const pipe = child.stdio[this.spawned.channelFd] as Readable | null;
+    } else if (this.channelFd !== null) {
+      const pipe = child.stdio[this.channelFd] as Readable | null;
       if (pipe) createInterface({ input: pipe }).on('line', (line) => line.trim() === 'READY=1' && becomeReady());
     } else {
       const timer = setTimeout(becomeReady, app.readyAfterMs);
@@ -93,9 +151,14 @@ export class Worker {
     }
   }
 
-  private describeEarlyExit(exit: ExitInfo): string {
-    if (this.intent === 'ready-timeout') return `worker ${this.id} was not ready within ${this.config.readyTimeoutMs} ms`;
-    return `worker ${this.id} exited with ${describeExit(exit)} before it was ready${this.appError ? `: ${this.appError}` : ''}`;
+  /** Why it ended, for logs and reports: the app's own error or its stderr tail when there is one. */
+  failure(): string {
+    if (this.spawnError !== null) return `worker ${this.id} could not be started: ${this.spawnError}`;
+    const how = this.endReason === 'ready-timeout'
+      ? `was not ready within ${this.config.readyTimeoutMs} ms`
+      : `exited with ${describeExit(this.exit ?? { code: null, signal: null })}${this.readyAt === null ? ' before it was ready' : ''}`;
+    const said = this.appError === null ? (this.stderr?.text() ?? null) : appErrorLine(this.appError);
+    return `worker ${this.id} ${how}${said === null ? '' : `: ${said}`}`;
   }
 
   private setStatus(status: WorkerStatus): void {
@@ -107,49 +170,55 @@ export class Worker {
     return this.config.app.kind === 'module';
   }
 
-  /** Finish in-flight requests and exit; SIGKILL after `mercyMs`. */
+  /** Finish in-flight requests and exit; SIGKILL after `mercyMs`. Its slot is not refilled. */
   drain(mercyMs: number, onEscalate: () => void): Promise<void> {
-    this.intent ??= 'drain';
-    if (this.status === 'exited') return Promise.resolve();
+    this.endReason ??= 'drain';
+    this.refill = false;
+    const child = this.child;
+    if (this.status === 'exited' || child === null) return this.exited.then(() => undefined);
     this.setStatus('draining');
     const app = this.config.app;
     if (app.kind === 'module') {
       this.resume();
       this.send({ type: 'drain' });
-      return terminate(this.spawned.child, { signal: null, graceMs: mercyMs, onEscalate });
+      return terminate(child, { signal: null, graceMs: mercyMs, onEscalate });
     }
-    return terminate(this.spawned.child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
+    return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
   }
 
   /**
    * Stop for good, letting in-flight requests finish: module workers get SIGTERM
    * (they drain and close idle keep-alive connections), exec workers their
-   * exec-stop-signal; SIGKILL after `mercyMs`.
+   * exec-stop-signal; SIGKILL after `mercyMs`. Its slot is not refilled.
    */
   finish(mercyMs: number, onEscalate: () => void): Promise<void> {
-    this.intent ??= 'stop';
-    if (this.status === 'exited') return Promise.resolve();
+    this.endReason ??= 'stop';
+    this.refill = false;
+    const child = this.child;
+    if (this.status === 'exited' || child === null) return this.exited.then(() => undefined);
     this.setStatus('draining');
     const app = this.config.app;
-    return terminate(this.spawned.child, { signal: app.kind === 'exec' ? app.stopSignal : 'SIGTERM', graceMs: mercyMs, onEscalate });
+    return terminate(child, { signal: app.kind === 'exec' ? app.stopSignal : 'SIGTERM', graceMs: mercyMs, onEscalate });
   }
 
-  /** End now: `signal` (then SIGKILL after graceMs), recording why. */
-  stop(intent: Exclude<ExitIntent, null>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-    this.intent ??= intent;
-    return terminate(this.spawned.child, { signal, graceMs });
+  /** End now: `signal` (then SIGKILL after graceMs), recording why. Its slot is not refilled. */
+  stop(reason: Exclude<EndReason, 'ready-timeout'>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+    this.endReason ??= reason;
+    this.refill = false;
+    if (this.child === null) return this.exited.then(() => undefined);
+    return terminate(this.child, { signal, graceMs });
   }
 
   pause(): void {
-    if (this.paused || this.status === 'exited') return;
+    if (this.paused || this.status === 'exited' || this.child === null) return;
     this.paused = true;
-    sendSignal(this.spawned.child, 'SIGSTOP');
+    sendSignal(this.child, 'SIGSTOP');
   }
 
   resume(): void {
-    if (!this.paused) return;
+    if (!this.paused || this.child === null) return;
     this.paused = false;
-    sendSignal(this.spawned.child, 'SIGCONT');
+    sendSignal(this.child, 'SIGCONT');
   }
 
   /** Requests served and in flight (module workers only; null when unknown). */
@@ -170,7 +239,8 @@ export class Worker {
   }
 
   private send(message: MasterToWorker): void {
-    const child = this.spawned.child;
-    if (child.connected) child.send(message, (err) => err && undefined);
+    const child = this.child;
+    if (child?.connected) child.send(message, (err) => err && undefined);
   }
 }
+

@@ -3,7 +3,8 @@
 // It never binds anything itself and exits when the master goes away.
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { dispatch, type MasterToWorker, type MessageHandlers, type WorkerToMaster } from '../ipc/protocol.js';
+import { appErrorLine, dispatch, type MasterToWorker, type MessageHandlers, type WorkerToMaster } from '../ipc/protocol.js';
+import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
 import { RequestCounter } from './request-counter.js';
@@ -79,9 +80,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  send({ type: 'app-error', message });
-  process.stderr.write(`uw worker ${process.env.UW_WORKER_ID ?? '?'}: ${message}\n`);
+  const error = describeAppError(err, process.env.UW_APP_MODULE ?? '');
+  send({ type: 'app-error', ...error });
+  process.stderr.write(`uw worker ${process.env.UW_WORKER_ID ?? '?'}: ${appErrorLine(error)}\n${error.stack ?? ''}\n`);
   // let the IPC message flush before exiting
   setImmediate(() => process.exit(1));
 });

@@ -39,7 +39,7 @@ describe('exec vassal', () => {
     assert.ok(old.includes(Number(slow.body.split(' ')[1])), 'answered by an old worker');
     for (const pid of old) {
       const exit = await cli.waitForLog('worker exited', { workerPid: pid });
-      assert.equal(exit?.intent, 'drain');
+      assert.equal(exit?.endReason, 'drain');
       assert.equal(exit?.code, 0, 'exited by itself on SIGTERM');
     }
     const fresh = await get({ port });

@@ -122,7 +122,7 @@ describe('module vassal', () => {
     for (const pid of old) {
       const exit = await cli.waitForLog('worker exited', { workerPid: pid });
       assert.equal(exit.signal, 'SIGKILL');
-      assert.equal(exit.intent, 'brutal');
+      assert.equal(exit.endReason, 'brutal');
     }
     const reply = await get({ port });
     assert.ok(!old.includes(Number(reply.body.split(' ')[1])));
