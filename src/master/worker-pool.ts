@@ -77,9 +77,9 @@ export class WorkerPool {
     }
   }
 
-  /** Every live worker: current, starting (next generation) and retiring. */
-  all(): Worker[] {
-    return [...this.current(), ...this.starting, ...this.retiring];
+  /** Every live worker: current, starting (next generation) and retiring; not one whose spawn failed. */
+  all(): (Worker & { readonly pid: number })[] {
+    return [...this.current(), ...this.starting, ...this.retiring].filter((worker): worker is Worker & { readonly pid: number } => worker.pid !== null);
   }
 
   current(): Worker[] {

@@ -25,7 +25,8 @@ export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout';
 const STDERR_FLUSH_MS = 200;
 
 export class Worker {
-  readonly pid: number;
+  /** null when the spawn failed: there never was a process (never -1 or 0, which kill() reads as groups) */
+  readonly pid: number | null;
   status: WorkerStatus = 'starting';
   since = Date.now();
   readyAt: number | null = null;
@@ -88,7 +89,7 @@ export class Worker {
         });
       });
     });
-    this.pid = this.child?.pid ?? -1;
+    this.pid = this.child?.pid ?? null;
     this.ready = new Promise<void>((resolve, reject) => {
       const becomeReady = (): void => {
         if (this.status !== 'starting') return;

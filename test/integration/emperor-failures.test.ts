@@ -1,5 +1,6 @@
-// Failing vassals: a bad config is broken until its file changes, a crash loop
-// backs off visibly and recovers by touch or SIGURG, a master that ignores
+// Failing vassals: a bad config is broken until its file changes, a master
+// that keeps exiting before ready (as uw does on a transient error) backs
+// off visibly and recovers by touch or SIGURG, a master that ignores
 // SIGINT is killed after the mercy period, and nothing else is disturbed.
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -38,8 +39,8 @@ describe('emperor: failing vassals', () => {
     await waitForState(emperor, 'bad.ini', 'ready');
   });
 
-  test('a crash loop backs off 1 s, then 2 s, visibly in its state', async () => {
-    dir.write('crash.ini', 'mode = crash\n');
+  test('a master that keeps exiting before ready backs off 1 s, then 2 s, visibly in its state', async () => {
+    dir.write('crash.ini', 'mode = exit\n');
     const first = await waitForState(emperor, 'crash.ini', 'backoff');
     assert.equal(first.delayMs, 1_000);
     assert.match(String(first.reason), /master exited \(code 1\)/);
@@ -56,7 +57,7 @@ describe('emperor: failing vassals', () => {
   });
 
   test('SIGURG clears the back-off at once', async () => {
-    dir.write('loop.ini', 'mode = crash\n');
+    dir.write('loop.ini', 'mode = exit\n');
     await waitForState(emperor, 'loop.ini', 'backoff', 2);
     emperor.signal('SIGURG');
     // the next back-off would be 4 s: the start must come long before

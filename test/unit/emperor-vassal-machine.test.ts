@@ -167,4 +167,83 @@ describe('vassal machine', () => {
       assert.equal(transition(stopped, event, DEFAULT_RESTART_POLICY), null);
     }
   });
+
+  describe('failing workers, failed reloads and pauses', () => {
+    const failing: VassalEvent = { type: 'workers-failing', message: 'worker 1 exited with code 1 before it was ready: Error: boom' };
+    const reloaded = (ok: boolean, reason?: string): VassalEvent => ({ type: 'master-reloaded', ok, reason });
+
+    test('a master whose workers fail before the first ready is failing, with the error', () => {
+      const step = run(spawned, failing);
+      assert.equal(step.record.state, 'failing');
+      assert.equal(step.record.error, 'worker 1 exited with code 1 before it was ready: Error: boom');
+      assert.match(step.reason, /boom/);
+      assert.deepEqual(step.effects, []);
+      assert.equal(run(spawned, failing, failing).record.state, 'failing', 'a later report keeps it failing');
+    });
+
+    test('a ready master whose workers start failing is failing too', () => {
+      assert.equal(run(spawned, ready, failing).record.state, 'failing');
+    });
+
+    test('a file change while failing sends SIGHUP at once; a good reload makes it ready and clears the error', () => {
+      const step = run(spawned, failing, changed);
+      assert.equal(step.record.state, 'reloading');
+      assert.deepEqual(types(step), ['SIGHUP']);
+      const fixed = run(spawned, failing, changed, reloaded(true));
+      assert.equal(fixed.record.state, 'ready');
+      assert.equal(fixed.record.error, null);
+      assert.equal(fixed.record.wasReady, true);
+      assert.deepEqual(types(run(spawned, failing, { type: 'reload' })), ['SIGHUP']);
+    });
+
+    test('a change queued while starting is sent the moment the workers are known to fail', () => {
+      const step = run(spawned, changed, failing);
+      assert.equal(step.record.state, 'reloading');
+      assert.deepEqual(types(step), ['SIGHUP']);
+      assert.equal(step.record.reloadPending, false);
+    });
+
+    test('a failed reload of a failing vassal leaves it failing, with reloadFailed', () => {
+      const step = run(spawned, failing, changed, reloaded(false, 'worker 1 exited with code 1'));
+      assert.equal(step.record.state, 'failing');
+      assert.equal(step.record.reloadFailed, 'worker 1 exited with code 1');
+    });
+
+    test('workers that recover (or a master-ready) end the failure', () => {
+      const recovered = run(spawned, ready, failing, { type: 'workers-recovered' });
+      assert.equal(recovered.record.state, 'ready');
+      assert.equal(recovered.record.error, null);
+      assert.equal(run(spawned, failing, ready).record.state, 'ready');
+      assert.equal(run(spawned, failing, ready).record.failures, 0);
+    });
+
+    test('a failing master that exits goes through the usual back-off, with the error in the reason', () => {
+      const step = run(spawned, failing, crashed);
+      assert.equal(step.record.state, 'backoff');
+      assert.match(step.reason, /boom/);
+    });
+
+    test('a failed reload keeps reloadFailed until a later reload succeeds; a new master starts clean', () => {
+      const failed = run(spawned, ready, changed, reloaded(false, 'config error in app.ini: bad'));
+      assert.equal(failed.record.state, 'ready');
+      assert.equal(failed.record.reloadFailed, 'config error in app.ini: bad');
+      const still = run(spawned, ready, changed, reloaded(false, 'bad'), { type: 'master-reloading' });
+      assert.equal(still.record.reloadFailed, 'bad', 'kept while the next reload runs');
+      assert.equal(run(spawned, ready, changed, reloaded(false, 'bad'), changed, reloaded(true)).record.reloadFailed, null);
+      const restarted = run(spawned, ready, changed, reloaded(false, 'bad'), { type: 'exited', code: null, signal: 'SIGKILL' });
+      assert.equal(restarted.record.reloadFailed, null);
+    });
+
+    test('a paused master shows paused; resumed it is ready, or failing if its workers were', () => {
+      const paused = run(spawned, ready, { type: 'master-paused' });
+      assert.equal(paused.record.state, 'paused');
+      assert.equal(run(spawned, ready, { type: 'master-paused' }, { type: 'master-resumed' }).record.state, 'ready');
+      assert.equal(run(spawned, failing, { type: 'master-paused' }, { type: 'master-resumed' }).record.state, 'failing');
+    });
+
+    test('a change while paused is still sent (the master reloads when resumed)', () => {
+      assert.deepEqual(types(run(spawned, ready, { type: 'master-paused' }, changed)), ['SIGHUP']);
+      assert.deepEqual(types(run(spawned, ready, { type: 'master-paused' }, removed)), ['stop']);
+    });
+  });
 });
