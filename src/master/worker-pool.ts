@@ -102,7 +102,8 @@ export class WorkerPool {
 
   private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
     const worker = new Worker(id, generation, config, sockets);
-    this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
+    // a spawn that failed is logged once, as `worker exited` with its spawnError
+    if (worker.pid !== null) this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
     void worker.ready.then(() => this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);
     void worker.exited.then((exit) => {
       const { appError, spawnError } = worker;

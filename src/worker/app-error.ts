@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { AppError } from '../ipc/protocol.js';
 import { runHelperSync } from '../process/spawn.js';
 
+/** uw's own code (dist/src/, bundled or not): its frames are not the app's place. */
+const OWN_CODE = fileURLToPath(new URL('../', import.meta.url));
+
 /** Longest stack sent to the master: enough for the app's frames, bounded for the IPC message and logs. */
 const MAX_STACK_CHARS = 4_000;
 
@@ -34,13 +37,13 @@ interface Place {
   readonly line: number;
 }
 
-/** Where it was thrown: the first place in the stack that is a file (node's internals are not). */
+/** Where it was thrown: the first place in the stack that is a file, neither node's internals nor uw's own. */
 function placeOf(text: string): Place | undefined {
   const places = text
     .split('\n')
     .map((line) => FRAME.exec(line.trim()) ?? HEADER.exec(line.trim()))
     .flatMap((match) => (match?.[1] === undefined ? [] : [{ file: toPath(match[1]), line: Number(match[2]) }]));
-  return places[0];
+  return places.find((place) => !place.file.startsWith(OWN_CODE));
 }
 
 /** `node --check` on the app: its first stderr line is "file:line" of the syntax error. */

@@ -69,6 +69,18 @@ describe('emperor: failing vassals', () => {
     await waitForState(emperor, 'loop.ini', 'stopped');
   });
 
+  test('a master that reports failing workers (as uw does for a crash loop) is failing, not restarted; an edit reloads it', async () => {
+    dir.write('workers.ini', 'mode = workers-failing\n');
+    const failing = await waitForState(emperor, 'workers.ini', 'failing');
+    assert.match(String(failing.error), /boom/);
+    writeFileSync(dir.file('workers.ini'), 'mode = ready\n');
+    await emperor.waitForLog('vassal state', { vassal: 'workers.ini', from: 'failing', to: 'reloading' });
+    await emperor.waitForLog('vassal state', { vassal: 'workers.ini', to: 'ready', reason: 'master reloaded' });
+    assert.equal(count(emperor, 'master spawned', 'workers.ini'), 1, 'the same master, reloaded');
+    rmSync(dir.file('workers.ini'));
+    await waitForState(emperor, 'workers.ini', 'stopped');
+  });
+
   test('a master killed from outside after it was ready restarts at once', async () => {
     const before = Number((await waitForState(emperor, 'bad.ini', 'ready')).masterPid);
     process.kill(before, 'SIGKILL');

@@ -57,6 +57,23 @@ describe('master error paths', () => {
     assert.equal((await get({ port })).status, 200);
   });
 
+  it('survives a spawn that throws synchronously, also from the respawn timer, and reloads once the file is fixed', async () => {
+    // Node refuses an environment value with a NUL byte by throwing from spawn() itself
+    const json = (env: string) => JSON.stringify({ uwsgi: { 'http-socket': '127.0.0.1:0', module: `${APPS}hello.mjs`, processes: 1, env } });
+    const file = dir.write('nul.json', json('GREETING=a\u0000b'));
+    const cli = new SpawnedCli(UW_BIN, [file]);
+    const first = await cli.waitForLog('worker respawn scheduled');
+    assert.match(String(first.reason), /could not be started: .*null bytes/);
+    await cli.waitForLog('worker respawn scheduled', {}, 2);
+    assert.equal(cli.find('worker exited')[0]?.workerPid, null, 'no process, no pid');
+    dir.write('nul.json', json('GREETING=ab'));
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished');
+    await cli.waitForLog('master ready');
+    const port = Number(String(cli.find('socket bound')[0]?.where).split(':')[1]);
+    assert.equal((await get({ port })).status, 200);
+  });
+
   it('logs an unwritable safe-pidfile and keeps serving; SIGHUP still reloads', async () => {
     const file = moduleVassal('safe.ini', 'hello.mjs', `safe-pidfile = ${dir.path}/no-such-dir/safe.pid\n`);
     const { cli, port } = await startMaster([file]);

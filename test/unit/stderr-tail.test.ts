@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { PassThrough, Writable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { StderrTail, TAIL_BYTES } from '../../src/master/stderr-tail.js';
+
+/** A writable that never drains: its queue only grows, as a stalled reader's pipe. */
+function stalled(): Writable & { written: number } {
+  const out = new Writable({ highWaterMark: 16, write: () => undefined }) as Writable & { written: number };
+  out.written = 0;
+  const write = out.write.bind(out);
+  out.write = ((chunk: Buffer) => {
+    out.written += chunk.length;
+    return write(chunk);
+  }) as typeof out.write;
+  return out;
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('stderr tail', () => {
+  test('passes every chunk through and keeps the last lines', async () => {
+    const input = new PassThrough();
+    const copied: string[] = [];
+    const tail = new StderrTail(input, new Writable({ write: (chunk: Buffer, _enc, done) => (copied.push(chunk.toString()), done()) }));
+    assert.equal(tail.text(), null);
+    input.write('line one\n');
+    input.write('line two\n');
+    await flush();
+    assert.equal(copied.join(''), 'line one\nline two\n');
+    assert.equal(tail.text(), 'line one\nline two');
+  });
+
+  test('keeps a bounded window that starts at a full line', async () => {
+    const input = new PassThrough();
+    const tail = new StderrTail(input, new Writable({ write: (_c, _e, done) => done() }));
+    for (let i = 0; i < 1_000; i += 1) input.write(`line ${i}\n`);
+    await flush();
+    const text = tail.text() ?? '';
+    assert.ok(text.length <= TAIL_BYTES);
+    assert.ok(text.endsWith('line 999'));
+    assert.match(text, /^line \d+$/m, 'the first line is whole');
+    assert.ok(text.split('\n')[0]?.startsWith('line '));
+  });
+
+  test('drops output instead of queueing it without bound when our stderr backs up', async () => {
+    const input = new PassThrough();
+    const out = stalled();
+    const tail = new StderrTail(input, out);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    for (let i = 0; i < 64; i += 1) input.write(chunk);
+    await flush();
+    assert.ok(out.written <= (1 << 20) + chunk.length, `queued ${out.written} bytes`);
+    assert.ok(tail.dropped > 0);
+  });
+});
