@@ -16,7 +16,7 @@ let lines: Record<string, unknown>[];
 let stops: { child: ChildProcess; graceMs: number }[];
 let stopped: number;
 
-function makeVassal(): Vassal {
+function makeVassal(isStopped?: (pid: number) => boolean): Vassal {
   const logger = pino({ level: 'debug', base: { vassal: 'app.ini' } }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   return new Vassal('app.ini', '/v/app.ini', FP, {
     clock,
@@ -35,6 +35,7 @@ function makeVassal(): Vassal {
       return Promise.resolve();
     },
     onStopped: () => void stopped++,
+    ...(isStopped && { isStopped }),
   });
 }
 
@@ -160,4 +161,50 @@ test('uptime counts from the spawn, on the injected clock', async () => {
   void runJobs();
   await clock.advance(1_500);
   assert.equal(vassal.status().uptimeMs, 1_500);
+});
+
+test('workers failing over IPC: failing with the error in the state line and status; a file change sends SIGHUP at once', () => {
+  const vassal = makeVassal();
+  void runJobs();
+  const child = children[0];
+  child?.emit('message', { type: 'workers-failing', error: 'worker 1 exited with code 1 before it was ready: Error: boom', failures: 3, retryInMs: 800 });
+  assert.equal(vassal.state, 'failing');
+  const line = lines.find((l) => l.to === 'failing');
+  assert.equal(line?.level, 50);
+  assert.match(String(line?.error), /boom/);
+  assert.match(String(vassal.status().error), /boom/);
+  vassal.handle({ type: 'file-changed' });
+  assert.deepEqual(child?.signals, ['SIGHUP']);
+  child?.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 3 });
+  assert.equal(vassal.state, 'ready');
+  assert.equal(vassal.status().error, null);
+});
+
+test('a failed reload: reloadFailed in the state line and the status until a reload succeeds', () => {
+  const vassal = makeVassal();
+  void runJobs();
+  const child = children[0];
+  child?.emit('message', { type: 'master-ready' });
+  vassal.handle({ type: 'file-changed' });
+  child?.emit('message', { type: 'master-reloaded', generation: 2, ok: false, durationMs: 3, reason: 'config error in app.ini: bad' });
+  assert.equal(lines.at(-1)?.reloadFailed, 'config error in app.ini: bad');
+  assert.equal(vassal.status().reloadFailed, 'config error in app.ini: bad');
+  vassal.handle({ type: 'file-changed' });
+  child?.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 3 });
+  assert.equal(vassal.status().reloadFailed, null);
+});
+
+test('paused: the master says so over IPC; a SIGSTOPped master is seen as paused in the status', () => {
+  let sigstopped = false;
+  const vassal = makeVassal((pid) => sigstopped && pid === children[0]?.pid);
+  void runJobs();
+  const child = children[0];
+  child?.emit('message', { type: 'master-ready' });
+  child?.emit('message', { type: 'master-paused' });
+  assert.equal(vassal.status().state, 'paused');
+  child?.emit('message', { type: 'master-resumed' });
+  assert.equal(vassal.status().state, 'ready');
+  sigstopped = true;
+  assert.equal(vassal.status().state, 'paused');
+  assert.equal(vassal.state, 'ready', 'the machine is not changed by a look at /proc');
 });
