@@ -72,6 +72,15 @@ describe('master error paths', () => {
     await cli.waitForLog('master ready');
     const port = Number(String(cli.find('socket bound')[0]?.where).split(':')[1]);
     assert.equal((await get({ port })).status, 200);
+    // the same throw in a reload's new generation fails that reload; the next SIGHUP is still heard
+    dir.write('nul.json', json('GREETING=a\u0000b'));
+    cli.signal('SIGHUP');
+    const failed = await cli.waitForLog('reload failed, still serving with the old workers');
+    assert.match(String(failed.reason), /null bytes/);
+    assert.equal((await get({ port })).status, 200);
+    dir.write('nul.json', json('GREETING=ab'));
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished', {}, 2);
   });
 
   it('logs an unwritable safe-pidfile and keeps serving; SIGHUP still reloads', async () => {
