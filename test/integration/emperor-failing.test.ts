@@ -11,6 +11,7 @@ import { tryGet } from '../helpers/http-client.js';
 import { APPS } from '../helpers/paths.js';
 import type { SpawnedCli } from '../helpers/spawned-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { isStopped } from '../../src/process/stopped.js';
 import { startEmperor, useVassalDirs, waitForState } from './emperor-harness.js';
 
 const newDir = useVassalDirs();
@@ -96,6 +97,8 @@ describe('emperor: failures it must show', () => {
 
     process.kill(masterPid, 'SIGSTOP');
     try {
+      // the signal is delivered when the master is next scheduled: wait until /proc says so
+      await waitFor('the master to be stopped', () => (isStopped(masterPid) ? true : undefined), 5_000);
       assert.equal((await statusOf(emperor, 'app.ini')).state, 'paused');
     } finally {
       process.kill(masterPid, 'SIGCONT');
