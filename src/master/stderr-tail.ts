@@ -9,6 +9,16 @@ import type { Readable, Writable } from 'node:stream';
 export const TAIL_BYTES = 2_048;
 /** Above this many queued bytes on our stderr, worker output is dropped, not queued. */
 const PASS_THROUGH_BACKLOG_BYTES = 1 << 20;
+/** Outputs that failed (EPIPE: nobody reads our stderr any more): worker output is only kept, not copied. */
+const failedOutputs = new WeakSet<Writable>();
+const guardedOutputs = new WeakSet<Writable>();
+
+/** One error listener per output, however many workers copy to it: a closed stderr must not kill the master. */
+function guard(output: Writable): void {
+  if (guardedOutputs.has(output)) return;
+  guardedOutputs.add(output);
+  output.on('error', () => failedOutputs.add(output));
+}
 
 /** Keep the tail of `input`, copying it to `output` while that keeps up. */
 export class StderrTail {
@@ -17,13 +27,14 @@ export class StderrTail {
   dropped = 0;
 
   constructor(input: Readable, private readonly output: Writable = process.stderr) {
+    guard(output);
     input.on('data', (chunk: Buffer) => this.take(chunk));
     // EPIPE and the like on a worker's pipe end only the copy, never the master
     input.on('error', () => undefined);
   }
 
   private take(chunk: Buffer): void {
-    if (this.output.writableLength < PASS_THROUGH_BACKLOG_BYTES) this.output.write(chunk);
+    if (!failedOutputs.has(this.output) && this.output.writableLength < PASS_THROUGH_BACKLOG_BYTES) this.output.write(chunk);
     else this.dropped += chunk.length;
     const joined = Buffer.concat([this.tail, chunk]);
     this.tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;

@@ -52,4 +52,24 @@ describe('stderr tail', () => {
     assert.ok(out.written <= (1 << 20) + chunk.length, `queued ${out.written} bytes`);
     assert.ok(tail.dropped > 0);
   });
+
+  test('a failed output (EPIPE: nobody reads our stderr) stops the copy, not the master; the tail is still kept', async () => {
+    const input = new PassThrough();
+    let writes = 0;
+    const broken = new Writable({
+      write: (_chunk, _enc, done) => {
+        writes += 1;
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const tail = new StderrTail(input, broken);
+    new StderrTail(new PassThrough(), broken); // a second worker on the same output adds no listener
+    assert.equal(broken.listenerCount('error'), 1);
+    input.write('first\n');
+    await flush();
+    input.write('second\n');
+    await flush();
+    assert.equal(writes, 1, 'no copy after the failure');
+    assert.equal(tail.text(), 'first\nsecond');
+  });
 });
