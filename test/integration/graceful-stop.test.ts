@@ -91,7 +91,7 @@ describe('graceful stop of uw', () => {
       assert.deepEqual(await cli.exited, { code: 0, signal: null });
       for (const pid of workers) {
         const exit = cli.find('worker exited', { workerPid: pid })[0];
-        assert.equal(exit?.intent, 'stop');
+        assert.equal(exit?.endReason, 'stop');
         assert.deepEqual([exit.code, exit.signal], [0, null], 'the worker finished and exited by itself');
       }
       assert.ok(!existsSync(pidfile), 'vacuum removed the pidfile');
