@@ -49,6 +49,8 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   }
   if (app.notify) env.NOTIFY_FD = String(channelFd);
   const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, app.notify ? 'pipe' : 'ignore'];
-  const script = `LISTEN_PID=$$; export LISTEN_PID; exec ${app.command}`;
+  // setpriv has set the parent-death signal by now; if this master died before that, the
+  // parent is no longer us and nothing would ever stop the worker: it leaves at once
+  const script = `[ "$PPID" = ${process.pid} ] || exit 1; LISTEN_PID=$$; export LISTEN_PID; exec ${app.command}`;
   return { child: spawnProcess({ ...base, command: '/bin/sh', args: ['-c', script], stdio }), channelFd: app.notify ? channelFd : null };
 }

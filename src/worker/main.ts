@@ -27,6 +27,11 @@ function listenOnFd(server: Server | NetServer, fd: number, backlog: number): Pr
 }
 
 async function main(): Promise<void> {
+  // the master is gone (even SIGKILLed): a worker never outlives it. Watched first thing:
+  // a master that died while this worker started (before setpriv set the parent-death
+  // signal) leaves only a closed channel, and a 'disconnect' before the listener is missed
+  process.on('disconnect', () => process.exit(0));
+  if (!process.connected) process.exit(0);
   const env = process.env;
   process.title = `uw worker ${env.UW_WORKER_ID ?? '?'} (${env.UW_VASSAL ?? '?'})`;
   const protocols = (env.LISTEN_FDNAMES ?? '').split(':').filter(Boolean);
@@ -70,8 +75,6 @@ async function main(): Promise<void> {
     'activity-request': (message) => send({ type: 'activity', id: message.id, activity: counter.snapshot() }),
   };
   process.on('message', (message) => dispatch(handlers, message));
-  // the master is gone (even SIGKILLed): a worker never outlives it
-  process.on('disconnect', () => process.exit(0));
   // the master's stop (SIGTERM; SIGINT too): finish in-flight requests, close idle connections, exit
   const stop = (): void => void drainer.drain(servers, { closeIdle: true }).then(() => process.exit(0));
   process.on('SIGINT', stop);
