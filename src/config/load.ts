@@ -13,10 +13,10 @@ import { assertKnownOptions } from './known-options.js';
 import { magicTable } from './magic.js';
 import { isOptionName } from './options.js';
 import { placeholderTable } from './placeholders.js';
-import type { RawEntry } from './raw-entry.js';
+import { shown, type RawEntry } from './raw-entry.js';
 import { buildVassalConfig } from './schema.js';
 import { Settings } from './settings.js';
-import { shellInserter } from './shell-quote.js';
+import { ExpansionInBackquotes, shellInserter } from './shell-quote.js';
 import type { VassalConfig } from './vassal-config.js';
 
 export type { ConfigFormat, ConfigRequest, ConfigSource } from './config-source.js';
@@ -62,7 +62,16 @@ function expandEntry(entry: RawEntry, base: ExpandContext): RawEntry {
   if (entry.value === true) return entry;
   let hidden = false;
   const ctx: ExpandContext = { ...base, used: (from) => (hidden ||= from === 'env' || from.included === true) };
-  const value = expandValue(entry.value, entry, ctx, [], entry.key === 'exec' ? shellInserter(entry.value) : undefined);
+  let value: string;
+  try {
+    value = expandValue(entry.value, entry, ctx, [], entry.key === 'exec' ? shellInserter(entry.value) : undefined);
+  } catch (err) {
+    if (!(err instanceof ExpansionInBackquotes)) throw err;
+    throw new UwError('UW_CONFIG_INVALID_VALUE', `option ${shown(entry, entry.key, 'key')}: ${err.message}; set it as a variable (env = NAME=%n) and write "$NAME" there`, {
+      file: entry.file,
+      key: entry.included ? undefined : entry.key,
+    });
+  }
   return hidden && !entry.included ? { ...entry, value, written: entry.value } : { ...entry, value };
 }
 

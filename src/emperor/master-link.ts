@@ -12,6 +12,8 @@ export interface MasterLinkCallbacks {
   /** every message about the master's life (ready, reloads, errors, failing workers, pause) */
   readonly onEvent: (event: VassalEvent) => void;
   readonly onStats: (id: number, stats: MasterStats) => void;
+  /** the master's own reload-mercy, when it starts and after each reload */
+  readonly onMercy: (mercyMs: number) => void;
   /** the process never started: no exit event will follow */
   readonly onSpawnFailed: (err: Error) => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
@@ -21,9 +23,13 @@ export interface MasterLinkCallbacks {
 export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks): void {
   const { logger, onEvent } = callbacks;
   const handlers: MessageHandlers<MasterToEmperor> = {
+    'master-started': (message) => callbacks.onMercy(message.reloadMercyMs),
     'master-ready': () => onEvent({ type: 'master-ready' }),
     'master-reloading': () => onEvent({ type: 'master-reloading' }),
-    'master-reloaded': (message) => onEvent({ type: 'master-reloaded', ok: message.ok, reason: message.reason }),
+    'master-reloaded': (message) => {
+      if (message.reloadMercyMs !== undefined) callbacks.onMercy(message.reloadMercyMs);
+      onEvent({ type: 'master-reloaded', ok: message.ok, reason: message.reason });
+    },
     'master-error': (message) => {
       logger.error({ code: message.code, error: message.message }, 'master error');
       onEvent({ type: 'master-error', message: message.message });

@@ -9,7 +9,7 @@ import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
 import { linkMaster } from './master-link.js';
-import { stopGraceMs, watchMasterMercy } from './master-mercy.js';
+import { stopGraceMs } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
 import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
@@ -194,13 +194,13 @@ export class Vassal {
     this.child = child;
     this.startedAt = this.deps.clock.now();
     this.masterMercyMs = null;
-    watchMasterMercy(child, (mercyMs) => {
-      if (this.child === child) this.masterMercyMs = mercyMs;
-    });
     linkMaster(child, {
       logger: this.deps.logger,
       onEvent: (event) => this.handle(event),
       onStats: (id, stats) => this.stats.settle(id, stats),
+      onMercy: (mercyMs) => {
+        if (this.child === child) this.masterMercyMs = mercyMs;
+      },
       onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
       onExit: (code, signal) => {
         this.deps.logger.info({ masterPid: child.pid, code, signal }, 'master exited');

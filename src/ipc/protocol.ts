@@ -60,8 +60,10 @@ export interface MasterStats {
 }
 
 export type MasterToEmperor =
-  // reloadMercyMs: the master's own stop limit; the emperor waits at least that long before SIGKILL
-  | { readonly type: 'master-ready'; readonly pid: number; readonly generation: number; readonly reloadMercyMs?: number }
+  // reloadMercyMs: the master's own stop limit, told once its config is loaded and after each
+  // reload; the emperor waits at least that long before SIGKILL
+  | { readonly type: 'master-started'; readonly pid: number; readonly reloadMercyMs: number }
+  | { readonly type: 'master-ready'; readonly pid: number; readonly generation: number }
   | { readonly type: 'master-reloading'; readonly generation: number }
   | { readonly type: 'master-reloaded'; readonly generation: number; readonly ok: boolean; readonly durationMs: number; readonly reason?: string; readonly reloadMercyMs?: number }
   | { readonly type: 'master-error'; readonly code: string; readonly message: string }

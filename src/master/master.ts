@@ -71,6 +71,7 @@ export class Master {
     // a last resort, not an owner: every path below has its own
     process.on('unhandledRejection', (err) => this.log.error({ err }, 'unowned promise failed'));
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
+    this.tellEmperor({ type: 'master-started', pid: process.pid, reloadMercyMs: this.config.reloadMercyMs });
     this.own('first start', this.pool.start().then(() => this.markReady()));
   }
 
@@ -86,7 +87,7 @@ export class Master {
     if (this.state === 'starting') this.state = 'running';
     this.writeSafePidfile();
     this.log.info({ generation: this.pool.generation, startMs: Date.now() - this.startedAt }, 'master ready');
-    this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation, reloadMercyMs: this.config.reloadMercyMs });
+    this.tellEmperor({ type: 'master-ready', pid: process.pid, generation: this.pool.generation });
     this.runPendingReload();
   }
 
@@ -109,6 +110,9 @@ export class Master {
     process.on('message', (message) => dispatch(handlers, message));
     // the emperor is gone: a vassal never outlives it
     process.on('disconnect', () => this.handle('stop'));
+    // the emperor died while this master loaded its config (perhaps before setpriv set the
+    // parent-death signal): that 'disconnect' came before the listener, so look now
+    if (!process.connected) this.handle('stop');
   }
 
   private tellEmperor(message: MasterToEmperor): void {

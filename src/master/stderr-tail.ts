@@ -43,8 +43,13 @@ export class StderrTail {
   /** The last lines the worker printed, trimmed, or null if it printed nothing. */
   text(): string | null {
     let text = this.tail.toString('utf8');
-    // a window that starts mid-line (or mid-character) starts at the next full line
-    if (this.tail.length === TAIL_BYTES) text = text.slice(text.indexOf('\n') + 1);
+    // a window that starts mid-line (or mid-character) starts at the next full line, if a
+    // full line follows; one long last line (a JSON log record) is kept, cut, and marked
+    if (this.tail.length === TAIL_BYTES) {
+      const firstBreak = text.indexOf('\n');
+      const fullLineFollows = firstBreak !== -1 && text.slice(firstBreak + 1).trim() !== '';
+      text = fullLineFollows ? text.slice(firstBreak + 1) : `…${text.replace(/^[\uFFFD]+/, '')}`;
+    }
     text = text.trim();
     return text === '' ? null : text;
   }

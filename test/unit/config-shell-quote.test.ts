@@ -27,6 +27,18 @@ describe('exec expansions and the shell', () => {
     assert.equal(contextAt('a \'b', 4), 'single');
     assert.equal(contextAt('a \\\' b', 6), 'plain');
     assert.equal(contextAt('"it\'s"', 6), 'plain');
+    assert.equal(contextAt('a "`echo \'', 10), 'backquote');
+    assert.equal(contextAt("a '`' ", 6), 'plain');
+  });
+
+  it('refuses an expansion inside `...`, where sh would parse it again as a command', async () => {
+    const file = "a';touch PWNED;'.ini";
+    dir.write(file, "[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = /bin/echo \"`echo '%n'`\"\n");
+    await assert.rejects(loadConfig({ sources: [{ kind: 'file', path: file }], cwd: dir.path, env: { PATH: '/usr/bin:/bin' } }), (err: Error) => {
+      assert.match(err.message, /option "exec": an expansion cannot be used inside `...` in exec/);
+      return true;
+    });
+    assert.ok(!existsSync(dir.file('PWNED')));
   });
 
   it('quotes a value so sh reads it back literally, in every context', () => {

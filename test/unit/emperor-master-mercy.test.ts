@@ -19,6 +19,8 @@ test('the grace is the emperor\'s mercy, or the master\'s plus the margin when t
   assert.equal(stopGraceMs(30_000, null), 30_000);
   assert.equal(stopGraceMs(30_000, 10_000), 30_000);
   assert.equal(stopGraceMs(30_000, 60_000), 60_000 + MASTER_EXIT_MARGIN_MS);
+  // never past what a Node timer can wait (a longer one would fire at once)
+  assert.equal(stopGraceMs(65_000, 2_147_483_000), 2 ** 31 - 1);
 });
 
 test("the emperor's default mercy covers uw's default reload-mercy plus the margin", async () => {
@@ -26,7 +28,8 @@ test("the emperor's default mercy covers uw's default reload-mercy plus the marg
   assert.ok(EMPEROR_DEFAULTS.reloadMercyMs >= config.reloadMercyMs + MASTER_EXIT_MARGIN_MS, `${EMPEROR_DEFAULTS.reloadMercyMs} < ${config.reloadMercyMs} + margin`);
 });
 
-test('a vassal stops its master with the mercy the master reported, the latest one winning', () => {
+/** A vassal on a fake child; returns the graces its stops were given. */
+function vassalOnFakeChild(): { vassal: Vassal; child: FakeChild; stops: number[] } {
   const children: FakeChild[] = [];
   const stops: number[] = [];
   const jobs: (() => Promise<void>)[] = [];
@@ -50,9 +53,23 @@ test('a vassal stops its master with the mercy the master reported, the latest o
   });
   void jobs.shift()?.();
   const child = children[0];
-  child?.emit('message', { type: 'master-ready', pid: child.pid, generation: 1, reloadMercyMs: 20_000 });
-  child?.emit('message', { type: 'master-reloading', generation: 2 });
-  child?.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 5, reloadMercyMs: 120_000 });
+  assert.ok(child);
+  return { vassal, child, stops };
+}
+
+test('a vassal stops its master with the mercy the master reported, the latest one winning', () => {
+  const { vassal, child, stops } = vassalOnFakeChild();
+  child.emit('message', { type: 'master-started', pid: child.pid, reloadMercyMs: 20_000 });
+  child.emit('message', { type: 'master-ready', pid: child.pid, generation: 1 });
+  child.emit('message', { type: 'master-reloading', generation: 2 });
+  child.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 5, reloadMercyMs: 120_000 });
+  vassal.handle({ type: 'file-removed' });
+  assert.deepEqual(stops, [120_000 + MASTER_EXIT_MARGIN_MS]);
+});
+
+test('a master that is not ready yet is stopped with its own mercy too', () => {
+  const { vassal, child, stops } = vassalOnFakeChild();
+  child.emit('message', { type: 'master-started', pid: child.pid, reloadMercyMs: 120_000 });
   vassal.handle({ type: 'file-removed' });
   assert.deepEqual(stops, [120_000 + MASTER_EXIT_MARGIN_MS]);
 });

@@ -42,6 +42,17 @@ describe('stderr tail', () => {
     assert.ok(text.split('\n')[0]?.startsWith('line '));
   });
 
+  test('keeps one last line longer than the window, cut at its start and marked', async () => {
+    const input = new PassThrough();
+    const tail = new StderrTail(input, new Writable({ write: (_chunk, _enc, done) => done() }));
+    const record = JSON.stringify({ level: 50, msg: 'boom', detail: 'x'.repeat(3_000), end: 'the end' });
+    input.write(`${record}\n`);
+    await flush();
+    const text = tail.text();
+    assert.ok(text !== null && text.startsWith('…') && text.endsWith('"end":"the end"}'), String(text));
+    assert.ok(text.length <= TAIL_BYTES + 1);
+  });
+
   test('drops output instead of queueing it without bound when our stderr backs up', async () => {
     const input = new PassThrough();
     const out = stalled();
