@@ -5,6 +5,7 @@
 // far less than one line.
 import { fileURLToPath } from 'node:url';
 import { UwError } from '../errors.js';
+import { shown } from './raw-entry.js';
 import type { AccessMode, ConfigHost, WorkerIds } from './host.js';
 import { ID_DATABASE, lookupId, lookupUser } from './lookup-ids.js';
 import { invalidValue, type Setting, type Settings } from './settings.js';
@@ -65,11 +66,13 @@ export function accessChecks(user: WorkerUser & { readonly label?: string }, hos
       const ids: WorkerIds = { uid: user.uid, gid: user.gid, initGroups: user.initGroups === true };
       const denied = checks[await host.firstDenied(checks, ids)];
       if (denied === undefined) return;
-      const what = denied.path === WORKER_ENTRY ? `uw's worker entry ${denied.path} (install uw where that user can read it)` : denied.path;
+      // a path taken from an included file is not shown (the file may not be a config file at all)
+      const setting = denied.setting;
+      const what = denied.path === WORKER_ENTRY ? `uw's worker entry ${denied.path} (install uw where that user can read it)` : setting.included ? shown(setting, denied.path) : denied.path;
       const who = user.label ?? `uid ${user.uid}`;
-      throw new UwError('UW_CONFIG_PERMISSION', `option "${denied.setting.key}": the workers' ${who} cannot ${VERB[denied.mode]} ${what}`, {
-        file: denied.setting.file,
-        key: denied.setting.key,
+      throw new UwError('UW_CONFIG_PERMISSION', `option ${shown(setting, setting.key, 'key')}: the workers' ${who} cannot ${VERB[denied.mode]} ${what}`, {
+        file: setting.file,
+        key: setting.included ? undefined : setting.key,
       });
     },
   };

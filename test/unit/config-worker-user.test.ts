@@ -50,6 +50,13 @@ describe('the workers\' user and its paths', { skip: !root && 'needs root' }, ()
     assert.ok(line.endsWith(`vassal.ini: option "exec": the workers' ${USER} cannot execute ${closed}/prog.sh [UW_CONFIG_PERMISSION]`), line);
   });
 
+  it('a path from an included file is not shown, only where it was set', async () => {
+    const part = dir.write('part.ini', `[uwsgi]\nchdir = ${closed}\n`);
+    const line = await permissionError(`module = ${APPS}hello.mjs\nuid = nobody\nini = ${part}\n`);
+    assert.ok(!line.includes(closed), line);
+    assert.match(line, /the workers' user "nobody" \(uid 65534\) cannot enter the directory <value at line 2, not shown>/);
+  });
+
   it('no check without uid: root runs them', async () => {
     await load(`exec = ${closed}/prog.sh\nchdir = ${closed}\n`);
   });
