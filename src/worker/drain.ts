@@ -7,7 +7,7 @@
 // connection is gone. On a stop nobody takes over, so idle keep-alive
 // connections are closed at once (a FIN between requests, which clients expect
 // of keep-alive) instead of holding the stop until their keep-alive timeout.
-import { Server as NetServer } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 
 /** How long a stop waits before closing idle connections, so that requests already received get parsed. */
@@ -23,9 +23,19 @@ export class Drainer {
   private draining = false;
   private done: Promise<void> | null = null;
   private closingIdle = false;
+  /** open HTTP connections, to find those that never sent a byte */
+  private readonly connections = new Set<Socket>();
 
   /** @param inflight the responses still being written (the request counter's) */
   constructor(private readonly inflight: () => Iterable<ServerResponse>) {}
+
+  /** Know `server`'s connections: on a stop, one that never sent a request is closed too. */
+  watch(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+  }
 
   /** Call first thing for every request. */
   track(res: ServerResponse): void {
@@ -55,8 +65,11 @@ export class Drainer {
     this.closingIdle = true;
     const close = (): void => {
       for (const server of servers) if ('closeIdleConnections' in server) server.closeIdleConnections();
+      // Node counts a connection as busy from its accept until its first request ends, so one
+      // that never sent a byte (a preconnect, a scanner) would hold the stop until the mercy
+      for (const socket of this.connections) if (socket.bytesRead === 0) socket.destroy();
     };
-    // a connection accepted just now counts as idle until its request is parsed: let the loop read it first
+    // a connection accepted just now may have its request in the kernel's buffer: let the loop read it first
     setTimeout(() => {
       // a response whose headers were already sent keeps its connection alive: close it once idle
       for (const res of this.inflight()) res.once('close', () => setImmediate(close));

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
         counter.track(req, res);
         app.handler(req, res);
       });
+      drainer.watch(server);
       servers.push(server);
       await listenOnFd(server, fd, backlog);
     } else {

@@ -143,6 +143,20 @@ describe('graceful stop of uw', () => {
     assert.deepEqual(await cli.exited, { code: 0, signal: null });
   });
 
+  test('a connection that never sent a request does not hold a stop: it is closed, and the worker exits by itself', async () => {
+    const dir = newDir();
+    const { cli, port } = await startMaster([dir.write('silent.ini', vassal('module', 'reload-mercy = 20\n', 1))]);
+    const worker = liveWorkerPids(cli)[0];
+    const silent = new RawClient(port);
+    await waitFor('the worker to accept the silent connection', () => accepted(cli, port));
+    cli.signal('SIGINT');
+    await silent.closed;
+    assert.deepEqual(await cli.exited, { code: 0, signal: null });
+    const exit = cli.find('worker exited', { workerPid: worker })[0];
+    assert.deepEqual([exit?.code, exit?.signal], [0, null], 'the worker was killed after the mercy instead of closing the connection');
+    assert.equal(silent.data, '');
+  });
+
   test('SIGQUIT stops at once: the workers are killed, the master vacuums and exits 0', async () => {
     const dir = newDir();
     const pidfile = dir.file('quit.pid');
