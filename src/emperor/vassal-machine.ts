@@ -2,6 +2,7 @@
 // emperor acts on is one entry of TRANSITIONS; a missing pair means "ignore",
 // on purpose. The caller (vassal.ts) performs the returned effects and logs
 // every state change; nothing else assigns a state.
+import { CONFIG_ERROR_EXIT_CODE } from '../errors.js';
 import { nextRestart, type RestartPolicy } from './restart-policy.js';
 
 /**
@@ -82,8 +83,6 @@ export interface Step {
   readonly reason: string;
 }
 
-/** The exit code a master uses for a config or usage error: do not restart. */
-export const CONFIG_ERROR_EXIT_CODE = 2;
 
 type Handler<E extends VassalEventType> = (record: VassalRecord, event: Extract<VassalEvent, { type: E }>, policy: RestartPolicy) => Step | null;
 type Row = { readonly [E in VassalEventType]?: Handler<E> };

@@ -19,6 +19,8 @@ export interface AppError {
   readonly file?: string;
   readonly line?: number;
   readonly stack?: string;
+  /** the vassal's config does not fit its app (a raw socket, no `connection` export): a config error, not worth a respawn */
+  readonly configError?: true;
 }
 
 /** "TypeError at /app/x.mjs:3: boom": an app error in one line. */

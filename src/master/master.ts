@@ -4,7 +4,7 @@
 import type { ConfigRequest } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import type { VassalConfig } from '../config/vassal-config.js';
-import { describeError } from '../errors.js';
+import { CONFIG_ERROR_EXIT_CODE, describeError } from '../errors.js';
 import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
@@ -36,6 +36,7 @@ export class Master {
     this.pool = new WorkerPool(config, sockets, log, {
       onFailing: (report) => this.tellEmperor({ type: 'workers-failing', ...report }),
       onRecovered: () => this.tellEmperor({ type: 'workers-recovered', generation: this.pool.generation }),
+      onConfigError: (error) => this.failOnConfig(error),
     });
   }
 
@@ -235,16 +236,25 @@ export class Master {
    * their in-flight requests (graceful, SIGKILL after reload-mercy) or kill them
    * now (brutal), vacuum, exit 0.
    */
-  private stop(mode: StopMode): void {
+  private stop(mode: StopMode, exitCode = 0): void {
     this.state = 'stopping';
     this.stopMode = mode;
     this.unwatchTouch();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
-    this.finishStop(mode).catch((err: unknown) => {
+    this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');
       this.log.flush();
       process.exit(1);
     });
+  }
+
+  /** A worker of the first start found the config unfit for its app: like a config error at load, exit 2. */
+  private failOnConfig(error: string): void {
+    if (this.state === 'stopping') return;
+    const message = `config error in ${this.config.file || this.config.name}: ${error}`;
+    this.log.error({ error: message }, 'config error found by a worker');
+    this.tellEmperor({ type: 'master-error', code: 'UW_CONFIG_CONFLICT', message });
+    this.stop('brutal', CONFIG_ERROR_EXIT_CODE);
   }
 
   /** A second stop signal during a graceful stop: kill the workers now. */
@@ -255,7 +265,7 @@ export class Master {
     this.pool.killAll();
   }
 
-  private async finishStop(mode: StopMode): Promise<void> {
+  private async finishStop(mode: StopMode, exitCode: number): Promise<void> {
     // the workers' copies close as they stop: new connections are refused, not left in a backlog nobody reads
     const released = Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
     await this.pool.stopAll(mode, this.config.reloadMercyMs);
@@ -266,6 +276,6 @@ export class Master {
     }
     this.log.info({ uptimeMs: Date.now() - this.startedAt }, 'master stopped');
     this.log.flush();
-    process.exit(0);
+    process.exit(exitCode);
   }
 }

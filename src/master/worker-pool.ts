@@ -26,6 +26,8 @@ export interface FailureReport {
 export interface PoolEvents {
   readonly onFailing: (report: FailureReport) => void;
   readonly onRecovered: () => void;
+  /** a worker of the first generation found the config unfit for its app: respawning cannot help */
+  readonly onConfigError: (error: string) => void;
 }
 
 interface Slot {
@@ -118,6 +120,7 @@ export class WorkerPool {
     if (slot.worker !== worker) return; // retired meanwhile: not ours to replace
     slot.worker = null;
     if (this.stopping || !worker.refill) return;
+    if (worker.appError?.configError === true && this.onFirstReady !== null) return this.events.onConfigError(worker.failure());
     const readyFor = worker.readyAt === null || worker.endReason === 'ready-timeout' ? null : Date.now() - worker.readyAt;
     const decision = nextRespawn(WORKER_RESPAWN_BACKOFF, slot.failures, readyFor);
     slot.failures = decision.failures;

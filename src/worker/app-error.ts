@@ -4,6 +4,7 @@
 // errors; a SyntaxError while compiling has neither, so the app file is then
 // checked with `node --check`, whose first line names the place.
 import { fileURLToPath } from 'node:url';
+import { UwError } from '../errors.js';
 import type { AppError } from '../ipc/protocol.js';
 import { runHelperSync } from '../process/spawn.js';
 
@@ -29,6 +30,7 @@ export function describeAppError(err: unknown, appPath: string): AppError {
     errorType: `${err.constructor.name}${typeof code === 'string' ? ` [${code}]` : ''}`,
     ...(place && { file: place.file, line: place.line }),
     ...(stack !== undefined && { stack }),
+    ...(err instanceof UwError && err.code.startsWith('UW_CONFIG') && { configError: true }),
   };
 }
 

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { appErrorLine, dispatch, type MasterToWorker, type MessageHandlers, type WorkerToMaster } from '../ipc/protocol.js';
+import { UwError } from '../errors.js';
 import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
       // a plain socket: raw connections go to the module's `connection` export; without one
       // it would never listen, and clients would hang in the backlog with nothing said
       if (app.connection === undefined) {
-        throw new Error(
+        throw new UwError(
+          'UW_CONFIG_CONFLICT',
           `${modulePath}: option "socket" of ${env.UW_VASSAL ?? 'this vassal'} is a plain socket, and the module has no "connection" export to take its connections: ` +
             'export connection(socket), or use http-socket = ADDRESS for HTTP (as nginx proxy_pass speaks)',
         );
