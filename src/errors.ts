@@ -18,10 +18,31 @@ export const ERROR_CODES = {
   UW_SOCKET_IN_USE: 'a socket address is already in use',
   UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',
   UW_PIDFILE: 'a pidfile cannot be read or written',
+  UW_PIDFILE_LOCKED: 'another running process holds the pidfile',
+  UW_PATH_NOT_OURS: 'a socket or pidfile path holds something uw did not create (a symlink, a file), left alone',
   UW_USAGE: 'bad command-line usage',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The errors that are not in the file itself (a port an old master still holds,
+ * an address not configured yet at boot, a pidfile that cannot be written or is
+ * held): the emperor retries them with its back-off. Every other code is a
+ * config error, and the vassal stays broken until its file changes.
+ */
+export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UW_SOCKET_IN_USE', 'UW_SOCKET_BIND', 'UW_PIDFILE', 'UW_PIDFILE_LOCKED', 'UW_PATH_NOT_OURS']);
+
+/** Exit code of a config or usage error: the emperor marks the vassal broken. */
+export const CONFIG_ERROR_EXIT_CODE = 2;
+/** Exit code of a transient error (EX_TEMPFAIL of sysexits.h): the emperor retries with back-off. */
+export const TRANSIENT_ERROR_EXIT_CODE = 75;
+
+/** The exit code for an error that ends a process: 2 config, 75 transient, 1 a bug. */
+export function exitCodeFor(err: unknown): number {
+  if (!(err instanceof UwError)) return 1;
+  return TRANSIENT_ERROR_CODES.has(err.code) ? TRANSIENT_ERROR_EXIT_CODE : CONFIG_ERROR_EXIT_CODE;
+}
 
 /** An error the user can fix; `message` is the whole one-line explanation. */
 export class UwError extends Error {

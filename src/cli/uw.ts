@@ -4,7 +4,7 @@
 //   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 import { readFileSync } from 'node:fs';
 import { argvToSources, type ConfigSource } from '../config/argv.js';
-import { describeError, UwError } from '../errors.js';
+import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
 import { runControlCommand } from './control-command.js';
 
@@ -66,9 +66,9 @@ main(process.argv.slice(2)).then(
     console.error(`uw: ${line}`);
     if (process.send && process.connected) {
       const code = err instanceof UwError ? err.code : 'UW_INTERNAL';
-      process.send({ type: 'master-error', code, message: line }, () => process.exit(err instanceof UwError ? 2 : 1));
+      process.send({ type: 'master-error', code, message: line }, () => process.exit(exitCodeFor(err)));
     } else {
-      process.exit(err instanceof UwError ? 2 : 1);
+      process.exit(exitCodeFor(err));
     }
   },
 );

@@ -128,7 +128,9 @@ function unplannedExit(record: VassalRecord, how: string, code: number | null, p
   const decision = nextRestart(record.wasReady, record.failures, policy);
   const reason = record.error === null ? `master exited (${how})` : `master exited (${how}): ${record.error}`;
   if (decision.delayMs === 0) return start(record, reason, { failures: decision.failures });
-  return step(record, { state: 'backoff', pid: null, wasReady: false, failures: decision.failures }, reason, { type: 'schedule-restart', delayMs: decision.delayMs });
+  // a transient error (exit 75: port still held, address not up yet) lands here too, never in broken
+  const retry = `${reason}; will retry in ${decision.delayMs / 1000} s`;
+  return step(record, { state: 'backoff', pid: null, wasReady: false, failures: decision.failures }, retry, { type: 'schedule-restart', delayMs: decision.delayMs });
 }
 
 const exitedUnplanned: Handler<'exited'> = (record, event, policy) =>

@@ -9,7 +9,7 @@ import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandl
 import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
-import { bindSocket, listenInKernel, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
+import { bindSocket, prepareForExec, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
 import { collectStats } from './stats.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
@@ -47,8 +47,8 @@ export class Master {
     const log = createLogger({ vassal: config.name });
     const sockets: HeldSocket[] = [];
     try {
-      for (const spec of config.sockets) sockets.push(await bindSocket(spec, { file: config.file, chmod: config.chmodSocket }));
-      if (config.app.kind === 'exec') listenInKernel(sockets, config.listenBacklog, config.file);
+      for (const spec of config.sockets) sockets.push(await bindSocket(spec, { file: config.file, chmod: config.chmodSocket, backlog: config.listenBacklog }));
+      if (config.app.kind === 'exec') prepareForExec(sockets, config.file);
     } catch (err) {
       await Promise.all(sockets.map((socket) => releaseSocket(socket, false)));
       throw err;
@@ -211,10 +211,9 @@ export class Master {
     let next: Awaited<ReturnType<typeof reconcileSockets>>;
     try {
       config = await loadConfig(this.request);
-      next = await reconcileSockets(this.sockets, config.sockets, { file: config.file, chmod: config.chmodSocket });
-      // kept sockets already listen if the old workers were exec ones (a module worker
-      // listens by itself, but one stuck in a crash loop may never have)
-      if (config.app.kind === 'exec') listenInKernel(this.config.app.kind === 'exec' ? next.added : next.sockets, config.listenBacklog, config.file);
+      next = await reconcileSockets(this.sockets, config.sockets, { file: config.file, chmod: config.chmodSocket, backlog: config.listenBacklog });
+      // kept sockets were made non-blocking again if the old workers were module ones
+      if (config.app.kind === 'exec') prepareForExec(next.sockets, config.file);
     } catch (err) {
       return { ok: false, reason: describeError(err) };
     }

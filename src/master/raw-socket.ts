@@ -1,13 +1,23 @@
-// Bound-but-not-accepting sockets, through Node's libuv wrappers.
+// Listening-but-never-accepting sockets, through Node's libuv wrappers.
 //
 // net.Server.listen() binds, listens AND accepts: a master using it would take
-// connections away from its workers. These wrappers bind only; the kernel-level
-// listen(2) is done by the workers (module) or by a throwaway helper (exec).
+// connections away from its workers. Here the master binds and calls listen(2)
+// itself, so the address is reserved (a second master gets EADDRINUSE) and
+// clients wait in the backlog until a worker accepts, but libuv never polls the
+// socket: listen() queues the fd for polling, and readStop() takes it off the
+// queue in the same tick, before the event loop hands it to epoll even once.
+// readStop() only does that on a handle libuv calls readable, which open(fd)
+// sets (libuv lets a handle re-open its own fd). No process is spawned for it.
 
 import { getSystemErrorName } from 'node:util';
 
 interface UvHandle {
   readonly fd: number;
+  open(fd: number): number;
+  listen(backlog: number): number;
+  readStart(): number;
+  readStop(): number;
+  setBlocking(blocking: boolean): number;
   close(callback?: () => void): void;
 }
 interface TcpHandle extends UvHandle {
@@ -27,17 +37,19 @@ interface PipeWrap {
   constants: { SERVER: number };
 }
 
-// process.binding is the only way to bind without accepting; the two wrappers used
+// process.binding is the only way to listen without accepting; the two wrappers used
 // here are on Node's allow-list and have been stable since Node 0.x.
 const binding = (name: string): unknown => (process as unknown as { binding(name: string): unknown }).binding(name);
 const tcpWrap = (): TcpWrap => binding('tcp_wrap') as TcpWrap;
 const pipeWrap = (): PipeWrap => binding('pipe_wrap') as PipeWrap;
 
-/** A bound socket the master holds: its fd is what workers inherit. */
+/** A listening socket the master holds: its fd is what workers inherit. */
 export interface RawSocket {
   readonly fd: number;
   /** the port actually bound (differs from the requested one for port 0) */
   readonly port?: number;
+  /** blocking for exec workers (as systemd hands sockets over); module workers set non-blocking themselves */
+  setBlocking(blocking: boolean): void;
   close(): Promise<void>;
 }
 
@@ -48,12 +60,29 @@ export class BindError extends Error {
   }
 }
 
-function closer(handle: UvHandle): () => Promise<void> {
-  return () => new Promise((resolve) => handle.close(() => resolve()));
+/** listen(2) without ever polling; closes the handle and throws on failure. */
+function listenQuietly(handle: UvHandle, backlog: number): void {
+  const err = handle.open(handle.fd) || handle.listen(backlog) || handle.readStart() || handle.readStop();
+  if (err !== 0) {
+    handle.close();
+    throw new BindError(getSystemErrorName(err));
+  }
 }
 
-/** Bind a TCP socket to an IP literal; throws BindError(EADDRINUSE, ...). */
-export function bindTcp(ip: string, port: number, family: 4 | 6): RawSocket {
+function wrap(handle: UvHandle, port?: number): RawSocket {
+  return {
+    fd: handle.fd,
+    ...(port !== undefined && { port }),
+    setBlocking: (blocking) => {
+      const err = handle.setBlocking(blocking);
+      if (err !== 0) throw new BindError(getSystemErrorName(err));
+    },
+    close: () => new Promise((resolve) => handle.close(() => resolve())),
+  };
+}
+
+/** Bind a TCP socket to an IP literal and listen; throws BindError(EADDRINUSE, ...). */
+export function bindTcp(ip: string, port: number, family: 4 | 6, backlog: number): RawSocket {
   const { TCP, constants } = tcpWrap();
   const handle = new TCP(constants.SERVER);
   const err = family === 6 ? handle.bind6(ip, port, 0) : handle.bind(ip, port);
@@ -61,24 +90,32 @@ export function bindTcp(ip: string, port: number, family: 4 | 6): RawSocket {
     handle.close();
     throw new BindError(getSystemErrorName(err));
   }
+  // libuv defers a bind's EADDRINUSE to listen(), which reports it
+  listenQuietly(handle, backlog);
   const bound: { port?: number } = {};
   handle.getsockname(bound);
-  // libuv defers EADDRINUSE to listen(); an unbound socket reports port 0
-  if (port !== 0 && bound.port !== port) {
-    handle.close();
-    throw new BindError('EADDRINUSE');
-  }
-  return { fd: handle.fd, ...(bound.port !== undefined && { port: bound.port }), close: closer(handle) };
+  return wrap(handle, bound.port);
 }
 
-/** Bind a UNIX stream socket at `path` (which must not exist). */
-export function bindUnix(path: string): RawSocket {
+/**
+ * Bind a UNIX stream socket at `path` (which must not exist) and listen. With
+ * `mode`, the umask is set around the synchronous bind so that the socket is
+ * created with that mode: nothing is chmod'ed by path afterwards.
+ */
+export function bindUnix(path: string, backlog: number, mode?: number): RawSocket {
   const { Pipe, constants } = pipeWrap();
   const handle = new Pipe(constants.SERVER);
-  const err = handle.bind(path);
+  const umask = mode === undefined ? undefined : process.umask(0o777 & ~mode);
+  let err: number;
+  try {
+    err = handle.bind(path);
+  } finally {
+    if (umask !== undefined) process.umask(umask);
+  }
   if (err !== 0) {
     handle.close();
     throw new BindError(getSystemErrorName(err));
   }
-  return { fd: handle.fd, close: closer(handle) };
+  listenQuietly(handle, backlog);
+  return wrap(handle);
 }

@@ -1,12 +1,10 @@
 // The master's listening sockets: bound once, held across reloads, inherited by
 // every worker from fd 3 on (systemd's LISTEN_FDS convention), never accepted on.
-import { chmodSync, lstatSync, rmSync } from 'node:fs';
+import { lstatSync, rmSync, type Stats } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { connect, isIP } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { UwError } from '../errors.js';
 import type { SocketSpec } from '../config/vassal-config.js';
-import { runHelperSync } from '../process/spawn.js';
 import { bindTcp, bindUnix, BindError, type RawSocket } from './raw-socket.js';
 
 /** One socket the master holds. */
@@ -15,53 +13,67 @@ export interface HeldSocket {
   readonly raw: RawSocket;
   /** where it listens, for logs: "127.0.0.1:8080" or "/run/app.sock" */
   readonly where: string;
+  /** the socket file bind() created (UNIX only): vacuum removes that file and no other */
+  readonly file?: { readonly dev: number; readonly ino: number };
 }
 
 export interface BindOptions {
   readonly file: string;
   readonly chmod?: number | undefined;
+  /** listen(2) backlog, set at bind time */
+  readonly backlog: number;
 }
-
-const LISTEN_HELPER = fileURLToPath(new URL('../master/listen-helper.js', import.meta.url));
 
 /** The names of LISTEN_FDNAMES: what kind of socket each fd is. */
 export function fdNames(sockets: readonly HeldSocket[]): string {
   return sockets.map((socket) => (socket.spec.protocol === 'http' ? 'http-socket' : 'socket')).join(':');
 }
 
-/** Bind one socket; errors name the config file and the address. */
+/** A path holds something we must not remove or follow (a symlink, a file, a directory). */
+class NotOurs extends Error {}
+
+/** Bind and listen on one socket; errors name the config file and the address. */
 export async function bindSocket(spec: SocketSpec, options: BindOptions): Promise<HeldSocket> {
   const key = spec.protocol === 'http' ? 'http-socket' : 'socket';
   try {
     if (spec.address.type === 'unix') {
       const path = spec.address.path;
       await removeStaleUnixSocket(path);
-      const raw = bindUnix(path);
-      if (options.chmod !== undefined) chmodSync(path, options.chmod);
-      return { spec, raw, where: path };
+      const raw = bindUnix(path, options.backlog, options.chmod);
+      const { dev, ino } = lstatSync(path);
+      return { spec, raw, where: path, file: { dev, ino } };
     }
     const { host, port } = spec.address;
     const ip = isIP(host) !== 0 ? host : (await lookup(host)).address;
-    const raw = bindTcp(ip, port, isIP(ip) === 6 ? 6 : 4);
+    const raw = bindTcp(ip, port, isIP(ip) === 6 ? 6 : 4, options.backlog);
     return { spec, raw, where: `${isIP(ip) === 6 ? `[${ip}]` : ip}:${raw.port ?? port}` };
   } catch (err) {
     if (err instanceof UwError) throw err;
+    if (err instanceof NotOurs) throw new UwError('UW_PATH_NOT_OURS', `option "${key}": ${err.message}`, { file: options.file, key });
     const errno = err instanceof BindError ? err.errno : ((err as NodeJS.ErrnoException).code ?? String(err));
     const what = errno === 'EADDRINUSE' ? 'UW_SOCKET_IN_USE' : 'UW_SOCKET_BIND';
-    const why = errno === 'EADDRINUSE' ? 'address already in use' : `cannot bind (${errno})`;
+    const why = errno === 'EADDRINUSE' ? 'address already in use' : errno === 'EADDRNOTAVAIL' ? 'address not available on this host (yet?) (EADDRNOTAVAIL)' : `cannot bind (${errno})`;
     throw new UwError(what, `option "${key}": ${why}: ${spec.spec}`, { file: options.file, key });
   }
 }
 
-/** A leftover socket file nobody listens on is removed; a live one is "in use". */
+function describeKind(stats: Stats): string {
+  return stats.isSymbolicLink() ? 'a symbolic link' : stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a regular file' : 'not a socket';
+}
+
+/**
+ * A leftover socket file nobody listens on is removed; a live one is "in use".
+ * Anything else at the path (a symlink someone planted, a file) is left alone
+ * and refused: unlink does not follow symlinks, but we remove only sockets.
+ */
 async function removeStaleUnixSocket(path: string): Promise<void> {
-  let isSocket: boolean;
+  let stats: Stats;
   try {
-    isSocket = lstatSync(path).isSocket();
+    stats = lstatSync(path);
   } catch {
     return; // does not exist: nothing to do
   }
-  if (!isSocket) throw new BindError('EEXIST (not a socket)');
+  if (!stats.isSocket()) throw new NotOurs(`${path} exists and is ${describeKind(stats)}, not a socket: not removing it`);
   const live = await new Promise<boolean>((resolve) => {
     const probe = connect(path, () => {
       probe.destroy();
@@ -73,21 +85,32 @@ async function removeStaleUnixSocket(path: string): Promise<void> {
   rmSync(path, { force: true });
 }
 
-/** Put bound sockets into the kernel's listening state without accepting. */
-export function listenInKernel(sockets: readonly HeldSocket[], backlog: number, file: string): void {
-  if (sockets.length === 0) return;
-  const kinds = sockets.map((socket) => socket.spec.address.type);
-  const result = runHelperSync(process.execPath, [LISTEN_HELPER, String(backlog), ...kinds], ['ignore', 'ignore', 'pipe', ...sockets.map((socket) => socket.raw.fd)], 10_000);
-  if (result.status !== 0) {
-    const detail = (result.stderr || result.error?.message || `exit ${result.status}`).trim();
-    throw new UwError('UW_SOCKET_BIND', `cannot listen on ${sockets.map((s) => s.where).join(', ')}: ${detail}`, { file });
+/**
+ * Hand sockets over to exec workers blocking, as systemd does: a plain accept()
+ * loop then works. The flag lives in the file description every holder shares;
+ * module workers set it non-blocking again when they listen.
+ */
+export function prepareForExec(sockets: readonly HeldSocket[], file: string): void {
+  for (const socket of sockets) {
+    try {
+      socket.raw.setBlocking(true);
+    } catch (err) {
+      throw new UwError('UW_SOCKET_BIND', `cannot make ${socket.where} blocking for exec workers: ${(err as Error).message}`, { file });
+    }
   }
 }
 
-/** Close a socket and, with vacuum, remove its file. */
+/** Close a socket and, with vacuum, remove its file: only the very socket file we bound, never what replaced it. */
 export async function releaseSocket(socket: HeldSocket, vacuum: boolean): Promise<void> {
   await socket.raw.close();
-  if (vacuum && socket.spec.address.type === 'unix') rmSync(socket.spec.address.path, { force: true });
+  if (!vacuum || socket.spec.address.type !== 'unix' || socket.file === undefined) return;
+  const path = socket.spec.address.path;
+  try {
+    const now = lstatSync(path);
+    if (now.isSocket() && now.dev === socket.file.dev && now.ino === socket.file.ino) rmSync(path, { force: true });
+  } catch {
+    // already gone
+  }
 }
 
 /** Sockets for a reloaded config: unchanged ones are kept (same fd), new ones bound. */

@@ -1,43 +1,169 @@
-// Pidfiles: written atomically (temp file + rename, mode 0644) so a reader never
-// sees a half-written PID; read back strictly for --reload/--stop.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Pidfiles: one process per pidfile, held with flock(2) for the life of the
+// process; the content is replaced atomically (a reader never sees a half-written
+// PID); nothing is ever opened, written or removed through a symlink.
+//
+// Node has no flock(): util-linux's flock(1) locks a descriptor it inherits. A
+// flock belongs to the open file description, which we keep open, so the lock
+// stays held after the helper exits and is released when this process dies, even
+// by SIGKILL. Our descriptors are close-on-exec: children do not inherit the lock.
+//
+// The lock is on the pidfile's inode, and a rename gives the path a new inode, so
+// the new content is written to a temporary file (random name, O_EXCL|O_NOFOLLOW)
+// that is locked BEFORE it is renamed over the locked old one: at every moment
+// the file at the path is locked by its owner. A contender locks what it opened,
+// then checks it is still the file at the path, and starts over if not.
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { UwError } from '../errors.js';
+import { runHelperSync } from './spawn.js';
 
-/** Write `pid` to `path` atomically. */
+const FLOCK_CANDIDATES = ['/usr/bin/flock', '/bin/flock'];
+const FLOCK_BUSY = 100;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
+
+/** Pidfiles this process holds: path → the open, locked descriptor of the file it wrote. */
+const held = new Map<string, number>();
+
+/** Write `pid` to `path` and hold it; a pidfile another live process holds is refused (UW_PIDFILE_LOCKED). */
 export function writePidfile(path: string, pid: number = process.pid): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  if (held.has(path)) return;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const fd = tryTakeOver(path, pid);
+    if (fd !== null) {
+      held.set(path, fd);
+      return;
+    }
+  }
+  throw new UwError('UW_PIDFILE', 'cannot take the pidfile: it keeps being replaced', { file: path });
+}
+
+/** One attempt: the locked descriptor of the new pidfile, or null when the path changed under us. */
+function tryTakeOver(path: string, pid: number): number | null {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
   try {
-    writeFileSync(temp, `${pid}\n`, { mode: 0o644, flag: 'w' });
-    renameSync(temp, path);
+    fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o644);
+    writeSync(fd, `${pid}\n`);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw new UwError('UW_PIDFILE', `cannot write pidfile: ${(err as Error).message}`, { file: path });
+    throw new UwError('UW_PIDFILE', `cannot write pidfile: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path });
   }
+  let kept = false;
+  try {
+    if (!lock(fd, path)) throw new UwError('UW_PIDFILE', 'cannot lock the new pidfile (someone else locked it)', { file: path });
+    kept = replace(path, temp);
+    return kept ? fd : null;
+  } finally {
+    rmSync(temp, { force: true });
+    if (!kept) closeSync(fd);
+  }
+}
+
+/** Put `temp` at `path` unless a live owner holds `path`; false when `path` changed meanwhile. */
+function replace(path: string, temp: string): boolean {
+  const existing = openExisting(path);
+  if (existing === null) {
+    try {
+      linkSync(temp, path); // fails if anything appeared at the path meanwhile
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new UwError('UW_PIDFILE', `cannot write pidfile: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file: path });
+    }
+  }
+  try {
+    if (!lock(existing, path)) {
+      const owner = pidIn(existing);
+      throw new UwError('UW_PIDFILE_LOCKED', `held by ${owner === null ? 'another process' : `PID ${owner}`}: another instance is running on this pidfile`, { file: path });
+    }
+    if (!sameFile(existing, path)) return false;
+    renameSync(temp, path);
+    return true;
+  } finally {
+    closeSync(existing);
+  }
+}
+
+/** The file at `path`, opened without following a symlink or blocking on a FIFO; null if none. */
+function openExisting(path: string): number | null {
+  let fd: number;
+  try {
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new UwError('UW_PATH_NOT_OURS', 'is a symbolic link: not following it (remove it if it is stale)', { file: path });
+    throw new UwError('UW_PIDFILE', `cannot open pidfile: ${code ?? String(err)}`, { file: path });
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new UwError('UW_PATH_NOT_OURS', 'is not a regular file: not replacing it', { file: path });
+  }
+  return fd;
+}
+
+function sameFile(fd: number, path: string): boolean {
+  try {
+    const open = fstatSync(fd);
+    const now = lstatSync(path);
+    return open.dev === now.dev && open.ino === now.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** flock(LOCK_EX|LOCK_NB) on `fd` through flock(1); false if another holder has it. */
+function lock(fd: number, path: string): boolean {
+  const flock = FLOCK_CANDIDATES.find((candidate) => {
+    try {
+      return lstatSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+  if (flock === undefined) throw new UwError('UW_PIDFILE', 'cannot lock the pidfile: flock(1) from util-linux is not installed', { file: path });
+  const result = runHelperSync(flock, ['--exclusive', '--nonblock', '--conflict-exit-code', String(FLOCK_BUSY), '3'], ['ignore', 'ignore', 'pipe', fd], 10_000);
+  if (result.status === 0) return true;
+  if (result.status === FLOCK_BUSY) return false;
+  const detail = (result.stderr || result.error?.message || `exit ${result.status}`).trim();
+  throw new UwError('UW_PIDFILE', `cannot lock the pidfile: ${detail}`, { file: path });
+}
+
+/** The PID written in an open pidfile, or null. */
+function pidIn(fd: number): number | null {
+  const buffer = Buffer.alloc(32);
+  const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0)).trim();
+  const pid = Number(text);
+  return /^\d+$/.test(text) && pid > 1 ? pid : null;
 }
 
 /** The PID in `path`; a clear error when the file is missing or holds no PID. */
 export function readPidfile(path: string): number {
-  let text: string;
+  let fd: number | null;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openExisting(path);
   } catch (err) {
-    throw new UwError('UW_PIDFILE', `cannot read pidfile: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path });
+    if (err instanceof UwError) throw new UwError('UW_PIDFILE', `cannot read pidfile: it ${err.message}`, { file: path });
+    throw err;
   }
-  const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 1) {
-    throw new UwError('UW_PIDFILE', `expected a PID, found ${JSON.stringify(text.trim().slice(0, 40))}`, { file: path });
+  if (fd === null) throw new UwError('UW_PIDFILE', 'cannot read pidfile: ENOENT', { file: path });
+  try {
+    const pid = pidIn(fd);
+    if (pid === null) throw new UwError('UW_PIDFILE', 'expected a PID, found something else', { file: path });
+    return pid;
+  } finally {
+    closeSync(fd);
   }
-  return pid;
 }
 
-/** Remove a pidfile only if it still names `pid` (another instance may own it now). */
-export function removePidfile(path: string, pid: number = process.pid): void {
-  try {
-    if (readPidfile(path) === pid) rmSync(path, { force: true });
-  } catch {
-    // already gone or replaced: nothing of ours to remove
-  }
+/** Remove a pidfile this process holds, if the file at the path is still the one it wrote; release the lock. */
+export function removePidfile(path: string): void {
+  const fd = held.get(path);
+  if (fd === undefined) return; // not ours: never remove it
+  held.delete(path);
+  if (sameFile(fd, path)) rmSync(path, { force: true });
+  closeSync(fd);
 }
 
 /** Send `signal` to the process named in a pidfile (the --reload/--stop commands). */

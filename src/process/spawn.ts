@@ -74,7 +74,7 @@ function credentialArgs(request: Pick<SpawnRequest, 'uid' | 'gid' | 'initGroups'
   return args;
 }
 
-/** Run a short helper to completion (used to put sockets into the listening state). */
+/** Run a short helper to completion (flock(1) on a pidfile descriptor). */
 export function runHelperSync(command: string, args: readonly string[], stdio: StdioOptions, timeoutMs: number): SpawnSyncReturns<string> {
   return spawnSync(command, args, { stdio, timeout: timeoutMs, encoding: 'utf8', killSignal: 'SIGKILL' });
 }
