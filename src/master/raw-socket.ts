@@ -9,6 +9,9 @@
 // readStop() only does that on a handle libuv calls readable, which open(fd)
 // sets (libuv lets a handle re-open its own fd). No process is spawned for it.
 
+import { randomBytes } from 'node:crypto';
+import { linkSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
 
 interface UvHandle {
@@ -98,17 +101,21 @@ export function bindTcp(ip: string, port: number, family: 4 | 6, backlog: number
 }
 
 /**
- * Bind a UNIX stream socket at `path` (which must not exist) and listen. With
- * `mode`, the umask is set around the synchronous bind so that the socket is
- * created with that mode: nothing is chmod'ed by path afterwards.
+ * Bind a UNIX stream socket at `path` (which must not exist) and listen. The
+ * socket is bound at a random temporary name in the same directory and linked
+ * into place once listening: libuv unlinks the name it bound when the handle
+ * closes, and that must never be `path`, where by then someone else's file may
+ * be. With `mode`, the umask is set around the synchronous bind so that the
+ * socket is created with that mode: nothing is chmod'ed by path afterwards.
  */
 export function bindUnix(path: string, backlog: number, mode?: number): RawSocket {
   const { Pipe, constants } = pipeWrap();
   const handle = new Pipe(constants.SERVER);
+  const temp = join(dirname(path), `.uw-${randomBytes(4).toString('hex')}.sock`);
   const umask = mode === undefined ? undefined : process.umask(0o777 & ~mode);
   let err: number;
   try {
-    err = handle.bind(path);
+    err = handle.bind(temp);
   } finally {
     if (umask !== undefined) process.umask(umask);
   }
@@ -117,5 +124,14 @@ export function bindUnix(path: string, backlog: number, mode?: number): RawSocke
     throw new BindError(getSystemErrorName(err));
   }
   listenQuietly(handle, backlog);
+  try {
+    linkSync(temp, path); // never replaces: EEXIST if anything appeared at the path
+  } catch (linkErr) {
+    handle.close();
+    const code = (linkErr as NodeJS.ErrnoException).code ?? String(linkErr);
+    throw new BindError(code === 'EEXIST' ? 'EADDRINUSE' : code);
+  } finally {
+    rmSync(temp, { force: true });
+  }
   return wrap(handle);
 }
