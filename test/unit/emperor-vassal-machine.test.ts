@@ -86,6 +86,15 @@ describe('vassal machine', () => {
     assert.match(third.reason, /signal SIGSEGV/);
   });
 
+  test('a transient error (exit 75) backs off and says it will retry; a config error (exit 2) is broken', () => {
+    const inUse: VassalEvent = { type: 'master-error', message: 'app.ini: option "socket": address already in use: :80 [UW_SOCKET_IN_USE]' };
+    const transient = run(spawned, inUse, { type: 'exited', code: 75, signal: null });
+    assert.equal(transient.record.state, 'backoff');
+    assert.equal(transient.reason, 'master exited (code 75): app.ini: option "socket": address already in use: :80 [UW_SOCKET_IN_USE]; will retry in 1 s');
+    assert.equal(transient.record.error, inUse.message, 'the status keeps the error');
+    assert.equal(run(spawned, { type: 'exited', code: 2, signal: null }).record.state, 'broken');
+  });
+
   test('touching a backed-off vassal retries at once and resets the back-off', () => {
     const step = run(spawned, crashed, { type: 'backoff-elapsed' }, spawned, crashed, changed);
     assert.equal(step.record.state, 'starting');

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { OPTIONS } from '../../src/config/options.js';
-import { ERROR_CODES } from '../../src/errors.js';
+import { ERROR_CODES, TRANSIENT_ERROR_CODES } from '../../src/errors.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
@@ -21,5 +21,10 @@ describe('README reference', () => {
 
   it('documents every error code, and no other', () => {
     assert.deepEqual(tableKeys('| code | meaning |').sort(), Object.keys(ERROR_CODES).sort());
+  });
+
+  it('marks exactly the transient error codes (retried) in the error table', () => {
+    const retried = [...readme.matchAll(/^\| `(UW_[A-Z_]+)` \| \(retried\) /gm)].map((match) => match[1]);
+    assert.deepEqual(retried.sort(), [...TRANSIENT_ERROR_CODES].sort());
   });
 });
