@@ -13,6 +13,9 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
+import { constants as os } from 'node:os';
+
+const EADDRINUSE = -os.errno.EADDRINUSE;
 
 interface UvHandle {
   readonly fd: number;
@@ -111,11 +114,15 @@ export function bindTcp(ip: string, port: number, family: 4 | 6, backlog: number
 export function bindUnix(path: string, backlog: number, mode?: number): RawSocket {
   const { Pipe, constants } = pipeWrap();
   const handle = new Pipe(constants.SERVER);
-  const temp = join(dirname(path), `.uw-${randomBytes(4).toString('hex')}.sock`);
+  // short (sun_path holds 107 bytes): a clash with an existing name is EADDRINUSE, and another name is tried
+  let temp = '';
+  let err = 0;
   const umask = mode === undefined ? undefined : process.umask(0o777 & ~mode);
-  let err: number;
   try {
-    err = handle.bind(temp);
+    for (let attempt = 0; attempt < 5 && (attempt === 0 || err === EADDRINUSE); attempt += 1) {
+      temp = join(dirname(path), `.${randomBytes(3).toString('hex')}`);
+      err = handle.bind(temp);
+    }
   } finally {
     if (umask !== undefined) process.umask(umask);
   }

@@ -135,7 +135,8 @@ export async function reconcileSockets(
       }
     }
   } catch (err) {
-    await Promise.all(added.map((socket) => releaseSocket(socket, false)));
+    // sockets bound for this reload only: their files go too (vacuum removes only what it bound)
+    await Promise.all(added.map((socket) => releaseSocket(socket, true)));
     throw err;
   }
   const removed = held.filter((socket) => !sockets.includes(socket));

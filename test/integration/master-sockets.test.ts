@@ -43,6 +43,18 @@ describe('master sockets', () => {
     });
   }
 
+  it('a second master on the same UNIX socket path gets UW_SOCKET_IN_USE and leaves the first one\'s socket alone', async () => {
+    const socketPath = dir.file('shared.sock');
+    const config = (name: string) => dir.write(name, `[uwsgi]\nhttp-socket = ${socketPath}\n${apps.module}`);
+    const first = await startMaster([config('first-unix.ini')]);
+    const before = lstatSync(socketPath).ino;
+    const second = new SpawnedCli(UW_BIN, [config('second-unix.ini')]);
+    assert.equal(await exitOf(second), 75);
+    assert.match(second.stderr, /second-unix\.ini: option "http-socket": address already in use: .*shared\.sock \[UW_SOCKET_IN_USE\]/);
+    assert.equal(lstatSync(socketPath).ino, before, 'the first master\'s socket file is still there');
+    assert.equal(first.cli.child.exitCode, null);
+  });
+
   it('a client that connects before any worker is ready waits in the backlog and is served', async () => {
     const go = dir.file('go');
     const file = dir.write('backlog.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}wait-for-file.mjs\nenv = GO_FILE=${go}\n`);
