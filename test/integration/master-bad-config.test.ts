@@ -1,5 +1,5 @@
 // Bad input never starts a worker: one line naming the file, the key and the
-// problem, and exit code 2.
+// problem, and exit code 2 (75 for a transient error such as a port in use).
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
@@ -11,10 +11,15 @@ const dir = new TempDir();
 afterEach(killAll);
 after(() => dir.remove());
 
-async function failsWith(args: string[], ...patterns: RegExp[]): Promise<void> {
+function failsWith(args: string[], ...patterns: RegExp[]): Promise<void> {
+  return exitsWith(2, args, ...patterns);
+}
+
+/** 2 for an error in the file, 75 for a transient one (the emperor retries it). */
+async function exitsWith(code: number, args: string[], ...patterns: RegExp[]): Promise<void> {
   const cli = new SpawnedCli(UW_BIN, args);
   const exit = await cli.exited;
-  assert.equal(exit.code, 2, `exit ${exit.code}, stderr: ${cli.stderr}`);
+  assert.equal(exit.code, code, `exit ${exit.code}, stderr: ${cli.stderr}`);
   const lines = cli.stderr.trim().split('\n');
   assert.equal(lines.length, 1, `one line, got: ${cli.stderr}`);
   for (const pattern of patterns) assert.match(lines[0] ?? '', pattern);
@@ -49,7 +54,7 @@ describe('bad config', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
       const file = dir.write('inuse.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APPS}hello.mjs\n`);
-      await failsWith([file], /inuse\.ini/, /http-socket/, /already in use/, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      await exitsWith(75, [file], /inuse\.ini/, /http-socket/, /already in use/, new RegExp(`127\\.0\\.0\\.1:${port}`), /UW_SOCKET_IN_USE/);
     } finally {
       server.close();
     }
