@@ -33,13 +33,17 @@ describe('master sockets', () => {
   for (const kind of ['module', 'exec'] as const) {
     it(`a second master on the same address gets UW_SOCKET_IN_USE and exit 75 (${kind})`, async () => {
       const port = await freePort();
-      const first = await startMaster([dir.write(`first-${kind}.ini`, `[uwsgi]\nsocket = 127.0.0.1:${port}\n${apps[kind]}`)]);
-      const secondFile = dir.write(`second-${kind}.ini`, `[uwsgi]\nsocket = 127.0.0.1:${port}\n${apps[kind]}`);
+      const key = kind === 'module' ? 'http-socket' : 'socket';
+      // the first master's module worker never gets ready: only the master holds the port
+      const app = kind === 'module' ? `module = ${APPS}wait-for-file.mjs\nenv = GO_FILE=${dir.file('never')}\n` : apps.exec;
+      const first = new SpawnedCli(UW_BIN, [dir.write(`first-${kind}.ini`, `[uwsgi]\n${key} = 127.0.0.1:${port}\n${app}`)]);
+      await first.waitForLog('master started');
+      const secondFile = dir.write(`second-${kind}.ini`, `[uwsgi]\n${key} = 127.0.0.1:${port}\n${app}`);
       const second = new SpawnedCli(UW_BIN, [secondFile]);
       assert.equal(await exitOf(second), 75, 'a transient error: the emperor retries it');
       assert.equal(second.find('socket bound').length, 0);
-      assert.match(second.stderr, new RegExp(`^uw: ${secondFile}: option "socket": address already in use: 127\\.0\\.0\\.1:${port} \\[UW_SOCKET_IN_USE\\]\\n$`));
-      assert.equal(first.cli.child.exitCode, null, 'the first master still runs');
+      assert.match(second.stderr, new RegExp(`^uw: ${secondFile}: option "${key}": address already in use: 127\\.0\\.0\\.1:${port} \\[UW_SOCKET_IN_USE\\]\\n$`));
+      assert.equal(first.child.exitCode, null, 'the first master still runs');
     });
   }
 
