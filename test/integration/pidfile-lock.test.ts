@@ -43,6 +43,13 @@ describe('one process per pidfile', () => {
     assert.equal(existsSync(pidfile), false, 'the first emperor removed its own pidfile');
   });
 
+  it('a pidfile that cannot be written (its directory does not exist yet) is a transient error, exit 75', async () => {
+    const pidfile = dir.file('not-yet/uw.pid');
+    const cli = new SpawnedCli(UW_BIN, [dir.write('nodir.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\npidfile = ${pidfile}\n`)]);
+    assert.equal(await exitOf(cli), 75);
+    assert.match(cli.stderr, new RegExp(`^uw: ${escape(pidfile)}: cannot write pidfile: ENOENT \\[UW_PIDFILE\\]\\n$`));
+  });
+
   it('a second uw on the same pidfile exits 75 (transient: the emperor retries) and leaves it alone', async () => {
     const pidfile = dir.file('uw.pid');
     const config = (name: string) => dir.write(name, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\npidfile = ${pidfile}\nvacuum = true\n`);
