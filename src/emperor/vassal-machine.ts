@@ -83,7 +83,6 @@ export interface Step {
   readonly reason: string;
 }
 
-
 type Handler<E extends VassalEventType> = (record: VassalRecord, event: Extract<VassalEvent, { type: E }>, policy: RestartPolicy) => Step | null;
 type Row = { readonly [E in VassalEventType]?: Handler<E> };
 
