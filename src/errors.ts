@@ -71,6 +71,3 @@ export function describeError(err: unknown): string {
   }
   return err instanceof Error ? err.message : String(err);
 }
-
-/** Exit code of a config or usage error: the emperor marks the vassal broken. */
-export const CONFIG_ERROR_EXIT_CODE = 2;

@@ -49,12 +49,13 @@ export class Master {
     try {
       for (const spec of config.sockets) sockets.push(await bindSocket(spec, { file: config.file, chmod: config.chmodSocket, backlog: config.listenBacklog }));
       if (config.app.kind === 'exec') prepareForExec(sockets, config.file);
+      if (config.pidfile) writePidfile(config.pidfile);
     } catch (err) {
-      await Promise.all(sockets.map((socket) => releaseSocket(socket, false)));
+      // nothing was served: the socket files we made are removed (only if they are still ours)
+      await Promise.all(sockets.map((socket) => releaseSocket(socket, true)));
       throw err;
     }
     for (const socket of sockets) log.info({ where: socket.where, protocol: socket.spec.protocol }, 'socket bound');
-    if (config.pidfile) writePidfile(config.pidfile);
     const master = new Master(config, sockets, request, log);
     master.run();
     return master;
