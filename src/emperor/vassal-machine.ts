@@ -132,6 +132,15 @@ function unplannedExit(record: VassalRecord, how: string, code: number | null, p
   return step(record, { state: 'backoff', pid: null, wasReady: false, failures: decision.failures }, retry, { type: 'schedule-restart', delayMs: decision.delayMs });
 }
 
+/** The master's report of a reload: the new workers serve, or the old ones still do (reloadFailed). */
+function reloadedStep(r: VassalRecord, e: Extract<VassalEvent, { type: 'master-reloaded' }>): Step {
+  const reloaded = e.ok
+    ? { ...r, state: 'ready' as const, wasReady: true, failures: 0, error: null, workersFailing: false, reloadFailed: null }
+    : { ...r, state: settledState(r), reloadFailed: e.reason ?? 'no reason given' };
+  const reason = e.ok ? 'master reloaded' : `reload failed, old workers kept: ${reloaded.reloadFailed ?? ''}`;
+  return r.reloadPending ? hangUp(reloaded, `${reason}; file changed meanwhile`) : step(reloaded, {}, reason);
+}
+
 const exitedUnplanned: Handler<'exited'> = (record, event, policy) =>
   unplannedExit(record, event.signal === null ? `code ${event.code ?? 'unknown'}` : `signal ${event.signal}`, event.code, policy);
 
@@ -153,6 +162,8 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     'file-changed': (r) => hangUp(r, 'file changed'),
     reload: (r) => hangUp(r, 'emperor reload'),
     'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
+    // a reload paused half-way and resumed: its outcome comes after the resume
+    'master-reloaded': (r, e) => reloadedStep(r, e),
     'master-error': rememberError,
     'workers-failing': failing,
     'master-paused': (r) => step(r, { state: 'paused' }, 'master paused'),
@@ -168,6 +179,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     'workers-failing': (r, e) => step(r, { error: e.message }, 'workers still failing'),
     'workers-recovered': (r) => serving(r, 'workers recovered'),
     'master-ready': (r) => serving(r, 'master ready'),
+    'master-reloaded': (r, e) => reloadedStep(r, e),
     'master-paused': (r) => step(r, { state: 'paused' }, 'master paused'),
     'master-error': rememberError,
     exited: exitedUnplanned,
@@ -176,10 +188,15 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
   },
   paused: {
     'master-resumed': (r) => step(r, { state: settledState(r) }, 'master resumed'),
-    // the master defers the reload until it is resumed
-    'file-changed': (r) => hangUp(r, 'file changed while paused'),
-    reload: (r) => hangUp(r, 'emperor reload while paused'),
+    // the master defers the reload until it is resumed (it then says master-reloading): still paused till then
+    'file-changed': (r) => step(r, { reloadPending: false }, 'file changed while paused: reload on resume', { type: 'signal', signal: 'SIGHUP' }),
+    reload: (r) => step(r, { reloadPending: false }, 'emperor reload while paused: reload on resume', { type: 'signal', signal: 'SIGHUP' }),
     'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
+    // a reload paused half-way ended (it failed, say): its outcome is kept, the vassal stays paused
+    'master-reloaded': (r, e) => {
+      const outcome = reloadedStep(r, e);
+      return { ...outcome, record: { ...outcome.record, state: 'paused' } };
+    },
     'workers-failing': (r, e) => step(r, { error: e.message, workersFailing: true }, 'workers failing while paused'),
     'master-error': rememberError,
     exited: exitedUnplanned,
@@ -187,13 +204,9 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   reloading: {
-    'master-reloaded': (r, e) => {
-      const reloaded = e.ok
-        ? { ...r, state: 'ready' as const, wasReady: true, failures: 0, error: null, workersFailing: false, reloadFailed: null }
-        : { ...r, state: settledState(r), reloadFailed: e.reason ?? 'no reason given' };
-      const reason = e.ok ? 'master reloaded' : `reload failed, old workers kept: ${reloaded.reloadFailed ?? ''}`;
-      return r.reloadPending ? hangUp(reloaded, `${reason}; file changed meanwhile`) : step(reloaded, {}, reason);
-    },
+    'master-reloaded': (r, e) => reloadedStep(r, e),
+    // SIGTSTP froze the new workers too: the reload goes on after the resume
+    'master-paused': (r) => step(r, { state: 'paused' }, 'master paused during reload'),
     'file-changed': (r) => step(r, { reloadPending: true }, 'file changed during reload'),
     reload: (r) => step(r, { reloadPending: true }, 'reload during reload'),
     'master-error': rememberError,

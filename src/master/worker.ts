@@ -47,6 +47,7 @@ export class Worker {
   private readonly channelFd: number | null = null;
   /** the last bytes of its stderr, for failure reports */
   private readonly stderr: StderrTail | null = null;
+  private readyTimer: NodeJS.Timeout | null = null;
   private nextRequestId = 1;
   private readonly pendingActivity = new Map<number, (activity: WorkerActivity) => void>();
 
@@ -100,13 +101,8 @@ export class Worker {
       void this.exited.then(() => reject(new Error(this.failure())));
       if (child === null) return;
       this.watchReadiness(child, becomeReady);
-      const timer = setTimeout(() => {
-        if (this.status !== 'starting') return;
-        // planned, but a failure all the same: the slot is refilled with back-off
-        this.endReason ??= 'ready-timeout';
-        sendSignal(child, 'SIGKILL');
-      }, config.readyTimeoutMs);
-      void this.exited.then(() => clearTimeout(timer));
+      this.armReadyTimeout();
+      void this.exited.then(() => this.disarmReadyTimeout());
     });
     // nobody may be waiting (a respawned worker): that must not be an unhandled rejection
     this.ready.catch(() => undefined);
@@ -210,9 +206,28 @@ export class Worker {
     return terminate(this.child, { signal, graceMs });
   }
 
+  /** ready-timeout counts only while the worker runs: a pause stops the clock, a resume starts it again. */
+  private armReadyTimeout(): void {
+    this.disarmReadyTimeout();
+    const child = this.child;
+    if (child === null || this.status !== 'starting') return;
+    this.readyTimer = setTimeout(() => {
+      if (this.status !== 'starting') return;
+      // planned, but a failure all the same: the slot is refilled with back-off
+      this.endReason ??= 'ready-timeout';
+      sendSignal(child, 'SIGKILL');
+    }, this.config.readyTimeoutMs);
+  }
+
+  private disarmReadyTimeout(): void {
+    if (this.readyTimer !== null) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+  }
+
   pause(): void {
     if (this.paused || this.status === 'exited' || this.child === null) return;
     this.paused = true;
+    this.disarmReadyTimeout();
     sendSignal(this.child, 'SIGSTOP');
   }
 
@@ -220,6 +235,7 @@ export class Worker {
     if (!this.paused || this.child === null) return;
     this.paused = false;
     sendSignal(this.child, 'SIGCONT');
+    this.armReadyTimeout();
   }
 
   /** Requests served and in flight (module workers only; null when unknown). */

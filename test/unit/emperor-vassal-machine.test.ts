@@ -250,8 +250,23 @@ describe('vassal machine', () => {
       assert.equal(run(spawned, failing, { type: 'master-paused' }, { type: 'master-resumed' }).record.state, 'failing');
     });
 
+    test('a pause during a reload shows paused; the reload\'s outcome is kept, and the resume settles it', () => {
+      const reloading = [spawned, ready, changed] as const;
+      assert.equal(run(...reloading, { type: 'master-paused' }).record.state, 'paused');
+      const failed = run(...reloading, { type: 'master-paused' }, { type: 'master-reloaded', ok: false, reason: 'typo' });
+      assert.equal(failed.record.state, 'paused');
+      assert.equal(failed.record.reloadFailed, 'typo');
+      const resumed = run(...reloading, { type: 'master-paused' }, { type: 'master-resumed' }, { type: 'master-reloaded', ok: false, reason: 'crash' });
+      assert.equal(resumed.record.state, 'ready');
+      assert.equal(resumed.record.reloadFailed, 'crash', 'the outcome of a reload resumed half-way is not lost');
+    });
+
     test('a change while paused is still sent (the master reloads when resumed)', () => {
       assert.deepEqual(types(run(spawned, ready, { type: 'master-paused' }, changed)), ['SIGHUP']);
+      // still paused until the master resumes and starts the deferred reload
+      assert.equal(run(spawned, ready, { type: 'master-paused' }, changed).record.state, 'paused');
+      const resumed = run(spawned, ready, { type: 'master-paused' }, changed, { type: 'master-resumed' }, { type: 'master-reloading' });
+      assert.equal(resumed.record.state, 'reloading');
       assert.deepEqual(types(run(spawned, ready, { type: 'master-paused' }, removed)), ['stop']);
     });
   });
