@@ -5,9 +5,15 @@
 // reaction to the final content, and a half-written file is not acted on while
 // it is still growing.
 //
-// One fast path: when the first look finds the same inode and size as the
-// version last acted on and only the mtime moved (a `touch`), there is nothing
-// half-written to wait for, and it settles at once.
+// One fast path: when the first look finds the same inode, size and content as
+// the version last acted on and only the mtime moved (a `touch`), there is
+// nothing half-written to wait for, and it settles at once. Same size is not
+// enough: a burst of rewrites passes through versions of the old size, and
+// writeFile truncates before it writes, so a reload there reads a half file.
+//
+// An empty file is the moment between a writer's truncate and its write; on a
+// busy machine the writer can stall there longer than `settleMs`, so an empty
+// file must stay quiet for EMPTY_QUIET_MS before it is acted on.
 //
 // chokidar drops a second 'change' event for a path within 50 ms of the first,
 // so every settle is followed by one trailing look after that window: a change
@@ -25,10 +31,14 @@ export interface ChangeSettlerDeps {
   readonly known?: (path: string) => Fingerprint | null | undefined;
 }
 
-/** Same inode and size as before, only the mtime moved: a `touch`. */
+/** Same inode, size and content as before, only the mtime moved: a `touch`. */
 export function isTouchOnly(known: Fingerprint | null | undefined, seen: Fingerprint | null): boolean {
-  return known != null && seen !== null && known.ino === seen.ino && known.size === seen.size && known.mtimeNs !== seen.mtimeNs;
+  if (known == null || seen === null || known.digest === undefined) return false;
+  return known.ino === seen.ino && known.size === seen.size && known.digest === seen.digest && known.mtimeNs !== seen.mtimeNs;
 }
+
+/** How long an empty file must stay unchanged before it counts as settled. */
+export const EMPTY_QUIET_MS = 1_000;
 
 /** Longer than chokidar's 50 ms per-path throttle of 'change' events. */
 const TRAILING_LOOK_MS = 60;
@@ -39,6 +49,8 @@ interface Pending {
   reported: Fingerprint | null | undefined;
   /** the previous look in this quiet period; undefined until the first look */
   last: Fingerprint | null | undefined;
+  /** when the first look of this quiet period was taken */
+  quietSince: number;
   /** bumped by every event, so a look that raced an event is thrown away */
   generation: number;
 }
@@ -63,7 +75,7 @@ export class ChangeSettler {
       entry.generation++;
       entry.timer = this.arm(path, entry.generation, delayMs);
     } else {
-      const fresh: Pending = { timer: { clear: () => undefined }, reported: undefined, last: undefined, generation: 0 };
+      const fresh: Pending = { timer: { clear: () => undefined }, reported: undefined, last: undefined, quietSince: 0, generation: 0 };
       this.pending.set(path, fresh);
       // the first look of a quiet path comes at once: it may be a touch
       fresh.timer = this.arm(path, 0, 0);
@@ -99,7 +111,15 @@ export class ChangeSettler {
       entry.reported = undefined;
       entry.last = undefined;
     }
+    const now = this.deps.clock.now();
+    if (entry.last === undefined) entry.quietSince = now;
     const settled = entry.last === undefined ? isTouchOnly(this.deps.known?.(path), fingerprint) : sameFingerprint(entry.last, fingerprint);
+    const emptyWaitMs = fingerprint?.size === 0n ? entry.quietSince + EMPTY_QUIET_MS - now : 0;
+    if (settled && emptyWaitMs > 0) {
+      entry.last = fingerprint;
+      entry.timer = this.arm(path, generation, Math.min(emptyWaitMs, this.deps.settleMs));
+      return;
+    }
     if (settled) {
       this.deps.onSettled(path, fingerprint);
       entry.reported = fingerprint;

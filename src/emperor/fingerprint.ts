@@ -1,29 +1,59 @@
-// What identifies one version of a vassal file: inode, size and mtime to the
-// nanosecond. Any difference counts as a change, so a backwards mtime (a
-// restored file, `rsync -t`) and two edits in the same second both reload.
-import { stat } from 'node:fs/promises';
+// What identifies one version of a vassal file: inode, size, mtime to the
+// nanosecond, and a digest of the content. Any difference counts as a change,
+// so a backwards mtime (a restored file, `rsync -t`) and two edits in the same
+// second both reload. The digest tells a `touch` (same bytes) from a same-size
+// rewrite: the kernel stamps mtime from a clock that ticks every few ms, so two
+// writes can share one, and only the content tells them apart.
+import { createHash } from 'node:crypto';
+import { constants, type BigIntStats } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** One version of a file, from stat with nanosecond times. */
 export interface Fingerprint {
   readonly ino: bigint;
   readonly size: bigint;
   readonly mtimeNs: bigint;
+  /** sha-256 of the content; absent when the file is too large or changed while it was read */
+  readonly digest?: string;
 }
+
+/** Files larger than this are told apart by stat alone (a vassal file is a few KiB). */
+export const MAX_DIGEST_BYTES = 1024 * 1024;
 
 /** True when both describe the same version of the file (both absent counts as same). */
 export function sameFingerprint(a: Fingerprint | null, b: Fingerprint | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.digest === b.digest;
 }
 
-/** Stat a vassal file; null when it is gone or is not a regular file. */
+/** Stat and hash a vassal file; null when it is gone or is not a regular file. */
 export async function readFingerprint(path: string): Promise<Fingerprint | null> {
+  let handle;
   try {
-    const stats = await stat(path, { bigint: true });
-    if (!stats.isFile()) return null;
-    return { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs };
+    // O_NONBLOCK: a FIFO swapped in after the watcher's event must not hang the open
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
-    // ENOENT, EACCES, ENOTDIR: for the emperor the vassal file is not there
+    // ENOENT, EACCES, ENOTDIR, ELOOP: for the emperor the vassal file is not there
     return null;
   }
+  try {
+    const before = await handle.stat({ bigint: true });
+    if (!before.isFile()) return null;
+    const stat = { ino: before.ino, size: before.size, mtimeNs: before.mtimeNs };
+    if (before.size > MAX_DIGEST_BYTES) return stat;
+    const content = await handle.readFile();
+    const after = await handle.stat({ bigint: true });
+    // a writer got in between: the bytes read belong to no single version
+    if (!sameStat(before, after) || BigInt(content.length) !== after.size) return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs };
+    return { ...stat, digest: createHash('sha256').update(content).digest('hex') };
+  } catch {
+    return null;
+  } finally {
+    // nothing to do about a failed close of a read-only descriptor
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function sameStat(a: BigIntStats, b: BigIntStats): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { ChangeSettler } from '../../src/emperor/change-settler.js';
+import { ChangeSettler, EMPTY_QUIET_MS } from '../../src/emperor/change-settler.js';
 import type { Fingerprint } from '../../src/emperor/fingerprint.js';
 import { VirtualClock } from './emperor-virtual-clock.js';
 
-const fp = (mtimeNs: bigint, size = 1n): Fingerprint => ({ ino: 1n, size, mtimeNs });
+/** One version; `digest` stands for the content (null: not read whole). */
+const fp = (mtimeNs: bigint, size = 1n, digest: string | null = `content-${size}`): Fingerprint => ({ ino: 1n, size, mtimeNs, ...(digest !== null && { digest }) });
 
 let clock: VirtualClock;
 let disk: Map<string, Fingerprint>;
@@ -50,12 +51,65 @@ test('a change the watcher swallowed right after a settle is caught by the trail
   assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n)], ['/v/a.ini', fp(3n, 12n)]]);
 });
 
-test('a touch (same inode and size as the version acted on, new mtime) settles at once', async () => {
+test('a touch (same inode, size and content as the version acted on, new mtime) settles at once', async () => {
   known.set('/v/a.ini', fp(1n, 10n));
   disk.set('/v/a.ini', fp(2n, 10n));
   settler.touch('/v/a.ini');
   await clock.advance(0);
   assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n)]]);
+});
+
+test('a same-size rewrite (new content, new mtime) is no touch: it waits for two agreeing looks', async () => {
+  // writeFile truncates, then writes: a look between the two, or a master's read, would see a half-written file
+  known.set('/v/a.ini', fp(1n, 10n, 'version 1'));
+  disk.set('/v/a.ini', fp(2n, 10n, 'version 2'));
+  settler.touch('/v/a.ini');
+  await clock.advance(0);
+  assert.deepEqual(settled, []);
+  await clock.advance(25);
+  assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n, 'version 2')]]);
+});
+
+test('a touch whose content could not be read whole is no touch', async () => {
+  known.set('/v/a.ini', fp(1n, 10n));
+  disk.set('/v/a.ini', fp(2n, 10n, null));
+  settler.touch('/v/a.ini');
+  await clock.advance(0);
+  assert.deepEqual(settled, []);
+  await clock.advance(25);
+  assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n, null)]]);
+});
+
+test('a mid-burst rewrite of the same size as the known version waits for the end of the burst', async () => {
+  known.set('/v/a.ini', fp(0n, 24n, 'version 0'));
+  for (let i = 1n; i <= 30n; i++) {
+    disk.set('/v/a.ini', i % 2n === 0n ? fp(i, 0n, 'empty') : fp(i, i < 10n ? 24n : 25n, `version ${i}`));
+    settler.touch('/v/a.ini');
+    await clock.advance(1);
+  }
+  disk.set('/v/a.ini', fp(31n, 25n, 'version 31'));
+  await clock.advance(100);
+  assert.deepEqual(settled, [['/v/a.ini', fp(31n, 25n, 'version 31')]]);
+});
+
+test('an empty file settles only after EMPTY_QUIET_MS: a writer can stall between its truncate and its write', async () => {
+  known.set('/v/a.ini', fp(1n, 10n));
+  disk.set('/v/a.ini', fp(2n, 0n));
+  settler.touch('/v/a.ini');
+  await clock.advance(EMPTY_QUIET_MS - 1);
+  assert.deepEqual(settled, [], 'two agreeing looks are not enough for an empty file');
+  await clock.advance(1);
+  assert.deepEqual(settled, [['/v/a.ini', fp(2n, 0n)]]);
+});
+
+test('a stalled writer: the file stays empty past the settle time, then gets its content', async () => {
+  known.set('/v/a.ini', fp(1n, 10n));
+  disk.set('/v/a.ini', fp(2n, 0n));
+  settler.touch('/v/a.ini');
+  await clock.advance(200);
+  disk.set('/v/a.ini', fp(3n, 12n)); // the event for this write was throttled away
+  await clock.advance(EMPTY_QUIET_MS);
+  assert.deepEqual(settled, [['/v/a.ini', fp(3n, 12n)]]);
 });
 
 test('a changed size is no touch: it waits for two agreeing looks', async () => {

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readFingerprint, sameFingerprint } from '../../src/emperor/fingerprint.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'uw-fingerprint-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a same-size rewrite gets a new digest even when stat cannot tell', async () => {
+  const file = join(dir, 'a.ini');
+  writeFileSync(file, 'version = 1\n');
+  const first = await readFingerprint(file);
+  writeFileSync(file, 'version = 2\n');
+  // the same mtime as before: two writes within one tick of the kernel's clock
+  utimesSync(file, new Date(Number((first?.mtimeNs ?? 0n) / 1_000_000n)), new Date(Number((first?.mtimeNs ?? 0n) / 1_000_000n)));
+  const second = await readFingerprint(file);
+  assert.ok(first?.digest !== undefined && second?.digest !== undefined);
+  assert.equal(first.size, second.size);
+  assert.notEqual(first.digest, second.digest);
+  assert.ok(!sameFingerprint(first, second));
+});
+
+test('a touch keeps the digest and changes the mtime', async () => {
+  const file = join(dir, 'b.ini');
+  writeFileSync(file, 'x = 1\n');
+  const first = await readFingerprint(file);
+  utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+  const second = await readFingerprint(file);
+  assert.equal(second?.digest, first?.digest);
+  assert.notEqual(second?.mtimeNs, first?.mtimeNs);
+});
+
+test('a FIFO, a directory and a missing path are no vassal file, and a FIFO never blocks the read', async () => {
+  const fifo = join(dir, 'fifo.ini');
+  execFileSync('mkfifo', [fifo]);
+  mkdirSync(join(dir, 'dir.ini'));
+  assert.equal(await readFingerprint(fifo), null);
+  assert.equal(await readFingerprint(join(dir, 'dir.ini')), null);
+  assert.equal(await readFingerprint(join(dir, 'missing.ini')), null);
+});
