@@ -4,6 +4,7 @@
 //   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 import { readFileSync } from 'node:fs';
 import { argvToSources, type ConfigSource } from '../config/argv.js';
+import { OPTIONS, type OptionSpec } from '../config/options.js';
 import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
 import { runControlCommand } from './control-command.js';
@@ -11,12 +12,15 @@ import { runControlCommand } from './control-command.js';
 const USAGE = `usage: uw [CONFIG] [--OPTION VALUE ...]
        uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 CONFIG is an .ini ([uwsgi] section), .yaml/.yml (uwsgi: key) or .json file,
-optionally FILE:SECTION. Every option can be given as --option value.
+optionally FILE:SECTION. Every option is a key in the file or --option value here:
+${Object.entries(OPTIONS)
+  .map(([name, spec]: [string, OptionSpec]) => `  --${name.padEnd(20)} ${spec.doc}`)
+  .join('\n')}
 signals: HUP graceful reload; INT (--stop) and TERM graceful stop: in-flight
          requests finish, SIGKILL after reload-mercy (die-on-term = false: TERM
          is uWSGI 2.0's brutal reload); QUIT, or a second INT/TERM: kill now;
          USR1 stats, USR2 worker status, TSTP pause/resume.
-See README.md for the options and the signal table.`;
+See README.md for the signal table.`;
 
 /** Flags the emperor passes to its masters; stripped before config parsing. */
 function takeEmperorFlags(argv: string[]): { name?: string; templates: ConfigSource[] } {

@@ -3,7 +3,7 @@
 // send a running emperor a signal through its pidfile.
 //   uwemperor DIR|GLOB... [--option value ...] | uwemperor --config emperor.ini
 //   uwemperor --reload PIDFILE | --stop PIDFILE
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { Emperor } from '../emperor/emperor.js';
 import { parseEmperorArgv } from '../emperor/emperor-argv.js';
 import { readEmperorConfig } from '../emperor/emperor-config-file.js';
@@ -23,7 +23,7 @@ import { runControlCommand } from './control-command.js';
 
 const USAGE = `usage: uwemperor [--OPTION VALUE ...] DIR|GLOB|FILE ...
        uwemperor --config emperor.ini      (section [emperor], same option names)
-       uwemperor --reload PIDFILE | --stop PIDFILE
+       uwemperor --reload PIDFILE | --stop PIDFILE | --version
 Keeps one master (uw) per vassal file (.ini, .yaml, .yml, .json): create a file
 to start it, touch or edit it to reload, remove it to stop.
 options:
@@ -37,6 +37,11 @@ signals: HUP reload all (and retry broken vassals), INT/TERM stop all gracefully
 async function main(argv: readonly string[]): Promise<number> {
   const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);
   if (control !== null) return control;
+  if (argv.includes('--version')) {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(pkg.version);
+    return 0;
+  }
   const cwd = process.cwd();
   const parsed = parseEmperorArgv(argv, cwd);
   if (parsed.kind === 'help') {

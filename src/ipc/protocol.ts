@@ -58,7 +58,9 @@ export interface MasterStats {
   readonly generation: number;
   readonly paused: boolean;
   readonly workers: readonly WorkerStats[];
+  /** over the workers only */
   readonly totals: { readonly requests: number; readonly rssBytes: number; readonly respawns: number };
+  readonly masterRssBytes: number | null;
 }
 
 export type MasterToEmperor =

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
 import { bindSocket, prepareForExec, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
-import { collectStats } from './stats.js';
+import { collectStats, logStats } from './stats.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 
@@ -145,17 +145,8 @@ export class Master {
       case 'kill':
         return this.stop('brutal');
       case 'stats':
-        return this.own('stats', collectStats(this.config.name, this.pool).then((stats) => {
-          for (const worker of stats.workers) this.log.info({ ...worker, worker: worker.id, workerPid: worker.pid }, 'worker stats');
-          this.log.info({ generation: stats.generation, paused: stats.paused, workers: stats.workers.length, ...stats.totals }, 'stats');
-        }));
       case 'status':
-        return this.own('status', collectStats(this.config.name, this.pool).then((stats) => {
-          for (const w of stats.workers) {
-            const doing = w.current ? { request: w.current.request, requestSince: new Date(w.current.since).toISOString() } : {};
-            this.log.info({ worker: w.id, workerPid: w.pid, generation: w.generation, status: w.status, since: new Date(w.since).toISOString(), ...doing }, 'worker status');
-          }
-        }));
+        return this.own(command, logStats(command, this.config.name, this.pool, this.log));
       case 'pause-toggle':
         return this.togglePause();
     }

@@ -148,7 +148,7 @@ test('stats: a request goes over IPC and the reply resolves it; no answer gives 
   const answered = vassal.requestStats(1_000);
   const request = child?.sent[0] as { type: string; id: number };
   assert.equal(request.type, 'stats-request');
-  const stats = { vassal: 'app.ini', pid: 1, generation: 1, paused: false, workers: [], totals: { requests: 3, rssBytes: 0, respawns: 0 } };
+  const stats = { vassal: 'app.ini', pid: 1, generation: 1, paused: false, workers: [], totals: { requests: 3, rssBytes: 0, respawns: 0 }, masterRssBytes: 0 };
   child?.emit('message', { type: 'master-stats', id: request.id, stats });
   assert.deepEqual(await answered, stats);
   const unanswered = vassal.requestStats(1_000);
