@@ -43,8 +43,12 @@ function once(port: number, agent: Agent | false, result: LoadResult): Promise<v
   });
 }
 
-/** Start `keepAlive` + `fresh` concurrent client loops against 127.0.0.1:port, for at most `maxMs`. */
-export function startLoad(port: number, clients: { keepAlive: number; fresh: number }, maxMs = 120_000): Load {
+/**
+ * Start `keepAlive` + `fresh` concurrent client loops against 127.0.0.1:port, for at most `maxMs`
+ * (a safety net only: ten reloads of slow-starting workers on a busy 2-core machine take minutes,
+ * and a load that stopped early reads as "no requests flowing").
+ */
+export function startLoad(port: number, clients: { keepAlive: number; fresh: number }, maxMs = 600_000): Load {
   const result: LoadResult = { ok: 0, failed: 0, errors: [], pids: new Set() };
   const agent = new Agent({ keepAlive: true, maxSockets: clients.keepAlive });
   const deadline = Date.now() + maxMs;

@@ -28,8 +28,12 @@ server.socket = socket.socket(fileno=3)
 # handed over blocking, as systemd does; this server select()s on the socket that
 # its sibling workers share, so a lost accept() race must not block it
 server.socket.setblocking(False)
-signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+# SIGTERM is taken with sigwait() while another thread serves, not by a signal
+# handler: starting a thread from a handler can deadlock on threading's own locks.
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
 if "NOTIFY_FD" in os.environ:
     os.write(int(os.environ["NOTIFY_FD"]), b"READY=1\n")
-server.serve_forever()
+threading.Thread(target=server.serve_forever).start()
+signal.sigwait({signal.SIGTERM, signal.SIGINT})
+server.shutdown()
 server.server_close()
