@@ -6,7 +6,7 @@
 // writes can share one, and only the content tells them apart.
 import { createHash } from 'node:crypto';
 import { constants, type BigIntStats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** One version of a file, from stat with nanosecond times. */
 export interface Fingerprint {
@@ -28,24 +28,37 @@ export function sameFingerprint(a: Fingerprint | null, b: Fingerprint | null): b
 
 /** Stat and hash a vassal file; null when it is gone or is not a regular file. */
 export async function readFingerprint(path: string): Promise<Fingerprint | null> {
+  let stats: BigIntStats;
+  try {
+    stats = await stat(path, { bigint: true });
+  } catch {
+    // ENOENT, EACCES, ENOTDIR: for the emperor the vassal file is not there
+    return null;
+  }
+  // only a regular file is opened: opening a device or a FIFO can act or block
+  if (!stats.isFile()) return null;
+  const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs };
+  if (stats.size > MAX_DIGEST_BYTES) return byStat;
+  return (await readDigest(path, stats)) ?? byStat;
+}
+
+/** The fingerprint with a digest, or null when the bytes read belong to no single version of `seen`. */
+async function readDigest(path: string, seen: BigIntStats): Promise<Fingerprint | null> {
   let handle;
   try {
-    // O_NONBLOCK: a FIFO swapped in after the watcher's event must not hang the open
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NONBLOCK: if a FIFO was swapped in since the stat, the open must not hang
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch {
-    // ENOENT, EACCES, ENOTDIR, ELOOP: for the emperor the vassal file is not there
     return null;
   }
   try {
     const before = await handle.stat({ bigint: true });
-    if (!before.isFile()) return null;
-    const stat = { ino: before.ino, size: before.size, mtimeNs: before.mtimeNs };
-    if (before.size > MAX_DIGEST_BYTES) return stat;
+    if (!before.isFile() || before.ino !== seen.ino || before.dev !== seen.dev) return null;
     const content = await handle.readFile();
     const after = await handle.stat({ bigint: true });
-    // a writer got in between: the bytes read belong to no single version
-    if (!sameStat(before, after) || BigInt(content.length) !== after.size) return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs };
-    return { ...stat, digest: createHash('sha256').update(content).digest('hex') };
+    // a writer got in between
+    if (!sameStat(before, after) || BigInt(content.length) !== after.size) return null;
+    return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, digest: createHash('sha256').update(content).digest('hex') };
   } catch {
     return null;
   } finally {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -33,11 +33,13 @@ test('a touch keeps the digest and changes the mtime', async () => {
   assert.notEqual(second?.mtimeNs, first?.mtimeNs);
 });
 
-test('a FIFO, a directory and a missing path are no vassal file, and a FIFO never blocks the read', async () => {
+test('a FIFO, a device, a directory and a missing path are no vassal file, and none is read', async () => {
   const fifo = join(dir, 'fifo.ini');
   execFileSync('mkfifo', [fifo]);
   mkdirSync(join(dir, 'dir.ini'));
+  symlinkSync('/dev/null', join(dir, 'device.ini'));
   assert.equal(await readFingerprint(fifo), null);
+  assert.equal(await readFingerprint(join(dir, 'device.ini')), null);
   assert.equal(await readFingerprint(join(dir, 'dir.ini')), null);
   assert.equal(await readFingerprint(join(dir, 'missing.ini')), null);
 });
