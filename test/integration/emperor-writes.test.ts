@@ -23,7 +23,9 @@ describe('emperor: bursts and atomic writes', () => {
 
   before(async () => {
     dir.write('app.ini', 'mode = ready\nversion = 0\n');
-    emperor = startEmperor([dir.path]);
+    // quiet time well above how long a busy 2-core machine can deschedule this writer between
+    // two writes: each change must give one reload, and a stall longer than settle-ms is a pause
+    emperor = startEmperor(['--settle-ms', '150', dir.path]);
     await waitForState(emperor, 'app.ini', 'ready');
   });
   after(async () => {
