@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { describeError, UwError } from '../../src/errors.js';
-import { readableBuild } from '../helpers/readable-build.js';
+import { APPS } from '../helpers/paths.js';
 import { TempDir } from '../helpers/temp-dir.js';
 
 const dir = new TempDir();
@@ -34,11 +34,10 @@ describe('the workers\' user and its paths', { skip: !root && 'needs root' }, ()
   mkdirSync(closed, { mode: 0o700 });
   writeFileSync(`${closed}/prog.sh`, '#!/bin/sh\nexec sleep 1\n', { mode: 0o755 });
   const USER = 'user "nobody" (uid 65534)';
-  // nobody must read the module wherever the checkout is (under /root, say)
-  const APPS = readableBuild(dir).apps;
 
   it('uid alone: the user\'s primary group, and its groups initialised', async () => {
-    const config = await load(`module = ${APPS}hello.mjs\nuid = nobody\n`);
+    // an exec app: a module would need uw's own worker entry readable by nobody, and the checkout may lie under /root
+    const config = await load(`exec = sleep 1\nuid = nobody\n`);
     assert.deepEqual(config, { ...(config as object), uid: 65534, gid: 65534, initGroups: true });
   });
 
