@@ -182,7 +182,7 @@ export class Emperor {
     for (const status of statuses) this.log.info(status, 'vassal status');
     for (const vassal of this.vassals.values()) {
       void vassal.requestStats(STATS_TIMEOUT_MS).then((stats) => {
-        if (stats !== null) this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals: stats.totals }, 'vassal stats');
+        if (stats !== null) this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals: stats.totals, masterRssBytes: stats.masterRssBytes }, 'vassal stats');
       });
     }
   }
