@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { beforeEach, test } from 'node:test';
 import { pino } from 'pino';
 import type { Fingerprint } from '../../src/emperor/fingerprint.js';
+import { MASTER_EXIT_MARGIN_MS } from '../../src/emperor/master-mercy.js';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
 import { Vassal } from '../../src/emperor/vassal.js';
 import { FakeChild } from './emperor-fake-child.js';
@@ -207,4 +208,23 @@ test('paused: the master says so over IPC; a SIGSTOPped master is seen as paused
   sigstopped = true;
   assert.equal(vassal.status().state, 'paused');
   assert.equal(vassal.state, 'ready', 'the machine is not changed by a look at /proc');
+});
+
+test('a master is stopped with the mercy it reported plus the margin: from its start on, the latest one winning', () => {
+  const starting = makeVassal();
+  void runJobs();
+  const first = children[0];
+  assert.ok(first);
+  first.emit('message', { type: 'master-started', pid: first.pid, reloadMercyMs: 120_000 });
+  starting.handle({ type: 'file-removed' });
+  const reloaded = makeVassal();
+  void runJobs();
+  const second = children[1];
+  assert.ok(second);
+  second.emit('message', { type: 'master-started', pid: second.pid, reloadMercyMs: 20_000 });
+  second.emit('message', { type: 'master-ready', pid: second.pid, generation: 1 });
+  second.emit('message', { type: 'master-reloading', generation: 2 });
+  second.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 5, reloadMercyMs: 90_000 });
+  reloaded.handle({ type: 'file-removed' });
+  assert.deepEqual(stops.map((stop) => stop.graceMs), [120_000 + MASTER_EXIT_MARGIN_MS, 90_000 + MASTER_EXIT_MARGIN_MS]);
 });
