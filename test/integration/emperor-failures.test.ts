@@ -1,33 +1,54 @@
-// Failing vassals: a bad config is broken until its file changes, a master
-// that keeps exiting before ready (as uw does on a transient error) backs
-// off visibly and recovers by touch or SIGURG, a master that ignores
-// SIGINT is killed after the mercy period, and nothing else is disturbed.
+// Failing vassals, with the real `uw` under the real `uwemperor`: a bad config
+// is broken until its file changes; a master that keeps exiting before it is
+// ready (a port another process holds: a transient error, exit 75) backs off
+// visibly and recovers by touch or SIGURG; a master killed from outside
+// restarts at once; nothing else is disturbed. Only the hung master that
+// ignores SIGINT is the fake one: uw never ignores it, a custom master-bin may.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { freePort } from '../helpers/free-port.js';
+import { APPS } from '../helpers/paths.js';
 import { killAll, type SpawnedCli } from '../helpers/spawned-cli.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 import { count, startEmperor, statesOf, VassalDir, waitForState } from './emperor-harness.js';
 
-describe('emperor: failing vassals', () => {
+const vassal = (port: number, extra = '') => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APPS}hello.mjs\nprocesses = 1\n${extra}`;
+
+/** Hold 127.0.0.1:port, as an old master or another program would. */
+function holdPort(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const release = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+const touch = (path: string) => utimesSync(path, new Date(), new Date(Date.now() + 1_000));
+
+describe('emperor: failing vassals (real uw)', () => {
   const dir = new VassalDir();
   let emperor: SpawnedCli;
   let goodPid: number;
+  const held: Server[] = [];
 
   before(async () => {
-    dir.write('good.ini', 'mode = ready\n');
-    emperor = startEmperor([dir.path, '--reload-mercy', '0.5', '--rescan-interval', '0.2']);
+    dir.write('good.ini', vassal(0));
+    emperor = startEmperor([dir.path, '--rescan-interval', '0.2'], { fake: false });
     goodPid = Number((await waitForState(emperor, 'good.ini', 'ready')).masterPid);
   });
   after(async () => {
     await killAll();
+    await Promise.all(held.map(release));
     dir.remove();
   });
 
   test('a bad config marks only its vassal broken, with the one-line error, and is not restarted', async () => {
-    dir.write('bad.ini', 'mode = config-error\n');
+    dir.write('bad.ini', vassal(0, 'processes = four\n'));
     const broken = await waitForState(emperor, 'bad.ini', 'broken');
-    assert.match(String(broken.error), /^config error in .*bad\.ini: expected "processes" to be an integer >= 1, got "four"/);
+    assert.match(String(broken.error), /^config error in .*bad\.ini: option "processes": expected an integer from 1 to 1024 .*, got "four" \[UW_CONFIG_INVALID_VALUE\]$/);
     const rescans = emperor.find('emperor rescan').length;
     await emperor.waitForLog('emperor rescan', {}, rescans + 2);
     assert.equal(count(emperor, 'master spawned', 'bad.ini'), 1, 'two rescans later, still one attempt');
@@ -35,50 +56,43 @@ describe('emperor: failing vassals', () => {
   });
 
   test('fixing the broken file starts it', async () => {
-    writeFileSync(dir.file('bad.ini'), 'mode = ready\n');
+    writeFileSync(dir.file('bad.ini'), vassal(0));
     await waitForState(emperor, 'bad.ini', 'ready');
   });
 
-  test('a master that keeps exiting before ready backs off 1 s, then 2 s, visibly in its state', async () => {
-    dir.write('crash.ini', 'mode = exit\n');
-    const first = await waitForState(emperor, 'crash.ini', 'backoff');
+  test('a master that keeps exiting before ready (its port is taken) backs off 1 s, then 2 s, visibly in its state', async () => {
+    const port = await freePort();
+    const taken = await holdPort(port);
+    held.push(taken);
+    dir.write('taken.ini', vassal(port));
+    const first = await waitForState(emperor, 'taken.ini', 'backoff');
     assert.equal(first.delayMs, 1_000);
-    assert.match(String(first.reason), /master exited \(code 1\)/);
-    const second = await waitForState(emperor, 'crash.ini', 'backoff', 2);
+    assert.match(String(first.reason), /master exited \(code 75\): .*address already in use.*\[UW_SOCKET_IN_USE\]; will retry in 1 s/);
+    const second = await waitForState(emperor, 'taken.ini', 'backoff', 2);
     assert.equal(second.delayMs, 2_000);
-  });
-
-  test('touching the file retries at once and recovers', async () => {
-    writeFileSync(dir.file('crash.ini'), 'mode = ready\n');
-    // the reason proves the touch started it, not the back-off timer (2 s by now)
-    const retried = await emperor.waitForLog('vassal state', { vassal: 'crash.ini', from: 'backoff', to: 'starting', reason: 'file changed' });
+    assert.ok(!statesOf(emperor, 'taken.ini').includes('broken'), 'a transient error is never broken');
+    // the port is free again: a touch retries at once, not when the back-off runs out
+    await release(taken);
+    held.splice(held.indexOf(taken), 1);
+    touch(dir.file('taken.ini'));
+    const retried = await emperor.waitForLog('vassal state', { vassal: 'taken.ini', from: 'backoff', to: 'starting', reason: 'file changed' });
     assert.ok(retried);
-    await waitForState(emperor, 'crash.ini', 'ready');
+    await waitForState(emperor, 'taken.ini', 'ready');
   });
 
   test('SIGURG clears the back-off at once', async () => {
-    dir.write('loop.ini', 'mode = exit\n');
+    const port = await freePort();
+    held.push(await holdPort(port));
+    dir.write('loop.ini', vassal(port));
     await waitForState(emperor, 'loop.ini', 'backoff', 2);
     emperor.signal('SIGURG');
     // the next back-off would be 4 s: the start must come long before
     const cleared = await emperor.waitForLog('vassal state', { vassal: 'loop.ini', reason: 'back-off cleared' });
     assert.equal(cleared.to, 'starting');
-    const after = await waitForState(emperor, 'loop.ini', 'backoff', 3);
-    assert.equal(after.delayMs, 1_000, 'the count starts again');
+    const again = await waitForState(emperor, 'loop.ini', 'backoff', 3);
+    assert.equal(again.delayMs, 1_000, 'the count starts again');
     rmSync(dir.file('loop.ini'));
     await waitForState(emperor, 'loop.ini', 'stopped');
-  });
-
-  test('a master that reports failing workers (as uw does for a crash loop) is failing, not restarted; an edit reloads it', async () => {
-    dir.write('workers.ini', 'mode = workers-failing\n');
-    const failing = await waitForState(emperor, 'workers.ini', 'failing');
-    assert.match(String(failing.error), /boom/);
-    writeFileSync(dir.file('workers.ini'), 'mode = ready\n');
-    await emperor.waitForLog('vassal state', { vassal: 'workers.ini', from: 'failing', to: 'reloading' });
-    await emperor.waitForLog('vassal state', { vassal: 'workers.ini', to: 'ready', reason: 'master reloaded' });
-    assert.equal(count(emperor, 'master spawned', 'workers.ini'), 1, 'the same master, reloaded');
-    rmSync(dir.file('workers.ini'));
-    await waitForState(emperor, 'workers.ini', 'stopped');
   });
 
   test('a master killed from outside after it was ready restarts at once', async () => {
@@ -87,6 +101,24 @@ describe('emperor: failing vassals', () => {
     const restarted = await emperor.waitForLog('vassal state', { vassal: 'bad.ini', to: 'starting', reason: 'master exited (signal SIGKILL)' });
     assert.ok(restarted);
     await emperor.waitForLog('vassal state', { vassal: 'bad.ini', to: 'ready', reason: 'master ready' }, 2);
+  });
+
+  test('through all of it the good vassal kept its one master', () => {
+    assert.deepEqual(statesOf(emperor, 'good.ini'), ['starting', 'ready']);
+    assert.ok(isAlive(goodPid));
+  });
+});
+
+describe('emperor: a hung master (the fake one: uw never ignores SIGINT)', () => {
+  const dir = new VassalDir();
+  let emperor: SpawnedCli;
+
+  before(() => {
+    emperor = startEmperor([dir.path, '--reload-mercy', '0.5']);
+  });
+  after(async () => {
+    await killAll();
+    dir.remove();
   });
 
   test('a master that ignores SIGINT is killed after the mercy period', async () => {
@@ -99,10 +131,5 @@ describe('emperor: failing vassals', () => {
     await waitForState(emperor, 'stubborn.ini', 'stopped');
     assert.equal(emperor.find('master exited', { vassal: 'stubborn.ini' })[0]?.signal, 'SIGKILL');
     await waitFor('the stubborn master to be gone', () => (isAlive(Number(ready.masterPid)) ? undefined : true), 5_000);
-  });
-
-  test('through all of it the good vassal kept its one master', () => {
-    assert.deepEqual(statesOf(emperor, 'good.ini'), ['starting', 'ready']);
-    assert.ok(isAlive(goodPid));
   });
 });
