@@ -74,8 +74,12 @@ function replace(path: string, temp: string): boolean {
   }
   try {
     if (!lock(existing, path)) {
+      // flock needs only read access: anyone who can read a 0644 pidfile can hold its lock.
+      // Only a live writer counts; a lock on a file whose writer is gone is replaced, not obeyed
       const owner = pidIn(existing);
-      throw new UwError('UW_PIDFILE_LOCKED', `held by ${owner === null ? 'another process' : `PID ${owner}`}: another instance is running on this pidfile`, { file: path });
+      if (owner === null || isRunning(owner)) {
+        throw new UwError('UW_PIDFILE_LOCKED', `held by ${owner === null ? 'another process' : `PID ${owner}`}: another instance is running on this pidfile`, { file: path });
+      }
     }
     if (!sameFile(existing, path)) return false;
     renameSync(temp, path);
@@ -128,6 +132,16 @@ function lock(fd: number, path: string): boolean {
   if (result.status === FLOCK_BUSY) return false;
   const detail = (result.stderr || result.error?.message || `exit ${result.status}`).trim();
   throw new UwError('UW_PIDFILE', `cannot lock the pidfile: ${detail}`, { file: path });
+}
+
+/** The process exists (ours or another user's). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The PID written in an open pidfile, or null. */

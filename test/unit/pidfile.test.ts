@@ -4,10 +4,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { UwError } from '../../src/errors.js';
 import { readPidfile, removePidfile, writePidfile } from '../../src/process/pidfile.js';
 import { TempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const dir = new TempDir();
 after(() => dir.remove());
@@ -61,6 +63,25 @@ describe('pidfile', () => {
     writePidfile(path);
     assert.equal(readPidfile(path), process.pid);
     removePidfile(path);
+  });
+
+  it('a lock held by someone who only read the file of a writer now gone does not block the next start', async () => {
+    const path = dir.write('squatted.pid', '999999\n');
+    // what a hostile reader does: open the 0644 file read-only and flock it (util-linux flock(1) on the path)
+    const squatter = spawn('flock', ['--shared', path, 'sleep', '30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await waitFor('the squatter to hold the lock', () => (spawnSync('flock', ['--exclusive', '--nonblock', path, 'true']).status === 1 ? true : undefined));
+      // while the PID written in it runs, the lock is obeyed (rewritten in place: the same locked inode)
+      writeFileSync(path, `${String(squatter.pid)}\n`);
+      assert.throws(() => writePidfile(path), (err: unknown) => err instanceof UwError && err.code === 'UW_PIDFILE_LOCKED');
+      // its writer gone, the lock is someone else's: the pidfile is replaced
+      writeFileSync(path, '999999\n');
+      writePidfile(path);
+      assert.equal(readPidfile(path), process.pid);
+      removePidfile(path);
+    } finally {
+      squatter.kill('SIGKILL');
+    }
   });
 
   it('reads a pidfile without echoing what else it holds', () => {
