@@ -9,11 +9,11 @@
 // readStop() only does that on a handle libuv calls readable, which open(fd)
 // sets (libuv lets a handle re-open its own fd). No process is spawned for it.
 
-import { randomBytes } from 'node:crypto';
 import { linkSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
 import { constants as os } from 'node:os';
+import { randomHex } from '../process/random-hex.js';
 
 const EADDRINUSE = -os.errno.EADDRINUSE;
 
@@ -120,7 +120,7 @@ export function bindUnix(path: string, backlog: number, mode?: number): RawSocke
   const umask = mode === undefined ? undefined : process.umask(0o777 & ~mode);
   try {
     for (let attempt = 0; attempt < 5 && (attempt === 0 || err === EADDRINUSE); attempt += 1) {
-      temp = join(dirname(path), `.${randomBytes(3).toString('hex')}`);
+      temp = join(dirname(path), `.${randomHex(3)}`);
       err = handle.bind(temp);
     }
   } finally {

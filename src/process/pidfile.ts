@@ -13,9 +13,9 @@
 // the file at the path is locked by its owner. A contender locks what it opened,
 // then checks it is still the file at the path, and starts over if not.
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { UwError } from '../errors.js';
+import { randomHex } from './random-hex.js';
 import { runHelperSync } from './spawn.js';
 
 const FLOCK_CANDIDATES = ['/usr/bin/flock', '/bin/flock'];
@@ -40,7 +40,7 @@ export function writePidfile(path: string, pid: number = process.pid): void {
 
 /** One attempt: the locked descriptor of the new pidfile, or null when the path changed under us. */
 function tryTakeOver(path: string, pid: number): number | null {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomHex(6)}.tmp`);
   let fd: number;
   try {
     fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o644);
