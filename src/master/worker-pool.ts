@@ -183,7 +183,7 @@ export class WorkerPool {
     // a worker that never got ready (a crash loop being replaced) has nothing to finish
     const done = mode === 'brutal' || worker.readyAt === null
       ? worker.stop('brutal', 'SIGKILL', 0)
-      : worker.drain(this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'));
+      : worker.drain('reload', this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'));
     void done.then(() => this.retiring.delete(worker));
   }
 
@@ -196,7 +196,7 @@ export class WorkerPool {
         // a worker that never got ready has nothing to finish
         (mode === 'brutal' || worker.readyAt === null
           ? worker.stop('stop', 'SIGKILL', 0)
-          : worker.finish(mercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid, mercyMs }, 'worker stop timed out, killed'))
+          : worker.drain('stop', mercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid, mercyMs }, 'worker stop timed out, killed'))
         ).then(() => worker.exited), // after its 'worker exited' line
       ),
     );

@@ -167,35 +167,24 @@ export class Worker {
     return this.config.app.kind === 'module';
   }
 
-  /** Finish in-flight requests and exit; SIGKILL after `mercyMs`. Its slot is not refilled. */
-  drain(mercyMs: number, onEscalate: () => void): Promise<void> {
-    this.endReason ??= 'drain';
-    this.refill = false;
-    const child = this.child;
-    if (this.status === 'exited' || child === null) return this.exited.then(() => undefined);
-    this.setStatus('draining');
-    const app = this.config.app;
-    if (app.kind === 'module') {
-      this.resume();
-      this.send({ type: 'drain' });
-      return terminate(child, { signal: null, graceMs: mercyMs, onEscalate });
-    }
-    return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
-  }
-
   /**
-   * Stop for good, letting in-flight requests finish: module workers get SIGTERM
-   * (they drain and close idle keep-alive connections), exec workers their
-   * exec-stop-signal; SIGKILL after `mercyMs`. Its slot is not refilled.
+   * Finish in-flight requests and exit, SIGKILL after `mercyMs`; the slot is not
+   * refilled. Exec workers get their exec-stop-signal. A module worker retired by
+   * a reload is told over IPC and keeps its idle keep-alive connections until
+   * their next request; one stopped for good gets SIGTERM and closes them.
    */
-  finish(mercyMs: number, onEscalate: () => void): Promise<void> {
-    this.endReason ??= 'stop';
+  drain(why: 'reload' | 'stop', mercyMs: number, onEscalate: () => void): Promise<void> {
+    this.endReason ??= why === 'reload' ? 'drain' : 'stop';
     this.refill = false;
     const child = this.child;
     if (this.status === 'exited' || child === null) return this.exited.then(() => undefined);
     this.setStatus('draining');
     const app = this.config.app;
-    return terminate(child, { signal: app.kind === 'exec' ? app.stopSignal : 'SIGTERM', graceMs: mercyMs, onEscalate });
+    if (app.kind === 'exec') return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
+    if (why === 'stop') return terminate(child, { signal: 'SIGTERM', graceMs: mercyMs, onEscalate });
+    this.resume();
+    this.send({ type: 'drain' });
+    return terminate(child, { signal: null, graceMs: mercyMs, onEscalate });
   }
 
   /** End now: `signal` (then SIGKILL after graceMs), recording why. Its slot is not refilled. */
