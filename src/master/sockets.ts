@@ -1,10 +1,11 @@
 // The master's listening sockets: bound once, held across reloads, inherited by
 // every worker from fd 3 on (systemd's LISTEN_FDS convention), never accepted on.
-import { lstatSync, rmSync, type Stats } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
-import { connect, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { UwError } from '../errors.js';
 import type { SocketSpec } from '../config/vassal-config.js';
+import { NotOursError, removeStaleSocket, SocketInUseError } from '../process/stale-socket.js';
 import { bindTcp, bindUnix, BindError, type RawSocket } from './raw-socket.js';
 
 /** One socket the master holds. */
@@ -29,16 +30,13 @@ export function fdNames(sockets: readonly HeldSocket[]): string {
   return sockets.map((socket) => (socket.spec.protocol === 'http' ? 'http-socket' : 'socket')).join(':');
 }
 
-/** A path holds something we must not remove or follow (a symlink, a file, a directory). */
-class NotOurs extends Error {}
-
 /** Bind and listen on one socket; errors name the config file and the address. */
 export async function bindSocket(spec: SocketSpec, options: BindOptions): Promise<HeldSocket> {
   const key = spec.protocol === 'http' ? 'http-socket' : 'socket';
   try {
     if (spec.address.type === 'unix') {
       const path = spec.address.path;
-      await removeStaleUnixSocket(path);
+      await removeStaleSocket(path);
       const raw = bindUnix(path, options.backlog, options.chmod);
       const { dev, ino } = lstatSync(path);
       return { spec, raw, where: path, file: { dev, ino } };
@@ -49,40 +47,12 @@ export async function bindSocket(spec: SocketSpec, options: BindOptions): Promis
     return { spec, raw, where: `${isIP(ip) === 6 ? `[${ip}]` : ip}:${raw.port ?? port}` };
   } catch (err) {
     if (err instanceof UwError) throw err;
-    if (err instanceof NotOurs) throw new UwError('UW_PATH_NOT_OURS', `option "${key}": ${err.message}`, { file: options.file, key });
-    const errno = err instanceof BindError ? err.errno : ((err as NodeJS.ErrnoException).code ?? String(err));
+    if (err instanceof NotOursError) throw new UwError('UW_PATH_NOT_OURS', `option "${key}": ${err.message}`, { file: options.file, key });
+    const errno = err instanceof SocketInUseError ? 'EADDRINUSE' : err instanceof BindError ? err.errno : ((err as NodeJS.ErrnoException).code ?? String(err));
     const what = errno === 'EADDRINUSE' ? 'UW_SOCKET_IN_USE' : 'UW_SOCKET_BIND';
     const why = errno === 'EADDRINUSE' ? 'address already in use' : errno === 'EADDRNOTAVAIL' ? 'address not available on this host (yet?) (EADDRNOTAVAIL)' : `cannot bind (${errno})`;
     throw new UwError(what, `option "${key}": ${why}: ${spec.spec}`, { file: options.file, key });
   }
-}
-
-function describeKind(stats: Stats): string {
-  return stats.isSymbolicLink() ? 'a symbolic link' : stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a regular file' : 'not a socket';
-}
-
-/**
- * A leftover socket file nobody listens on is removed; a live one is "in use".
- * Anything else at the path (a symlink someone planted, a file) is left alone
- * and refused: unlink does not follow symlinks, but we remove only sockets.
- */
-async function removeStaleUnixSocket(path: string): Promise<void> {
-  let stats: Stats;
-  try {
-    stats = lstatSync(path);
-  } catch {
-    return; // does not exist: nothing to do
-  }
-  if (!stats.isSocket()) throw new NotOurs(`${path} exists and is ${describeKind(stats)}, not a socket: not removing it`);
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = connect(path, () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.on('error', () => resolve(false));
-  });
-  if (live) throw new BindError('EADDRINUSE');
-  rmSync(path, { force: true });
 }
 
 /**
