@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   UW_PIDFILE: 'a pidfile cannot be read or written',
   UW_PIDFILE_LOCKED: 'another running process holds the pidfile',
   UW_PATH_NOT_OURS: 'a socket or pidfile path holds something uw did not create (a symlink, a file), left alone',
+  UW_ZERG_ATTACH: 'a zerg cannot reach its zerg server or take its sockets (and has no zerg-fallback)',
+  UW_ZERG_UNAVAILABLE: 'descriptor passing is not available here (python3 for zerg-server, Node internals for zerg)',
   UW_USAGE: 'bad command-line usage',
 } as const;
 

@@ -49,6 +49,9 @@ export const OPTIONS = {
   'chmod-socket': { kind: 'mode', bare: '666', doc: 'permissions of UNIX sockets (octal; bare means 666)' },
   vacuum: { kind: 'bool', bare: 'true', doc: 'remove UNIX sockets and pidfiles at exit' },
   listen: { kind: 'int', doc: 'listen backlog of the sockets, 1 to 65535 (default 511)' },
+  'zerg-server': { kind: 'path', doc: 'UNIX socket handing this master\'s listening sockets to zergs (uWSGI\'s wire format; 0600 unless chmod-socket)' },
+  zerg: { kind: 'path', doc: 'attach to the sockets of the zerg server at this path instead of binding, at start and on every reload' },
+  'zerg-fallback': { kind: 'bool', bare: 'true', doc: 'with zerg: bind the configured sockets when the zerg server cannot be reached (default false)' },
   master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
 } as const satisfies Record<string, OptionSpec>;
 

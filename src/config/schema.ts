@@ -43,6 +43,8 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
   const pidfile = pathOf(settings.last('pidfile'), ctx.cwd);
   const safePidfile = pathOf(settings.last('safe-pidfile'), ctx.cwd);
   const chmodSocket = settings.last('chmod-socket');
+  const zergServer = pathOf(settings.last('zerg-server'), ctx.cwd);
+  const zerg = pathOf(settings.last('zerg'), ctx.cwd);
   const config: VassalConfig = {
     file: ctx.file,
     name: ctx.name,
@@ -59,9 +61,12 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
     listenBacklog: settings.read('listen', backlogSize, 511),
+    zergFallback: settings.read('zerg-fallback', boolean, false),
     ...user,
     ...(pidfile === undefined ? {} : { pidfile }),
     ...(safePidfile === undefined ? {} : { safePidfile }),
+    ...(zergServer === undefined ? {} : { zergServer }),
+    ...(zerg === undefined ? {} : { zerg }),
     ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
   };
   return deepFreeze(config);

@@ -49,4 +49,9 @@ export interface VassalConfig {
   readonly chmodSocket?: number;
   readonly vacuum: boolean;
   readonly listenBacklog: number;
+  /** serve the listening sockets to zergs on this UNIX socket */
+  readonly zergServer?: string;
+  /** attach to this zerg server instead of binding */
+  readonly zerg?: string;
+  readonly zergFallback: boolean;
 }

@@ -9,10 +9,12 @@ import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandl
 import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
-import { bindSocket, prepareForExec, reconcileSockets, releaseSocket, type HeldSocket } from './sockets.js';
+import { prepareForExec, releaseSocket, type HeldSocket } from './sockets.js';
 import { collectStats, logStats } from './stats.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
+import { acquireSockets, resocket, type SocketChange } from './zerg.js';
+import { startZergServer, type ZergServer } from './zerg-server.js';
 
 type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
 
@@ -26,6 +28,7 @@ export class Master {
   private unwatchTouch: () => void = () => undefined;
   private readonly pool: WorkerPool;
   private readonly startedAt = Date.now();
+  private zergServer: ZergServer | null = null;
 
   private constructor(
     private config: VassalConfig,
@@ -46,17 +49,25 @@ export class Master {
     process.title = `uw master (${config.name})`;
     const log = createLogger({ vassal: config.name });
     const sockets: HeldSocket[] = [];
+    const started: { master?: Master } = {};
+    let zergServer: ZergServer | null = null;
     try {
-      for (const spec of config.sockets) sockets.push(await bindSocket(spec, { file: config.file, chmod: config.chmodSocket, backlog: config.listenBacklog }));
+      await acquireSockets(config, sockets, log);
       if (config.app.kind === 'exec') prepareForExec(sockets, config.file);
+      // zergs get the sockets held when they connect: after a reload, the new ones
+      const fds = (): number[] => (started.master?.sockets ?? sockets).map((socket) => socket.raw.fd);
+      if (config.zergServer !== undefined) zergServer = await startZergServer({ path: config.zergServer, mode: config.chmodSocket, file: config.file }, fds, log);
       if (config.pidfile) writePidfile(config.pidfile);
     } catch (err) {
       // nothing was served: the socket files we made are removed (only if they are still ours)
-      await Promise.all(sockets.map((socket) => releaseSocket(socket, true)));
+      await Promise.all([...sockets.map((socket) => releaseSocket(socket, true)), zergServer?.close()]);
       throw err;
     }
-    for (const socket of sockets) log.info({ where: socket.where, protocol: socket.spec.protocol }, 'socket bound');
+    logSockets(sockets, log);
+    if (zergServer !== null) log.info({ where: zergServer.where }, 'zerg server listening');
     const master = new Master(config, sockets, request, log);
+    started.master = master;
+    master.zergServer = zergServer;
     master.run();
     return master;
   }
@@ -200,16 +211,16 @@ export class Master {
 
   private async reloadWorkers(mode: ReloadMode): Promise<{ ok: true } | { ok: false; reason: string }> {
     let config: VassalConfig;
-    let next: Awaited<ReturnType<typeof reconcileSockets>>;
+    let next: SocketChange;
     try {
       config = await loadConfig(this.request);
-      next = await reconcileSockets(this.sockets, config.sockets, { file: config.file, chmod: config.chmodSocket, backlog: config.listenBacklog });
+      next = await resocket(this.sockets, config, this.log);
       // kept sockets were made non-blocking again if the old workers were module ones
       if (config.app.kind === 'exec') prepareForExec(next.sockets, config.file);
     } catch (err) {
       return { ok: false, reason: describeError(err) };
     }
-    for (const socket of next.added) this.log.info({ where: socket.where, protocol: socket.spec.protocol }, 'socket bound');
+    logSockets(next.added, this.log);
     const outcome = await this.pool.reload(config, next.sockets, mode);
     const unused = outcome.ok ? next.removed : next.added;
     if (outcome.ok) {
@@ -258,6 +269,8 @@ export class Master {
 
   private async finishStop(mode: StopMode, exitCode: number): Promise<void> {
     // the workers' copies close as they stop: new connections are refused, not left in a backlog nobody reads
+    // no zerg attaches to sockets about to close
+    await this.zergServer?.close();
     const released = Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
     await this.pool.stopAll(mode, this.config.reloadMercyMs);
     await released;
@@ -268,5 +281,12 @@ export class Master {
     this.log.info({ uptimeMs: Date.now() - this.startedAt }, 'master stopped');
     this.log.flush();
     process.exit(exitCode);
+  }
+}
+
+/** One line per socket: where it listens and whether it was bound or received from a zerg server. */
+function logSockets(sockets: readonly HeldSocket[], log: Logger): void {
+  for (const socket of sockets) {
+    log.info({ where: socket.where, protocol: socket.spec.protocol, ...(socket.from !== undefined && { zergServer: socket.from }) }, socket.from === undefined ? 'socket bound' : 'socket attached');
   }
 }

@@ -16,6 +16,8 @@ export interface HeldSocket {
   readonly where: string;
   /** the socket file bind() created (UNIX only): vacuum removes that file and no other */
   readonly file?: { readonly dev: number; readonly ino: number };
+  /** received from this zerg server rather than bound (see zerg.ts) */
+  readonly from?: string;
 }
 
 export interface BindOptions {

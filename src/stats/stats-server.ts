@@ -100,8 +100,9 @@ function listen(server: Server, start: () => void): Promise<void> {
  * A UNIX socket created with `mode` at a random name in the same directory (the
  * umask is set around Node's synchronous bind), then linked into place: never
  * through a symlink, never over a live socket, never chmod'ed by path.
+ * Shared with the zerg server, which creates its socket the same way.
  */
-async function listenUnix(server: Server, path: string, mode: number): Promise<StatsServer> {
+export async function listenUnix(server: Server, path: string, mode: number): Promise<StatsServer> {
   await removeStaleSocket(path);
   const temp = join(dirname(path), `.${randomHex(4)}`);
   const umask = process.umask(0o777 & ~mode);

@@ -1,0 +1,64 @@
+// A master's zerg server (`zerg-server = PATH`): every client that connects gets
+// the master's listening sockets in one message (uWSGI's wire format, see
+// process/fd-passing.ts) and the connection is closed. Real uWSGI zergs attach to
+// it as well as ours. The socket outlives reloads; the sockets sent are the ones
+// held at the moment a client connects.
+import { createServer, type Socket } from 'node:net';
+import { UwError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { sendDescriptors, sendProblem } from '../process/fd-passing.js';
+import { NotOursError, SocketInUseError } from '../process/stale-socket.js';
+import { listenUnix } from '../stats/stats-server.js';
+
+/** Attaching zergs served at once; more wait in the backlog (each costs a short helper process). */
+const MAX_CONNECTIONS = 16;
+const OPTION = 'zerg-server';
+
+export interface ZergServer {
+  readonly where: string;
+  close(): Promise<void>;
+}
+
+export interface ZergServerOptions {
+  readonly path: string;
+  /** the socket file's mode (chmod-socket), 0600 by default */
+  readonly mode?: number | undefined;
+  /** the config file, for errors */
+  readonly file: string;
+}
+
+/** Listen at `options.path`; throws UwError naming the option (in use, not ours, no python3). */
+export async function startZergServer(options: ZergServerOptions, fds: () => readonly number[], log: Logger): Promise<ZergServer> {
+  const context = { file: options.file, key: OPTION };
+  const problem = sendProblem();
+  if (problem !== null) throw new UwError('UW_ZERG_UNAVAILABLE', `option "${OPTION}": cannot pass descriptors: ${problem}`, context);
+  const server = createServer((socket) => serve(socket, fds(), log));
+  server.maxConnections = MAX_CONNECTIONS;
+  try {
+    const listening = await listenUnix(server, options.path, options.mode ?? 0o600);
+    server.on('error', (err) => log.error({ err, where: options.path }, 'zerg server error'));
+    return listening;
+  } catch (err) {
+    server.close();
+    if (err instanceof NotOursError) throw new UwError('UW_PATH_NOT_OURS', `option "${OPTION}": ${err.message}`, context);
+    const code = err instanceof SocketInUseError ? 'EADDRINUSE' : ((err as NodeJS.ErrnoException).code ?? String(err));
+    if (code === 'EADDRINUSE') throw new UwError('UW_SOCKET_IN_USE', `option "${OPTION}": ${options.path} is in use: another zerg server answers on it`, context);
+    throw new UwError('UW_SOCKET_BIND', `option "${OPTION}": cannot listen on ${options.path} (${code})`, context);
+  }
+}
+
+/** Hand the sockets to one client; the helper holds its own copy of the connection, so ours closes at once. */
+function serve(socket: Socket, fds: readonly number[], log: Logger): void {
+  socket.on('error', () => socket.destroy());
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (fd === undefined || fd < 0) {
+    socket.destroy();
+    return;
+  }
+  const sent = sendDescriptors(fd, fds);
+  socket.destroy();
+  sent.then(
+    () => log.info({ sockets: fds.length }, 'zerg attached'),
+    (err: unknown) => log.warn({ err }, 'zerg not served'),
+  );
+}
