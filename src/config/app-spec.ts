@@ -46,8 +46,9 @@ async function resolveModule(module: Setting, settings: Settings, ctx: AppContex
       throw new UwError('UW_CONFIG_CONFLICT', `option "${stray.key}" only applies to exec, not module`, { file: stray.file, key: stray.key });
     }
   }
-  if (settings.all('http-socket').length === 0 && settings.all('socket').length === 0) {
-    throw new UwError('UW_CONFIG_MISSING', 'module needs an http-socket or socket to serve on', { file: module.file, key: module.key });
+  // a zerg serves the sockets its zerg server sends
+  if (settings.all('http-socket').length === 0 && settings.all('socket').length === 0 && settings.last('zerg') === undefined) {
+    throw new UwError('UW_CONFIG_MISSING', 'module needs an http-socket or socket to serve on (or a zerg server: zerg)', { file: module.file, key: module.key });
   }
   // `app.mjs:handler`: the part after the last colon, when it is an identifier
   const named = /^(.+):([A-Za-z_$][\w$]*)$/.exec(module.value);
