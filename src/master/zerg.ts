@@ -3,6 +3,7 @@
 // and on every reload. Each received socket is served with the protocol of the
 // zerg's own `http-socket`/`socket` line for the same port (TCP) or path (UNIX);
 // one no line names is served as HTTP (uWSGI's zergs take `--protocol` for all).
+import { basename, dirname } from 'node:path';
 import { UwError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SocketSpec, VassalConfig } from '../config/vassal-config.js';
@@ -84,12 +85,29 @@ async function attach(config: VassalConfig, path: string, log: Logger): Promise<
 /** A received socket as the master holds it: never unlinked (not ours), protocol from the matching line. */
 function held(socket: ReceivedSocket, lines: readonly SocketSpec[], server: string): HeldSocket {
   const address = socket.address;
-  const match = lines.find((line) =>
-    address === undefined ? false
-      : 'port' in address ? line.address.type === 'tcp' && line.address.port === address.port
-        : line.address.type === 'unix' && line.address.path === address.path);
-  const where = address === undefined ? `fd ${socket.fd}` : 'port' in address ? `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` : address.path;
-  const listen = address === undefined ? { type: 'unix' as const, path: '' } : 'port' in address ? { type: 'tcp' as const, ...address } : { type: 'unix' as const, path: address.path };
+  const match = address === undefined ? undefined : 'port' in address
+    ? lines.find((line) => line.address.type === 'tcp' && line.address.port === address.port)
+    : unixLine(lines, address.path);
+  // a matched UNIX socket is known by its line's path, not by the temporary name it was bound at
+  const path = match?.address.type === 'unix' ? match.address.path : address !== undefined && 'path' in address ? address.path : undefined;
+  const where = address !== undefined && 'port' in address ? `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` : (path ?? `fd ${socket.fd}`);
+  const listen = address !== undefined && 'port' in address ? { type: 'tcp' as const, ...address } : { type: 'unix' as const, path: path ?? '' };
   const spec: SocketSpec = { protocol: match?.protocol ?? 'http', address: listen, spec: where };
   return { spec, raw: { fd: socket.fd, setBlocking: (blocking) => socket.setBlocking(blocking), close: () => socket.close() }, where, from: server };
+}
+
+/** uw's own temporary bind names (raw-socket.ts): the socket is linked into place under its real name. */
+const UW_TEMP_NAME = /^\.[0-9a-f]{6}$/;
+
+/**
+ * The line for a received UNIX socket: the one with its path, or, for a socket a
+ * uw server bound at a temporary name (the name the kernel keeps), the only UNIX
+ * line in the same directory.
+ */
+function unixLine(lines: readonly SocketSpec[], path: string): SocketSpec | undefined {
+  const unix = lines.filter((line) => line.address.type === 'unix');
+  const exact = unix.find((line) => line.address.type === 'unix' && line.address.path === path);
+  if (exact !== undefined || !UW_TEMP_NAME.test(basename(path))) return exact;
+  const sameDir = unix.filter((line) => line.address.type === 'unix' && dirname(line.address.path) === dirname(path));
+  return sameDir.length === 1 ? sameDir[0] : undefined;
 }

@@ -4,6 +4,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync } from 'node:fs';
+import { connect } from 'node:net';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
 import { startLoad } from '../helpers/load.js';
@@ -34,6 +35,17 @@ async function startZerg(name: string, zergPath: string, app = `module = ${APPS}
   return cli;
 }
 
+/** The line a plain socket's server says to a client. */
+function rawLine(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const socket = connect(path);
+    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    socket.on('close', () => resolve(text.trim()));
+    socket.on('error', () => resolve(''));
+  });
+}
+
 /** The PIDs that answer on `port`, once every one of `expected` did. */
 async function answeringPids(port: number, expected: readonly number[]): Promise<Set<number>> {
   const seen = new Set<number>();
@@ -55,6 +67,30 @@ describe('zerg mode', () => {
     const pids = await answeringPids(server.port, [...liveWorkerPids(server.cli), ...liveWorkerPids(zerg)]);
     assert.equal(pids.size, 2);
     await server.cli.waitForLog('zerg attached', { sockets: 1 });
+
+    // a reload of the server keeps its zerg server socket: one more zerg attaches afterwards
+    const inode = lstatSync(server.zergPath).ino;
+    server.cli.signal('SIGHUP');
+    await server.cli.waitForLog('reload finished');
+    assert.equal(lstatSync(server.zergPath).ino, inode, 'the same zerg server socket file');
+    const second = await startZerg('same-port-zerg2', server.zergPath);
+    await answeringPids(server.port, [...liveWorkerPids(server.cli), ...liveWorkerPids(zerg), ...liveWorkerPids(second)]);
+  });
+
+  it('takes every socket of the server in one message, each served with the protocol of the zerg\'s line for it (HTTP when none)', async () => {
+    const port = await freePort();
+    const raw = dir.file('raw.sock');
+    const zergPath = dir.file('two.sock');
+    const app = `module = ${APPS}two-protocols.mjs`;
+    const server = new SpawnedCli(UW_BIN, [dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nsocket = ${raw}\n${app}\nzerg-server = ${zergPath}\n`)]);
+    await server.waitForLog('master ready');
+    // the zerg names only the plain socket; the TCP one is served as HTTP, the default
+    const zerg = await startZerg('two-zerg', zergPath, `socket = ${raw}\n${app}`);
+    assert.equal(zerg.find('socket attached', { where: `127.0.0.1:${port}`, protocol: 'http' }).length, 1);
+    assert.equal(zerg.find('socket attached', { where: raw, protocol: 'raw' }).length, 1);
+    const [zergWorker] = liveWorkerPids(zerg);
+    await waitFor('a raw answer from the zerg', async () => ((await rawLine(raw)) === `raw ${zergWorker} http-socket:socket` ? true : undefined), 20_000, 1);
+    await waitFor('an HTTP answer from the zerg', async () => ((await tryGet({ port }))?.body === `http ${zergWorker}` ? true : undefined), 20_000, 1);
   });
 
   it('an exec zerg gets the received socket blocking, as LISTEN_FDS', async () => {
