@@ -14,11 +14,13 @@ import { listenUnix } from '../stats/stats-server.js';
 const MAX_CONNECTIONS = 16;
 const OPTION = 'zerg-server';
 
+/** A listening zerg server, closed when its master stops. */
 export interface ZergServer {
   readonly where: string;
   close(): Promise<void>;
 }
 
+/** Where the zerg server listens and how its socket file is made. */
 export interface ZergServerOptions {
   readonly path: string;
   /** the socket file's mode (chmod-socket), 0600 by default */

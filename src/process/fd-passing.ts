@@ -21,12 +21,10 @@
 // Received descriptors are left as they arrive (O_NONBLOCK is shared by every holder);
 // the caller sets the flag its workers need.
 import { fstatSync, readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { runHelperSync, spawnProcess } from './spawn.js';
+import { MESSAGE_BYTES, parseZergMessage, zergMessage } from './zerg-message.js';
 
-const MAGIC = 'uwsgi-zerg';
-const MESSAGE_BYTES = MAGIC.length + 4;
 /** the most descriptors one message can bring: one per data byte (see above) */
 export const MAX_RECEIVED = MESSAGE_BYTES;
 const PYTHON = 'python3';
@@ -89,21 +87,6 @@ export function sendProblem(): string | null {
   const probe = runHelperSync(PYTHON, ['-c', 'import socket; socket.send_fds'], ['ignore', 'ignore', 'ignore'], 10_000);
   if (probe.error) return `${PYTHON} is not installed (or not on PATH): it sends the descriptors (socket.send_fds)`;
   return probe.status === 0 ? null : `${PYTHON} has no socket.send_fds (Python 3.9 or later is needed)`;
-}
-
-/** The 14 data bytes announcing `count` descriptors. */
-export function zergMessage(count: number): Buffer {
-  const message = Buffer.alloc(MESSAGE_BYTES);
-  message.write(MAGIC, 0, 'latin1');
-  if (endianness() === 'LE') message.writeInt32LE(count, MAGIC.length);
-  else message.writeInt32BE(count, MAGIC.length);
-  return message;
-}
-
-/** N from a zerg message, or null when the magic is wrong. */
-export function parseZergMessage(message: Buffer): number | null {
-  if (message.length !== MESSAGE_BYTES || message.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-  return endianness() === 'LE' ? message.readInt32LE(MAGIC.length) : message.readInt32BE(MAGIC.length);
 }
 
 const SEND_SCRIPT = [

@@ -4,7 +4,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { parseZergMessage, receiveDescriptors, receiveProblem, sendDescriptors, sendProblem, zergMessage, type ReceivedSocket } from '../../src/process/fd-passing.js';
+import { receiveDescriptors, receiveProblem, sendDescriptors, sendProblem, type ReceivedSocket } from '../../src/process/fd-passing.js';
+import { parseZergMessage, zergMessage } from '../../src/process/zerg-message.js';
 import { TempDir } from '../helpers/temp-dir.js';
 
 const dir = new TempDir();
