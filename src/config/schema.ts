@@ -61,12 +61,12 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
     listenBacklog: settings.read('listen', backlogSize, 511),
-    zergFallback: settings.read('zerg-fallback', boolean, false),
     ...user,
     ...(pidfile === undefined ? {} : { pidfile }),
     ...(safePidfile === undefined ? {} : { safePidfile }),
     ...(zergServer === undefined ? {} : { zergServer }),
     ...(zerg === undefined ? {} : { zerg }),
+    ...(settings.read('zerg-fallback', boolean, false) && { zergFallback: true as const }),
     ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
   };
   return deepFreeze(config);

@@ -53,5 +53,6 @@ export interface VassalConfig {
   readonly zergServer?: string;
   /** attach to this zerg server instead of binding */
   readonly zerg?: string;
-  readonly zergFallback: boolean;
+  /** with zerg: bind the configured sockets when the server cannot be reached */
+  readonly zergFallback?: true;
 }
