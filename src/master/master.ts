@@ -221,6 +221,7 @@ export class Master {
       return { ok: false, reason: describeError(err) };
     }
     logSockets(next.added, this.log);
+    if (config.zergServer !== this.config.zergServer) this.log.warn({ zergServer: this.config.zergServer ?? null }, 'zerg-server changes take effect at the next start');
     const outcome = await this.pool.reload(config, next.sockets, mode);
     const unused = outcome.ok ? next.removed : next.added;
     if (outcome.ok) {

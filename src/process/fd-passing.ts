@@ -20,14 +20,15 @@
 //
 // Received descriptors are left as they arrive (O_NONBLOCK is shared by every holder);
 // the caller sets the flag its workers need.
-import { fstatSync, readFileSync } from 'node:fs';
 import { getSystemErrorName } from 'node:util';
 import { runHelperSync, spawnProcess } from './spawn.js';
+import { unixPathOf } from './unix-socket-path.js';
 import { MESSAGE_BYTES, parseZergMessage, zergMessage } from './zerg-message.js';
 
 /** the most descriptors one message can bring: one per data byte (see above) */
 export const MAX_RECEIVED = MESSAGE_BYTES;
 const PYTHON = 'python3';
+const SEND_LIMIT_MS = 10_000;
 /** Test seam: `UW_FD_PASSING=unavailable` makes both directions report the mechanism missing. */
 const SEAM = 'UW_FD_PASSING';
 
@@ -112,9 +113,15 @@ export function sendDescriptors(connectionFd: number, fds: readonly number[]): P
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+  // 14 bytes never block a stream socket: a helper still running after this long is stuck
+  const limit = setTimeout(() => child.kill('SIGKILL'), SEND_LIMIT_MS);
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
+    child.once('error', (err) => {
+      clearTimeout(limit);
+      reject(err);
+    });
     child.once('close', (code, signal) => {
+      clearTimeout(limit);
       if (code === 0) resolve();
       else reject(new Error(`${PYTHON} helper failed (${signal ?? `exit ${code}`}): ${stderr.trim().split('\n').pop() ?? ''}`));
     });
@@ -186,18 +193,4 @@ function toReceived(handle: NonNullable<IpcPipe['pendingHandle']>): ReceivedSock
   }
   const path = unixPathOf(handle.fd);
   return { fd: handle.fd, family: 'unix', ...(path !== undefined && { address: { path } }), setBlocking, close };
-}
-
-/** The path a UNIX socket is bound to, from /proc/net/unix by the socket's inode. */
-function unixPathOf(fd: number): string | undefined {
-  try {
-    const inode = String(fstatSync(fd).ino);
-    for (const line of readFileSync('/proc/net/unix', 'latin1').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[6] === inode && fields[7] !== undefined) return fields[7];
-    }
-  } catch {
-    // not Linux, or /proc not mounted: the path stays unknown
-  }
-  return undefined;
 }
