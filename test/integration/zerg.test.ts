@@ -100,6 +100,8 @@ describe('zerg mode', () => {
       const reply = await tryGet({ port: server.port });
       return reply?.body.startsWith('accept-loop ') ? true : undefined;
     }, 20_000, 1);
+    // a non-blocking socket would make its plain accept() fail at once (EAGAIN) while the server serves
+    assert.equal(zerg.find('worker exited').length, 0, 'the exec worker never died');
     assert.equal(zerg.child.exitCode, null);
   });
 
