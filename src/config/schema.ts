@@ -45,6 +45,10 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
   const chmodSocket = settings.last('chmod-socket');
   const zergServer = pathOf(settings.last('zerg-server'), ctx.cwd);
   const zerg = pathOf(settings.last('zerg'), ctx.cwd);
+  const zergSetting = settings.last('zerg');
+  if (zerg !== undefined && zerg === zergServer && zergSetting !== undefined) {
+    throw new UwError('UW_CONFIG_CONFLICT', `options "zerg" and "zerg-server" name the same socket ${zerg}: a master cannot attach to itself`, { file: zergSetting.file, key: 'zerg' });
+  }
   const config: VassalConfig = {
     file: ctx.file,
     name: ctx.name,

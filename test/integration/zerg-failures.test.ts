@@ -97,6 +97,14 @@ describe('zerg failures', () => {
     assert.equal(readlinkSync(link), dir.file('elsewhere'));
   });
 
+  it('a master cannot be its own zerg: the same path for zerg and zerg-server is a config conflict', async () => {
+    const path = dir.file('self.sock');
+    const { cli, file } = uw('self.ini', `zerg = ${path}\nzerg-server = ${path}\n`);
+    const { code, line } = await failure(cli);
+    assert.equal(code, 2);
+    assert.equal(line, `uw: config error in ${file}: options "zerg" and "zerg-server" name the same socket ${path}: a master cannot attach to itself [UW_CONFIG_CONFLICT]`);
+  });
+
   for (const option of ['zerg', 'zerg-server'] as const) {
     it(`"${option}" without the descriptor-passing mechanism fails with a clear message, exit 2`, async () => {
       const { cli, file } = uw(`unavailable-${option}.ini`, `${option} = ${dir.file(`${option}-x.sock`)}\nhttp-socket = 127.0.0.1:0\n`, { UW_FD_PASSING: 'unavailable' });
