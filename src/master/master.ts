@@ -269,9 +269,9 @@ export class Master {
   }
 
   private async finishStop(mode: StopMode, exitCode: number): Promise<void> {
-    // the workers' copies close as they stop: new connections are refused, not left in a backlog nobody reads
     // no zerg attaches to sockets about to close
     await this.zergServer?.close();
+    // the workers' copies close as they stop: new connections are refused, not left in a backlog nobody reads
     const released = Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
     await this.pool.stopAll(mode, this.config.reloadMercyMs);
     await released;
