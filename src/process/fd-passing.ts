@@ -20,8 +20,10 @@
 //
 // Received descriptors are left as they arrive (O_NONBLOCK is shared by every holder);
 // the caller sets the flag its workers need.
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
-import { runHelperSync, spawnProcess } from './spawn.js';
+import { spawnProcess } from './spawn.js';
 import { unixPathOf } from './unix-socket-path.js';
 import { MESSAGE_BYTES, parseZergMessage, zergMessage } from './zerg-message.js';
 
@@ -82,16 +84,29 @@ export function receiveProblem(): string | null {
   }
 }
 
-/** Why sending cannot work on this machine, or null: checked before a zerg server starts. */
+/**
+ * Why sending cannot work on this machine, or null: checked before a zerg server
+ * starts. Only a PATH lookup (running python3 costs a master start a tenth of a
+ * second or more); a python3 older than 3.9 is named by the helper when it runs.
+ */
 export function sendProblem(): string | null {
   if (process.env[SEAM] === 'unavailable') return `descriptor passing disabled by ${SEAM}=unavailable`;
-  const probe = runHelperSync(PYTHON, ['-c', 'import socket; socket.send_fds'], ['ignore', 'ignore', 'ignore'], 10_000);
-  if (probe.error) return `${PYTHON} is not installed (or not on PATH): it sends the descriptors (socket.send_fds)`;
-  return probe.status === 0 ? null : `${PYTHON} has no socket.send_fds (Python 3.9 or later is needed)`;
+  const found = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && isExecutable(join(dir, PYTHON)));
+  return found ? null : `${PYTHON} (3.9 or later) is not on PATH: it sends the descriptors (socket.send_fds)`;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const SEND_SCRIPT = [
   'import socket, sys',
+  'hasattr(socket, "send_fds") or sys.exit("python3 3.9 or later is needed (socket.send_fds)")',
   'n = int(sys.argv[1])',
   's = socket.socket(fileno=3)',
   'socket.send_fds(s, [bytes.fromhex(sys.argv[2])], list(range(4, 4 + n)))',
