@@ -18,8 +18,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // parsed only when a .yaml config or a typo needs them
-  external: ['js-yaml', 'fastest-levenshtein'],
+  // parsed only when a .yaml config or a typo needs them; prom-client only on a /metrics scrape
+  external: ['js-yaml', 'fastest-levenshtein', 'prom-client'],
   // CommonJS dependencies (pino) call require() for Node's built-ins
   banner: { js: "import { createRequire as __uwCreateRequire } from 'node:module'; const require = __uwCreateRequire(import.meta.url);" },
   logLevel: 'warning',

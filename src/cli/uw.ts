@@ -2,15 +2,19 @@
 // uw: run one vassal's master, or send it a signal through its pidfile.
 //   uw app.ini | uw --ini app.ini | uw --http-socket :8080 --module app.mjs
 //   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
+//   uw --connect-and-read ADDR    (print the stats document served at ADDR)
 import { readFileSync } from 'node:fs';
+import { ADDRESS_EXPECTED, parseAddress } from '../config/addresses.js';
 import { argvToSources, type ConfigSource } from '../config/argv.js';
 import { OPTIONS, type OptionSpec } from '../config/options.js';
 import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
+import { readStats } from '../stats/read-stats.js';
 import { runControlCommand } from './control-command.js';
 
 const USAGE = `usage: uw [CONFIG] [--OPTION VALUE ...]
        uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
+       uw --connect-and-read ADDR   print the stats document a stats server sends
 CONFIG is an .ini ([uwsgi] section), .yaml/.yml (uwsgi: key) or .json file,
 optionally FILE:SECTION. Every option is a key in the file or --option value here:
 ${Object.entries(OPTIONS)
@@ -40,7 +44,22 @@ function takeEmperorFlags(argv: string[]): { name?: string; templates: ConfigSou
   return { ...(name !== undefined && { name }), templates };
 }
 
+/** `uw --connect-and-read ADDR`: print the document, as uWSGI's option of that name (uwsgitop reads it the same way). */
+async function connectAndRead(text: string | undefined): Promise<number> {
+  if (text === undefined || text.startsWith('--')) throw new UwError('UW_USAGE', `--connect-and-read needs an address: ${ADDRESS_EXPECTED}`);
+  const parsed = parseAddress(text, process.cwd());
+  if (!parsed.ok) throw new UwError('UW_USAGE', `--connect-and-read: expected ${parsed.expected}, got "${text}"`);
+  try {
+    process.stdout.write(`${await readStats(parsed.address)}\n`);
+  } catch (err) {
+    console.error(`uw: cannot read statistics from ${text}: ${(err as Error).message}`);
+    return 1;
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number | null> {
+  if (argv[0] === '--connect-and-read') return connectAndRead(argv[1]);
   const control = runControlCommand('uw', argv, ['--reload', '--stop', '--pause']);
   if (control !== null) return control;
   if (argv.includes('--help') || argv.includes('-h')) {

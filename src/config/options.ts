@@ -52,6 +52,10 @@ export const OPTIONS = {
   'zerg-server': { kind: 'path', doc: 'UNIX socket handing this master\'s listening sockets to zergs (uWSGI\'s wire format; 0600 unless chmod-socket)' },
   zerg: { kind: 'path', doc: 'attach to the sockets of the zerg server at this path instead of binding, at start and on every reload' },
   'zerg-fallback': { kind: 'bool', bare: 'true', doc: 'with zerg: bind the configured sockets when the zerg server cannot be reached (default false)' },
+  stats: { kind: 'address', doc: 'serve the master\'s statistics here (host:port, :port = loopback, or a UNIX path): JSON on connect, HTTP GET / and /metrics' },
+  'stats-server': { kind: 'address', alias: 'stats', doc: 'alias of stats' },
+  'stats-http': { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility: a silent stats client gets HTTP headers with the JSON too' },
+  'stats-chmod': { kind: 'mode', bare: '666', doc: 'permissions of a UNIX stats socket (octal; default 600; chmod-socket does not apply to it)' },
   master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -49,6 +49,8 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
   if (zerg !== undefined && zerg === zergServer && zergSetting !== undefined) {
     throw new UwError('UW_CONFIG_CONFLICT', `options "zerg" and "zerg-server" name the same socket ${zerg}: a master cannot attach to itself`, { file: zergSetting.file, key: 'zerg' });
   }
+  const stats = statsOf(settings.last('stats'), ctx.cwd);
+  const statsChmod = settings.last('stats-chmod');
   const config: VassalConfig = {
     file: ctx.file,
     name: ctx.name,
@@ -65,6 +67,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
     listenBacklog: settings.read('listen', backlogSize, 511),
+    statsHttp: settings.read('stats-http', boolean, false),
     ...user,
     ...(pidfile === undefined ? {} : { pidfile }),
     ...(safePidfile === undefined ? {} : { safePidfile }),
@@ -72,6 +75,8 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     ...(zerg === undefined ? {} : { zerg }),
     ...(settings.read('zerg-fallback', boolean, false) && { zergFallback: true as const }),
     ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
+    ...(stats === undefined ? {} : { stats }),
+    ...(statsChmod === undefined ? {} : { statsChmod: convert(statsChmod, octalMode) }),
   };
   return deepFreeze(config);
 }
@@ -81,6 +86,14 @@ async function resolveChdir(setting: Setting | undefined, ctx: SchemaContext): P
   const dir = path.resolve(ctx.cwd, setting.value);
   if ((await ctx.host.pathKind(dir)) !== 'directory') throw invalidValue(setting, 'an existing directory', `${dir} is not one`);
   return dir;
+}
+
+/** The stats server's address, parsed as the sockets' are. */
+function statsOf(setting: Setting | undefined, cwd: string): VassalConfig['stats'] {
+  if (setting === undefined) return undefined;
+  const parsed = parseAddress(setting.value, cwd);
+  if (!parsed.ok) throw invalidValue(setting, parsed.expected);
+  return { address: parsed.address, spec: setting.value };
 }
 
 function pathOf(setting: Setting | undefined, cwd: string): string | undefined {

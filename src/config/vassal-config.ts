@@ -55,4 +55,8 @@ export interface VassalConfig {
   readonly zerg?: string;
   /** with zerg: bind the configured sockets when the server cannot be reached */
   readonly zergFallback?: true;
+  /** the master's stats server; `spec` as written, its identity across reloads */
+  readonly stats?: { readonly address: ListenAddress; readonly spec: string };
+  readonly statsHttp: boolean;
+  readonly statsChmod?: number;
 }

@@ -182,7 +182,11 @@ export class Emperor {
     for (const status of statuses) this.log.info(status, 'vassal status');
     for (const vassal of this.vassals.values()) {
       void vassal.requestStats(STATS_TIMEOUT_MS).then((stats) => {
-        if (stats !== null) this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals: stats.totals, masterRssBytes: stats.masterRssBytes }, 'vassal stats');
+        if (stats === null) return;
+        const workers = stats.workers;
+        const sum = (pick: (w: (typeof workers)[number]) => number): number => workers.reduce((total, w) => total + pick(w), 0);
+        const totals = { requests: stats.total_requests, rssBytes: sum((w) => w.rss), respawns: sum((w) => w.respawn_count) };
+        this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals, masterRssBytes: stats.master_rss }, 'vassal stats');
       });
     }
   }

@@ -2,7 +2,8 @@
 // through a handler table the compiler checks is complete; a failed spawn and
 // the exit are each reported once.
 import type { ChildProcess } from 'node:child_process';
-import { dispatch, type MasterStats, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import { dispatch, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
 import type { VassalEvent } from './vassal-machine.js';
 
@@ -11,7 +12,7 @@ export interface MasterLinkCallbacks {
   readonly logger: Logger;
   /** every message about the master's life (ready, reloads, errors, failing workers, pause) */
   readonly onEvent: (event: VassalEvent) => void;
-  readonly onStats: (id: number, stats: MasterStats) => void;
+  readonly onStats: (id: number, stats: MasterStatsDocument) => void;
   /** the master's own reload-mercy, when it starts and after each reload */
   readonly onMercy: (mercyMs: number) => void;
   /** the process never started: no exit event will follow */

@@ -1,11 +1,11 @@
 // Requests for a master's statistics over its IPC channel, matched to replies
 // by id; each one resolves with the stats or null (timeout, master gone).
 // The aggregation across vassals builds on this.
-import type { MasterStats } from '../ipc/protocol.js';
+import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Clock, TimerHandle } from './clock.js';
 
 interface PendingRequest {
-  readonly resolve: (stats: MasterStats | null) => void;
+  readonly resolve: (stats: MasterStatsDocument | null) => void;
   readonly timer: TimerHandle;
 }
 
@@ -17,7 +17,7 @@ export class StatsRequests {
   constructor(private readonly clock: Clock) {}
 
   /** Register a request; `send` delivers it and reports whether that worked. */
-  request(timeoutMs: number, send: (id: number) => boolean): Promise<MasterStats | null> {
+  request(timeoutMs: number, send: (id: number) => boolean): Promise<MasterStatsDocument | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = this.clock.setTimer(timeoutMs, () => this.settle(id, null));
@@ -27,7 +27,7 @@ export class StatsRequests {
   }
 
   /** A master-stats reply arrived. */
-  settle(id: number, stats: MasterStats | null): void {
+  settle(id: number, stats: MasterStatsDocument | null): void {
     const entry = this.pending.get(id);
     if (entry === undefined) return;
     this.pending.delete(id);

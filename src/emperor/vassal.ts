@@ -3,7 +3,7 @@
 // next step, logs the state change and performs the effects; nothing else here
 // decides a state.
 import type { ChildProcess } from 'node:child_process';
-import type { MasterStats } from '../ipc/protocol.js';
+import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
 import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -94,7 +94,7 @@ export class Vassal {
   }
 
   /** Ask the master for its statistics; null without a master or an answer in time. */
-  requestStats(timeoutMs: number): Promise<MasterStats | null> {
+  requestStats(timeoutMs: number): Promise<MasterStatsDocument | null> {
     const child = this.child;
     return this.stats.request(timeoutMs, (id) => {
       if (child === null || !child.connected) return false;

@@ -1,10 +1,20 @@
 // Messages on the IPC channels: master <-> module worker, and master -> emperor.
 // Every message has a `type`; receivers dispatch through a handler map that the
 // compiler checks is complete (see `MessageHandlers`).
+import type { MasterStatsDocument } from '../stats/master-document.js';
 
-/** What one worker reports about itself when the master asks. */
+/** What one worker reports about itself when the master asks (and once more as it exits). */
 export interface WorkerActivity {
+  /** responses ended since the worker started */
   readonly requests: number;
+  /** the handler threw or its promise rejected, or a response ended with an error */
+  readonly exceptions: number;
+  /** bytes written to clients */
+  readonly tx: number;
+  /** running average response time, microseconds (uWSGI's avg_rt: each response weighs half) */
+  readonly avgRtUs: number;
+  /** microseconds spent serving, summed over responses */
+  readonly runningTimeUs: number;
   readonly inflight: number;
   /** the oldest request still being answered, e.g. "GET /slow", and since when (epoch ms) */
   readonly current?: { readonly request: string; readonly since: number };
@@ -32,36 +42,13 @@ export function appErrorLine(error: AppError): string {
 export type WorkerToMaster =
   | { readonly type: 'ready' }
   | ({ readonly type: 'app-error' } & AppError)
-  | { readonly type: 'activity'; readonly id: number; readonly activity: WorkerActivity };
+  | { readonly type: 'activity'; readonly id: number; readonly activity: WorkerActivity }
+  /** the last counts, sent once just before a drained worker exits */
+  | { readonly type: 'final-activity'; readonly activity: WorkerActivity };
 
 export type MasterToWorker =
   | { readonly type: 'drain' }
   | { readonly type: 'activity-request'; readonly id: number };
-
-/** One worker's line in the statistics a master reports (SIGUSR1, or to the emperor). */
-export interface WorkerStats {
-  readonly id: number;
-  readonly pid: number;
-  readonly generation: number;
-  readonly status: string;
-  readonly since: number;
-  readonly requests: number | null;
-  readonly inflight: number | null;
-  readonly rssBytes: number | null;
-  readonly respawns: number;
-  readonly current?: { readonly request: string; readonly since: number };
-}
-
-export interface MasterStats {
-  readonly vassal: string;
-  readonly pid: number;
-  readonly generation: number;
-  readonly paused: boolean;
-  readonly workers: readonly WorkerStats[];
-  /** over the workers only */
-  readonly totals: { readonly requests: number; readonly rssBytes: number; readonly respawns: number };
-  readonly masterRssBytes: number | null;
-}
 
 export type MasterToEmperor =
   // reloadMercyMs: the master's own stop limit, told once its config is loaded and after each
@@ -77,7 +64,7 @@ export type MasterToEmperor =
   | { readonly type: 'workers-recovered'; readonly generation: number }
   | { readonly type: 'master-paused' }
   | { readonly type: 'master-resumed' }
-  | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStats };
+  | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStatsDocument };
 
 export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };
 

@@ -10,7 +10,9 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
 import { prepareForExec, releaseSocket, type HeldSocket } from './sockets.js';
-import { collectStats, logStats } from './stats.js';
+import { logStats } from './stats.js';
+import { StatsCollector } from './stats-collector.js';
+import { StatsEndpoint } from './stats-endpoint.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
@@ -29,6 +31,8 @@ export class Master {
   private readonly pool: WorkerPool;
   private readonly startedAt = Date.now();
   private zergServer: ZergServer | null = null;
+  private readonly collector: StatsCollector;
+  private readonly statsEndpoint: StatsEndpoint;
 
   private constructor(
     private config: VassalConfig,
@@ -41,6 +45,15 @@ export class Master {
       onRecovered: () => this.tellEmperor({ type: 'workers-recovered', generation: this.pool.generation }),
       onConfigError: (error) => this.failOnConfig(error),
     });
+    this.collector = new StatsCollector({
+      vassal: () => this.config.name,
+      pool: this.pool,
+      sockets: () => this.sockets,
+      backlog: () => this.config.listenBacklog,
+      kind: () => this.config.app.kind,
+      startedAt: this.startedAt,
+    });
+    this.statsEndpoint = new StatsEndpoint(this.collector, log);
   }
 
   /** Load, bind and start; throws UwError (nothing started) on bad input. */
@@ -51,22 +64,24 @@ export class Master {
     const sockets: HeldSocket[] = [];
     const started: { master?: Master } = {};
     let zergServer: ZergServer | null = null;
+    let master: Master;
     try {
       await acquireSockets(config, sockets, log);
       if (config.app.kind === 'exec') prepareForExec(sockets, config.file);
       // zergs get the sockets held when they connect: after a reload, the new ones
       const fds = (): number[] => (started.master?.sockets ?? sockets).map((socket) => socket.raw.fd);
       if (config.zergServer !== undefined) zergServer = await startZergServer({ path: config.zergServer, mode: config.chmodSocket, file: config.file }, fds, log);
+      master = new Master(config, sockets, request, log);
+      started.master = master;
+      await master.statsEndpoint.open(config);
       if (config.pidfile) writePidfile(config.pidfile);
     } catch (err) {
       // nothing was served: the socket files we made are removed (only if they are still ours)
-      await Promise.all([...sockets.map((socket) => releaseSocket(socket, true)), zergServer?.close()]);
+      await Promise.all([...sockets.map((socket) => releaseSocket(socket, true)), zergServer?.close(), started.master?.statsEndpoint.close()]);
       throw err;
     }
     logSockets(sockets, log);
     if (zergServer !== null) log.info({ where: zergServer.where }, 'zerg server listening');
-    const master = new Master(config, sockets, request, log);
-    started.master = master;
     master.zergServer = zergServer;
     master.run();
     return master;
@@ -117,7 +132,7 @@ export class Master {
   private listenToEmperor(): void {
     const handlers: MessageHandlers<EmperorToMaster> = {
       'stats-request': (message) => {
-        this.own('stats for the emperor', collectStats(this.config.name, this.pool).then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats })));
+        this.own('stats for the emperor', this.collector.collect().then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats })));
       },
     };
     process.on('message', (message) => dispatch(handlers, message));
@@ -157,7 +172,7 @@ export class Master {
         return this.stop('brutal');
       case 'stats':
       case 'status':
-        return this.own(command, logStats(command, this.config.name, this.pool, this.log));
+        return this.own(command, logStats(command, this.collector, this.log));
       case 'pause-toggle':
         return this.togglePause();
     }
@@ -228,6 +243,7 @@ export class Master {
       this.config = config;
       this.sockets = next.sockets;
       this.armTouchReload();
+      await this.statsEndpoint.reconfigure(config);
     }
     // old workers may still drain on a removed socket: their own copy keeps it open
     await Promise.all(unused.map((socket) => releaseSocket(socket, this.config.vacuum)));
@@ -275,6 +291,7 @@ export class Master {
     const released = Promise.all(this.sockets.map((socket) => releaseSocket(socket, this.config.vacuum)));
     await this.pool.stopAll(mode, this.config.reloadMercyMs);
     await released;
+    await this.statsEndpoint.close();
     if (this.config.vacuum) {
       if (this.config.pidfile) removePidfile(this.config.pidfile);
       if (this.config.safePidfile) removePidfile(this.config.safePidfile);

@@ -30,6 +30,12 @@ export interface PoolEvents {
   readonly onConfigError: (error: string) => void;
 }
 
+/** Counts of workers that exited, so that a master's totals never go down. */
+export interface RetiredCounts {
+  requests: number;
+  exceptions: number;
+}
+
 interface Slot {
   worker: Worker | null;
   failures: number;
@@ -40,6 +46,8 @@ interface Slot {
 export class WorkerPool {
   generation = 0;
   paused = false;
+  /** what exited workers had counted (their final report, or the last one the master saw) */
+  readonly retired: RetiredCounts = { requests: 0, exceptions: 0 };
   private slots: Slot[] = [];
   private readonly retiring = new Set<Worker>();
   private starting: Worker[] = [];
@@ -88,6 +96,16 @@ export class WorkerPool {
     return this.slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
   }
 
+  /** Every slot of the current generation, with its worker or none (backing off), and its respawns. */
+  slotViews(): { readonly id: number; readonly worker: Worker | null; readonly respawns: number }[] {
+    return this.slots.map((slot, index) => ({ id: index + 1, worker: slot.worker, respawns: slot.respawns }));
+  }
+
+  /** Workers of the next generation still starting, and old ones still draining. */
+  others(): Worker[] {
+    return [...this.starting, ...this.retiring];
+  }
+
   respawnsOf(worker: Worker): number {
     return this.slots[worker.id - 1]?.worker === worker ? (this.slots[worker.id - 1]?.respawns ?? 0) : 0;
   }
@@ -103,7 +121,10 @@ export class WorkerPool {
   }
 
   private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
-    const worker = new Worker(id, generation, config, sockets);
+    const worker = new Worker(id, generation, config, sockets, (gone) => {
+      this.retired.requests += gone.lastActivity?.requests ?? 0;
+      this.retired.exceptions += gone.lastActivity?.exceptions ?? 0;
+    });
     // a spawn that failed is logged once, as `worker exited` with its spawnError
     if (worker.pid !== null) this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
     void worker.ready.then(() => this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);

@@ -28,6 +28,8 @@ export class Worker {
   /** null when the spawn failed: there never was a process (never -1 or 0, which kill() reads as groups) */
   readonly pid: number | null;
   status: WorkerStatus = 'starting';
+  /** epoch ms of the spawn */
+  readonly spawnedAt = Date.now();
   since = Date.now();
   readyAt: number | null = null;
   paused = false;
@@ -48,6 +50,8 @@ export class Worker {
   /** the last bytes of its stderr, for failure reports */
   private readonly stderr: StderrTail | null = null;
   private readyTimer: NodeJS.Timeout | null = null;
+  /** the latest counts it reported (its final ones once it exited after a drain); null for exec workers */
+  lastActivity: WorkerActivity | null = null;
   private nextRequestId = 1;
   private readonly pendingActivity = new Map<number, (activity: WorkerActivity) => void>();
 
@@ -56,6 +60,8 @@ export class Worker {
     readonly generation: number,
     private readonly config: VassalConfig,
     sockets: readonly HeldSocket[],
+    /** called as its status becomes `exited`, in the same tick: the pool moves its counts to the retired totals */
+    private readonly onExited: (worker: Worker) => void = () => undefined,
   ) {
     let spawnFailure: unknown = null;
     try {
@@ -83,7 +89,8 @@ export class Worker {
       });
       child.once('exit', (code, signal) => {
         const exit = { code, signal };
-        void this.stderrFlushed().then(() => {
+        // its last words: stderr, and the final counts on the IPC channel (which may come after 'exit')
+        void Promise.all([this.stderrFlushed(), this.channelClosed()]).then(() => {
           this.exit = exit;
           this.setStatus('exited');
           resolve(exit);
@@ -121,6 +128,19 @@ export class Worker {
     });
   }
 
+  /** A module worker's channel may still hold its final-activity message: wait for its end, briefly. */
+  private channelClosed(): Promise<void> {
+    const child = this.child;
+    if (!child?.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, STDERR_FLUSH_MS);
+      child.once('disconnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private describeSpawnError(err: unknown): string {
     const message = err instanceof Error ? err.message : String(err);
     // Node names the program even when the missing path is the working directory
@@ -134,9 +154,11 @@ export class Worker {
         ready: becomeReady,
         'app-error': ({ type: _type, ...error }) => (this.appError = error),
         activity: (message) => {
+          this.lastActivity = message.activity;
           this.pendingActivity.get(message.id)?.(message.activity);
           this.pendingActivity.delete(message.id);
         },
+        'final-activity': (message) => (this.lastActivity = message.activity),
       };
       child.on('message', (message) => dispatch(handlers, message));
     } else if (this.channelFd !== null) {
@@ -161,6 +183,7 @@ export class Worker {
   private setStatus(status: WorkerStatus): void {
     this.status = status;
     this.since = Date.now();
+    if (status === 'exited') this.onExited(this);
   }
 
   get isModule(): boolean {

@@ -9,11 +9,19 @@ import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
 import { RequestCounter } from './request-counter.js';
+import { serve } from './serve.js';
 
 const FIRST_LISTEN_FD = 3;
 
 function send(message: WorkerToMaster): void {
   if (process.connected) process.send?.(message);
+}
+
+/** Tell the master the last counts (so its totals stay monotonic), then exit. */
+function exitWithCounts(counter: RequestCounter): void {
+  const message: WorkerToMaster = { type: 'final-activity', activity: counter.snapshot() };
+  if (!process.connected || process.send === undefined) process.exit(0);
+  process.send(message, () => process.exit(0));
 }
 
 /** Listen on an inherited descriptor; resolves once listening. */
@@ -50,7 +58,7 @@ async function main(): Promise<void> {
       const server = createServer((req, res) => {
         drainer.track(res);
         counter.track(req, res);
-        app.handler(req, res);
+        serve(app.handler, req, res, counter);
       });
       drainer.watch(server);
       servers.push(server);
@@ -73,13 +81,13 @@ async function main(): Promise<void> {
 
   const handlers: MessageHandlers<MasterToWorker> = {
     drain: () => {
-      void drainer.drain(servers).then(() => process.exit(0));
+      void drainer.drain(servers).then(() => exitWithCounts(counter));
     },
     'activity-request': (message) => send({ type: 'activity', id: message.id, activity: counter.snapshot() }),
   };
   process.on('message', (message) => dispatch(handlers, message));
   // the master's stop (SIGTERM; SIGINT too): finish in-flight requests, close idle connections, exit
-  const stop = (): void => void drainer.drain(servers, { closeIdle: true }).then(() => process.exit(0));
+  const stop = (): void => void drainer.drain(servers, { closeIdle: true }).then(() => exitWithCounts(counter));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   send({ type: 'ready' });

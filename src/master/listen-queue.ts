@@ -1,0 +1,83 @@
+// Each listening socket's accept queue as the kernel sees it. For a TCP
+// listener Linux prints, on the socket's row of /proc/net/tcp (or tcp6), the
+// connections waiting to be accepted as rx_queue and the queue's limit (the
+// backlog after the somaxconn cap) as tx_queue; the row is found by the inode
+// that fstat gives for the master's own descriptor. The files are read
+// asynchronously, never blocking the master's loop.
+//
+// A UNIX listener's queue is not readable without netlink (sock_diag), which
+// Node cannot reach: as uWSGI on a stock Linux kernel, its queue is reported as
+// 0 and its limit as the configured backlog capped at somaxconn.
+import { fstatSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { HeldSocket } from './sockets.js';
+
+/** One socket's accept queue: waiting now, and the limit. */
+export interface ListenQueue {
+  readonly queue: number;
+  readonly max_queue: number;
+}
+
+const LISTEN_STATE = '0A';
+
+/** rx_queue and tx_queue of every LISTEN row of a /proc/net/tcp* text, by inode. */
+export function parseProcNetTcp(text: string): Map<number, ListenQueue> {
+  const rows = new Map<number, ListenQueue>();
+  for (const line of text.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    // sl local remote st tx:rx tr:when retrnsmt uid timeout inode ...
+    if (fields[3] !== LISTEN_STATE) continue;
+    const [tx = '', rx = ''] = (fields[4] ?? '').split(':');
+    const inode = Number(fields[9]);
+    if (Number.isInteger(inode) && inode > 0) rows.set(inode, { queue: parseInt(rx, 16) || 0, max_queue: parseInt(tx, 16) || 0 });
+  }
+  return rows;
+}
+
+let somaxconn: number | null = null;
+
+/** net.core.somaxconn, read once (4096 on current kernels, 128 on old ones). */
+function maxBacklog(): number {
+  if (somaxconn === null) {
+    try {
+      somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim()) || 4096;
+    } catch {
+      somaxconn = 4096;
+    }
+  }
+  return somaxconn;
+}
+
+async function readRows(file: string): Promise<Map<number, ListenQueue>> {
+  try {
+    return parseProcNetTcp(await readFile(file, 'utf8'));
+  } catch {
+    return new Map(); // not Linux, or no IPv6
+  }
+}
+
+function inodeOf(socket: HeldSocket): number | null {
+  try {
+    return fstatSync(socket.raw.fd).ino;
+  } catch {
+    return null; // closed meanwhile (a reload removed it)
+  }
+}
+
+/** The accept queue of each socket, in order; `backlog` is the configured listen backlog. */
+export async function listenQueues(sockets: readonly HeldSocket[], backlog: number): Promise<ListenQueue[]> {
+  const tcp = sockets.filter((socket) => socket.spec.address.type === 'tcp');
+  // bindSocket writes an IPv6 address in brackets: "[::1]:8080"
+  const v6 = tcp.some((socket) => socket.where.startsWith('['));
+  const v4 = tcp.some((socket) => !socket.where.startsWith('['));
+  const none = Promise.resolve(new Map<number, ListenQueue>());
+  const [rows4, rows6] = await Promise.all([v4 ? readRows('/proc/net/tcp') : none, v6 ? readRows('/proc/net/tcp6') : none]);
+  // what the kernel applies to a listen() backlog; the fallback when no row is found
+  const unixMax = Math.min(backlog, maxBacklog());
+  return sockets.map((socket) => {
+    if (socket.spec.address.type === 'unix') return { queue: 0, max_queue: unixMax };
+    const inode = inodeOf(socket);
+    const row = inode === null ? undefined : (rows4.get(inode) ?? rows6.get(inode));
+    return row ?? { queue: 0, max_queue: unixMax };
+  });
+}

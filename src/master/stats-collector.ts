@@ -1,0 +1,120 @@
+// Puts the master's statistics document together on demand: asks every live
+// module worker for its counters (one message each), reads memory and the
+// accept queues from /proc, and builds the document. Collections asked for
+// while one is running share it, so a thousand scrapes at once cost the
+// workers one activity request each, not a thousand.
+import { readFileSync } from 'node:fs';
+import type { MasterStatsDocument, SocketStatsDocument } from '../stats/master-document.js';
+import { listenQueues } from './listen-queue.js';
+import { processMemory } from './process-memory.js';
+import type { HeldSocket } from './sockets.js';
+import { masterDocument, type WorkerFacts } from './stats-document.js';
+import type { WorkerPool } from './worker-pool.js';
+import type { Worker } from './worker.js';
+
+/** How long a collection waits for a worker's counters (a busy loop answers late: its last counts are used). */
+const ACTIVITY_TIMEOUT_MS = 1_000;
+
+/** What the collector reads from its master each time (the config and sockets change on reload). */
+export interface CollectorSource {
+  readonly vassal: () => string;
+  readonly pool: WorkerPool;
+  readonly sockets: () => readonly HeldSocket[];
+  readonly backlog: () => number;
+  readonly kind: () => 'module' | 'exec';
+  /** epoch ms the master started */
+  readonly startedAt: number;
+}
+
+let version: string | null = null;
+
+/** uwemperor's version, from package.json (read once). */
+function ourVersion(): string {
+  if (version === null) {
+    try {
+      version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
+
+export class StatsCollector {
+  private inFlight: Promise<MasterStatsDocument> | null = null;
+  /** each worker's requests at the previous collection, for delta_requests */
+  private readonly previous = new WeakMap<Worker, number>();
+
+  constructor(private readonly source: CollectorSource) {}
+
+  /** A fresh document, or the one being collected right now. */
+  collect(): Promise<MasterStatsDocument> {
+    if (this.inFlight === null) {
+      this.inFlight = this.build().finally(() => (this.inFlight = null));
+    }
+    return this.inFlight;
+  }
+
+  private async build(): Promise<MasterStatsDocument> {
+    const { pool } = this.source;
+    const slots = pool.slotViews();
+    const others = pool.others();
+    const live = [...slots.flatMap((slot) => (slot.worker ? [slot.worker] : [])), ...others].filter((w) => w.pid !== null && w.status !== 'exited');
+    const sockets = this.source.sockets();
+    const [memories, queues, masterMemory] = await Promise.all([
+      Promise.all(live.map(async (worker) => [worker, await processMemory(worker.pid ?? 0)] as const)),
+      listenQueues(sockets, this.source.backlog()),
+      processMemory(process.pid),
+      // each answer lands in worker.lastActivity
+      Promise.all(live.map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS))),
+    ]);
+    const memoryOf = new Map(memories);
+    const facts = (worker: Worker, respawns: number): WorkerFacts => ({
+      id: worker.id,
+      pid: worker.pid,
+      generation: worker.generation,
+      state: worker.status,
+      kind: worker.isModule ? 'module' : 'exec',
+      paused: worker.paused,
+      spawnedAt: worker.spawnedAt,
+      respawns,
+      activity: worker.lastActivity,
+      previousRequests: this.previous.get(worker) ?? 0,
+      memory: memoryOf.get(worker) ?? null,
+    });
+    const kind = this.source.kind();
+    const workers: WorkerFacts[] = [
+      ...slots.map((slot) => (slot.worker ? facts(slot.worker, slot.respawns) : this.emptySlot(slot.id, slot.respawns, kind))),
+      ...others.map((worker) => facts(worker, 0)),
+    ];
+    for (const worker of live) if (worker.lastActivity) this.previous.set(worker, worker.lastActivity.requests);
+    return masterDocument({
+      version: ourVersion(),
+      vassal: this.source.vassal(),
+      pid: process.pid,
+      uid: process.getuid?.() ?? 0,
+      gid: process.getgid?.() ?? 0,
+      cwd: process.cwd(),
+      generation: pool.generation,
+      paused: pool.paused,
+      masterRss: masterMemory?.rss ?? 0,
+      startedAt: this.source.startedAt,
+      sockets: sockets.map((socket, index): SocketStatsDocument => ({
+        name: socket.where,
+        proto: socket.spec.protocol === 'http' ? 'http' : 'uwsgi',
+        queue: queues[index]?.queue ?? 0,
+        max_queue: queues[index]?.max_queue ?? 0,
+        shared: 0,
+        can_offload: 0,
+      })),
+      workers,
+      retired: { ...pool.retired },
+    });
+  }
+
+  /** A slot with no process: backing off after a failure (uWSGI's "cheap"). */
+  private emptySlot(id: number, respawns: number, kind: 'module' | 'exec'): WorkerFacts {
+    const { pool } = this.source;
+    return { id, pid: null, generation: pool.generation, state: 'exited', kind, paused: pool.paused, spawnedAt: 0, respawns, activity: null, previousRequests: 0, memory: null };
+  }
+}
