@@ -1,13 +1,14 @@
 // Each listening socket's accept queue as the kernel sees it. For a TCP
 // listener Linux prints, on the socket's row of /proc/net/tcp (or tcp6), the
-// connections waiting to be accepted as rx_queue and the queue's limit (the
-// backlog after the somaxconn cap) as tx_queue; the row is found by the inode
-// that fstat gives for the master's own descriptor. The files are read
-// asynchronously, never blocking the master's loop.
+// connections waiting to be accepted as rx_queue; the row is found by the
+// inode that fstat gives for the master's own descriptor. The files are read
+// asynchronously, never blocking the master's loop. The queue's limit is only
+// told by netlink (sock_diag, what `ss` shows as Send-Q) or TCP_INFO, neither
+// of which Node reaches: it is the backlog we asked for, capped at
+// net.core.somaxconn as listen(2) does.
 //
-// A UNIX listener's queue is not readable without netlink (sock_diag), which
-// Node cannot reach: as uWSGI on a stock Linux kernel, its queue is reported as
-// 0 and its limit as the configured backlog capped at somaxconn.
+// A UNIX listener's queue is not readable without netlink either: as uWSGI on
+// a stock Linux kernel, its queue is reported as 0.
 import { fstatSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { HeldSocket } from './sockets.js';
@@ -20,16 +21,16 @@ export interface ListenQueue {
 
 const LISTEN_STATE = '0A';
 
-/** rx_queue and tx_queue of every LISTEN row of a /proc/net/tcp* text, by inode. */
-export function parseProcNetTcp(text: string): Map<number, ListenQueue> {
-  const rows = new Map<number, ListenQueue>();
+/** rx_queue (connections waiting to be accepted) of every LISTEN row of a /proc/net/tcp* text, by inode. */
+export function parseProcNetTcp(text: string): Map<number, number> {
+  const rows = new Map<number, number>();
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
     // sl local remote st tx:rx tr:when retrnsmt uid timeout inode ...
     if (fields[3] !== LISTEN_STATE) continue;
-    const [tx = '', rx = ''] = (fields[4] ?? '').split(':');
+    const rx = (fields[4] ?? '').split(':')[1] ?? '';
     const inode = Number(fields[9]);
-    if (Number.isInteger(inode) && inode > 0) rows.set(inode, { queue: parseInt(rx, 16) || 0, max_queue: parseInt(tx, 16) || 0 });
+    if (Number.isInteger(inode) && inode > 0) rows.set(inode, parseInt(rx, 16) || 0);
   }
   return rows;
 }
@@ -48,7 +49,7 @@ function maxBacklog(): number {
   return somaxconn;
 }
 
-async function readRows(file: string): Promise<Map<number, ListenQueue>> {
+async function readRows(file: string): Promise<Map<number, number>> {
   try {
     return parseProcNetTcp(await readFile(file, 'utf8'));
   } catch {
@@ -70,14 +71,13 @@ export async function listenQueues(sockets: readonly HeldSocket[], backlog: numb
   // bindSocket writes an IPv6 address in brackets: "[::1]:8080"
   const v6 = tcp.some((socket) => socket.where.startsWith('['));
   const v4 = tcp.some((socket) => !socket.where.startsWith('['));
-  const none = Promise.resolve(new Map<number, ListenQueue>());
+  const none = Promise.resolve(new Map<number, number>());
   const [rows4, rows6] = await Promise.all([v4 ? readRows('/proc/net/tcp') : none, v6 ? readRows('/proc/net/tcp6') : none]);
-  // what the kernel applies to a listen() backlog; the fallback when no row is found
-  const unixMax = Math.min(backlog, maxBacklog());
+  const max = Math.min(backlog, maxBacklog());
   return sockets.map((socket) => {
-    if (socket.spec.address.type === 'unix') return { queue: 0, max_queue: unixMax };
+    if (socket.spec.address.type === 'unix') return { queue: 0, max_queue: max };
     const inode = inodeOf(socket);
-    const row = inode === null ? undefined : (rows4.get(inode) ?? rows6.get(inode));
-    return row ?? { queue: 0, max_queue: unixMax };
+    const queue = inode === null ? undefined : (rows4.get(inode) ?? rows6.get(inode));
+    return { queue: queue ?? 0, max_queue: max };
   });
 }

@@ -11,7 +11,7 @@
 // has a deadline and the number of connections a bound.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { linkSync, rmSync } from 'node:fs';
+import { linkSync, lstatSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UwError } from '../errors.js';
 import type { ListenAddress } from '../config/vassal-config.js';
@@ -111,8 +111,10 @@ export async function listenUnix(server: Server, path: string, mode: number): Pr
   } finally {
     process.umask(umask);
   }
+  let ours: { dev: number; ino: number };
   try {
     linkSync(temp, path); // EEXIST if anything appeared at the path meanwhile
+    ours = lstatSync(path);
   } catch (err) {
     throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? new SocketInUseError(path) : err;
   } finally {
@@ -122,9 +124,19 @@ export async function listenUnix(server: Server, path: string, mode: number): Pr
     where: path,
     close: async () => {
       await closeServer(server);
-      rmSync(path, { force: true });
+      removeIfOurs(path, ours);
     },
   };
+}
+
+/** Remove the socket file we linked, never what someone put at the path since. */
+function removeIfOurs(path: string, ours: { dev: number; ino: number }): void {
+  try {
+    const now = lstatSync(path);
+    if (now.isSocket() && now.dev === ours.dev && now.ino === ours.ino) rmSync(path, { force: true });
+  } catch {
+    // already gone
+  }
 }
 
 function closeServer(server: Server): Promise<void> {
