@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint] [--out FILE] [--refresh-commentary]
+// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats] [--out FILE] [--refresh-commentary]
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick): machine, command, targets table, each part's
 // tables, and the hand-written commentary from bench/commentary.md.
@@ -8,6 +8,7 @@ import { runReaction } from './reaction.js';
 import { runReload } from './reload.js';
 import { runFootprint } from './footprint.js';
 import { runScale } from './scale.js';
+import { runStatsCost } from './stats-cost.js';
 import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
@@ -30,6 +31,7 @@ const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<P
     return report;
   },
   footprint: (options, shared) => runFootprint(options, shared.scale),
+  stats: (options) => runStatsCost(options),
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {
