@@ -46,6 +46,9 @@ describe('loadConfig', () => {
       pidfile: at('run/app.pid'),
       safePidfile: at('run/app.safe.pid'),
       chmodSocket: 0o660,
+      stats: { address: { type: 'unix', path: at('run/stats.sock') }, spec: 'run/stats.sock' },
+      statsHttp: true,
+      statsChmod: 0o640,
     });
   });
 
