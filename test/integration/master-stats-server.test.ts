@@ -85,6 +85,22 @@ describe('master stats server socket', () => {
     assert.equal(cli.find('worker exited').length, 0);
   });
 
+  it('keeps the stats server across a reload, and moves it when its address changes', async () => {
+    const [first, second] = [await freePort(), await freePort()];
+    const ini = vassal('moves.ini', `127.0.0.1:${first}`);
+    const { cli } = await startMaster([ini]);
+    await cli.waitForLog('stats server listening');
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished');
+    assert.equal(cli.find('stats server listening').length, 1, 'not reopened for an unchanged address');
+    assert.equal((await statsOf(first)).generation, 2);
+    vassal('moves.ini', `127.0.0.1:${second}`);
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished', {}, 2);
+    assert.equal((await statsOf(second)).generation, 3);
+    await assert.rejects(statsOf(first), /ECONNREFUSED/);
+  });
+
   it('reports the accept queue the kernel holds while the workers are paused', async () => {
     const statsPort = await freePort();
     const { cli, port } = await startMaster([vassal('queue.ini', `127.0.0.1:${statsPort}`, 'processes = 1\n')]);
