@@ -5,8 +5,8 @@
 // workers one activity request each, not a thousand.
 import { readFileSync } from 'node:fs';
 import type { MasterStatsDocument, SocketStatsDocument } from '../stats/master-document.js';
-import { listenQueues } from './listen-queue.js';
-import { processMemory } from './process-memory.js';
+import { listenQueues, type ListenQueue } from './listen-queue.js';
+import { processMemory, type ProcessMemory } from './process-memory.js';
 import type { HeldSocket } from './sockets.js';
 import { masterDocument, type WorkerFacts } from './stats-document.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -57,18 +57,38 @@ export class StatsCollector {
 
   private async build(): Promise<MasterStatsDocument> {
     const { pool } = this.source;
-    const slots = pool.slotViews();
-    const others = pool.others();
-    const live = [...slots.flatMap((slot) => (slot.worker ? [slot.worker] : [])), ...others].filter((w) => w.pid !== null && w.status !== 'exited');
+    const live = [...pool.current(), ...pool.others()].filter((w) => w.pid !== null && w.status !== 'exited');
     const sockets = this.source.sockets();
     const [memories, queues, masterMemory] = await Promise.all([
       Promise.all(live.map(async (worker) => [worker, await processMemory(worker.pid ?? 0)] as const)),
       listenQueues(sockets, this.source.backlog()),
       processMemory(process.pid),
-      // each answer lands in worker.lastActivity
-      Promise.all(live.map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS))),
+      // each answer lands in worker.lastActivity; a worker still starting listens to nobody yet
+      Promise.all(live.filter((worker) => worker.status !== 'starting').map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS))),
     ]);
-    const memoryOf = new Map(memories);
+    // from here on synchronous: the workers, their counts and the retired totals are read in one tick
+    const workers = this.workerFacts(new Map(memories));
+    for (const worker of live) if (worker.lastActivity) this.previous.set(worker, worker.lastActivity.requests);
+    return masterDocument({
+      version: ourVersion(),
+      vassal: this.source.vassal(),
+      pid: process.pid,
+      uid: process.getuid?.() ?? 0,
+      gid: process.getgid?.() ?? 0,
+      cwd: process.cwd(),
+      generation: pool.generation,
+      paused: pool.paused,
+      masterRss: masterMemory?.rss ?? 0,
+      startedAt: this.source.startedAt,
+      sockets: sockets.map((socket, index) => socketDocument(socket, queues[index])),
+      workers,
+      retired: { ...pool.retired },
+    });
+  }
+
+  /** Every slot of the current generation (a process or none), then the starting and draining workers. */
+  private workerFacts(memoryOf: ReadonlyMap<Worker, ProcessMemory | null>): WorkerFacts[] {
+    const { pool } = this.source;
     const facts = (worker: Worker, respawns: number): WorkerFacts => ({
       id: worker.id,
       pid: worker.pid,
@@ -82,39 +102,27 @@ export class StatsCollector {
       previousRequests: this.previous.get(worker) ?? 0,
       memory: memoryOf.get(worker) ?? null,
     });
-    const kind = this.source.kind();
-    const workers: WorkerFacts[] = [
-      ...slots.map((slot) => (slot.worker ? facts(slot.worker, slot.respawns) : this.emptySlot(slot.id, slot.respawns, kind))),
-      ...others.map((worker) => facts(worker, 0)),
+    return [
+      ...pool.slotViews().map((slot) => (slot.worker ? facts(slot.worker, slot.respawns) : this.emptySlot(slot.id, slot.respawns))),
+      ...pool.others().map((worker) => facts(worker, 0)),
     ];
-    for (const worker of live) if (worker.lastActivity) this.previous.set(worker, worker.lastActivity.requests);
-    return masterDocument({
-      version: ourVersion(),
-      vassal: this.source.vassal(),
-      pid: process.pid,
-      uid: process.getuid?.() ?? 0,
-      gid: process.getgid?.() ?? 0,
-      cwd: process.cwd(),
-      generation: pool.generation,
-      paused: pool.paused,
-      masterRss: masterMemory?.rss ?? 0,
-      startedAt: this.source.startedAt,
-      sockets: sockets.map((socket, index): SocketStatsDocument => ({
-        name: socket.where,
-        proto: socket.spec.protocol === 'http' ? 'http' : 'uwsgi',
-        queue: queues[index]?.queue ?? 0,
-        max_queue: queues[index]?.max_queue ?? 0,
-        shared: 0,
-        can_offload: 0,
-      })),
-      workers,
-      retired: { ...pool.retired },
-    });
   }
 
   /** A slot with no process: backing off after a failure (uWSGI's "cheap"). */
-  private emptySlot(id: number, respawns: number, kind: 'module' | 'exec'): WorkerFacts {
+  private emptySlot(id: number, respawns: number): WorkerFacts {
     const { pool } = this.source;
-    return { id, pid: null, generation: pool.generation, state: 'exited', kind, paused: pool.paused, spawnedAt: 0, respawns, activity: null, previousRequests: 0, memory: null };
+    return { id, pid: null, generation: pool.generation, state: 'exited', kind: this.source.kind(), paused: pool.paused, spawnedAt: 0, respawns, activity: null, previousRequests: 0, memory: null };
   }
+}
+
+/** One socket's entry: uWSGI's protocol name ("uwsgi" for a plain socket) and its accept queue. */
+function socketDocument(socket: HeldSocket, queue: ListenQueue | undefined): SocketStatsDocument {
+  return {
+    name: socket.where,
+    proto: socket.spec.protocol === 'http' ? 'http' : 'uwsgi',
+    queue: queue?.queue ?? 0,
+    max_queue: queue?.max_queue ?? 0,
+    shared: 0,
+    can_offload: 0,
+  };
 }

@@ -21,7 +21,7 @@ function fakeWorker(id: number): Worker & { asked: number } {
 
 test('a thousand concurrent collections ask each worker once', async () => {
   const workers = [fakeWorker(1), fakeWorker(2)];
-  const pool = { generation: 1, paused: false, retired: { requests: 0, exceptions: 0 }, slotViews: () => workers.map((worker) => ({ id: worker.id, worker, respawns: 0 })), others: () => [] };
+  const pool = { generation: 1, paused: false, retired: { requests: 0, exceptions: 0 }, slotViews: () => workers.map((worker) => ({ id: worker.id, worker, respawns: 0 })), current: () => workers, others: () => [] };
   const collector = new StatsCollector({ vassal: () => 'app.ini', pool: pool as unknown as WorkerPool, sockets: () => [], backlog: () => 511, kind: () => 'module', startedAt: 0 });
   const docs = await Promise.all(Array.from({ length: 1_000 }, () => collector.collect()));
   assert.deepEqual(workers.map((w) => w.asked), [1, 1]);
