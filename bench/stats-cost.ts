@@ -6,6 +6,7 @@ import { readStats } from '../src/stats/read-stats.js';
 import { fmt, int, ratio, table } from './lib/format.js';
 import { buildBareUw } from './lib/bare-build.js';
 import { runLoad } from './lib/load.js';
+import { sampleCpu } from './lib/server-cpu.js';
 import type { LoadResult } from './lib/load-types.js';
 import { HELLO_APP, UW_BIN } from './lib/paths.js';
 import { ProcessSet } from './lib/process-set.js';
@@ -20,15 +21,23 @@ const SCRAPES_PER_SECOND = 10;
 interface Uw {
   readonly port: number;
   readonly statsPort: number;
+  readonly pid: number;
+}
+
+interface Sample {
+  readonly variant: Variant;
+  readonly result: LoadResult;
+  /** CPU of the master and its workers per request answered, µs */
+  readonly cpuPerReq: number;
 }
 
 async function startUw(processes: ProcessSet, name: string, bin: string): Promise<Uw> {
-  const args = [bin, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', '2', '--stats', '127.0.0.1:0'];
+  const args = [bin, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', '1', '--stats', '127.0.0.1:0'];
   const master = processes.spawn(name, process.execPath, args);
   const bound = await master.waitForMsg('socket bound', {}, START_TIMEOUT_MS);
   const stats = await master.waitForMsg('stats server listening', {}, START_TIMEOUT_MS);
   await master.waitForMsg('master ready', {}, START_TIMEOUT_MS);
-  return { port: portOf(bound.where), statsPort: portOf(stats.where) };
+  return { port: portOf(bound.where), statsPort: portOf(stats.where), pid: master.pid };
 }
 
 /** Read the stats document every 1/SCRAPES_PER_SECOND s until stopped; returns how many reads succeeded. */
@@ -53,7 +62,7 @@ export async function runStatsCost(options: BenchOptions): Promise<PartReport> {
   const rounds = options.quick ? 3 : 8;
   const durationMs = options.quick ? 1_000 : 3_000;
   const processes = new ProcessSet();
-  const samples: { variant: Variant; result: LoadResult }[] = [];
+  const samples: Sample[] = [];
   let reads = 0;
   try {
     options.progress('stats: building uw without counters');
@@ -61,6 +70,12 @@ export async function runStatsCost(options: BenchOptions): Promise<PartReport> {
     const counted = await startUw(processes, 'uw', UW_BIN);
     const bare = await startUw(processes, 'uw without counters', bareBin);
     const load = (uw: Uw): Promise<LoadResult> => runLoad(processes, { port: uw.port, connections: CONNECTIONS, mode: 'keep-alive', durationMs, ratePerSec: 0, timeoutMs: 5_000 });
+    const measure = async (variant: Variant, uw: Uw): Promise<Sample> => {
+      const before = sampleCpu(uw.pid);
+      const result = await load(uw);
+      const after = sampleCpu(uw.pid);
+      return { variant, result, cpuPerReq: ((after.tree - before.tree) * 1e6) / Math.max(1, result.ok) };
+    };
     await load(counted);
     await load(bare);
     for (let round = 0; round < rounds; round++) {
@@ -69,10 +84,10 @@ export async function runStatsCost(options: BenchOptions): Promise<PartReport> {
         options.progress(`stats: round ${round + 1}/${rounds} ${variant}`);
         if (variant === 'scraped') {
           const scraper = scrape(counted.statsPort);
-          samples.push({ variant, result: await load(counted) });
+          samples.push(await measure(variant, counted));
           reads += await scraper.stop();
         } else {
-          samples.push({ variant, result: await load(variant === 'bare' ? bare : counted) });
+          samples.push(await measure(variant, variant === 'bare' ? bare : counted));
         }
       }
     }
@@ -82,17 +97,20 @@ export async function runStatsCost(options: BenchOptions): Promise<PartReport> {
   return report(samples, { rounds, durationMs, reads });
 }
 
-function report(samples: readonly { variant: Variant; result: LoadResult }[], run: { rounds: number; durationMs: number; reads: number }): PartReport {
+function report(samples: readonly Sample[], run: { rounds: number; durationMs: number; reads: number }): PartReport {
   const rps = (variant: Variant): number => median(samples.filter((s) => s.variant === variant).map((s) => s.result.reqPerSec));
+  const cpu = (variant: Variant): number => median(samples.filter((s) => s.variant === variant).map((s) => s.cpuPerReq));
   const p99 = (variant: Variant): number => median(samples.filter((s) => s.variant === variant).map((s) => s.result.latency.p99));
   const failed = (variant: Variant): number => samples.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.result.failed, 0);
   const counters = 1 - rps('counters') / rps('bare');
   const scrape = 1 - rps('scraped') / rps('counters');
   const rows: [string, Variant][] = [['uw, workers built without counters', 'bare'], ['uw as built (counters on)', 'counters'], [`uw as built, stats read ${SCRAPES_PER_SECOND}x/s`, 'scraped']];
   const markdown = [
-    `uw with 2 workers on the hello app, ${CONNECTIONS} keep-alive connections, closed loop, ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in alternating order (medians). The build without counters is the same bundle with the worker's RequestCounter replaced by one that only tracks the responses in flight (what the drain needs). The scraper reads the master's stats document over TCP (${run.reads} reads in all), as uwsgitop does.`,
+    `uw with 1 worker on the hello app (one worker: with two, how the kernel spreads the 32 keep-alive connections between them moves req/s by more than the counters could), ${CONNECTIONS} keep-alive connections, closed loop, ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in alternating order (medians). The build without counters is the same bundle with the worker's RequestCounter replaced by one that only tracks the responses in flight (what the drain needs). The scraper reads the master's stats document over TCP (${run.reads} reads in all), as uwsgitop does.`,
     '',
-    table(['server', 'req/s', 'vs without counters', 'p99 ms', 'failed'], rows.map(([name, variant]) => [name, int(rps(variant)), ratio(rps(variant), rps('bare')), fmt(p99(variant), 2), String(failed(variant))])),
+    table(['server', 'req/s', 'vs without counters', 'server CPU µs/req', 'vs without counters', 'p99 ms', 'failed'], rows.map(([name, variant]) => [name, int(rps(variant)), ratio(rps(variant), rps('bare')), fmt(cpu(variant), 1), ratio(cpu(variant), cpu('bare')), fmt(p99(variant), 2), String(failed(variant))])),
+    '',
+    `Server CPU per request (master and workers, from /proc) is the steadier figure on a shared machine: counters ${fmt(cpu('counters') - cpu('bare'), 2)} µs/req, a scrape every ${1000 / SCRAPES_PER_SECOND} ms ${fmt(cpu('scraped') - cpu('counters'), 2)} µs/req at this rate.`,
   ].join('\n');
   return {
     title: '6. Statistics',

@@ -9,6 +9,10 @@
 //
 // A UNIX listener's queue is not readable without netlink either: as uWSGI on
 // a stock Linux kernel, its queue is reported as 0.
+//
+// The kernel writes /proc/net/tcp by walking every TCP socket's hash bucket: a
+// read costs milliseconds of CPU on a busy host. So, as uWSGI's master checks
+// its queues once a second, a reading is reused for up to a second.
 import { fstatSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { HeldSocket } from './sockets.js';
@@ -62,6 +66,25 @@ function inodeOf(socket: HeldSocket): number | null {
     return fstatSync(socket.raw.fd).ino;
   } catch {
     return null; // closed meanwhile (a reload removed it)
+  }
+}
+
+/** How long a reading is reused. */
+export const LISTEN_QUEUE_MAX_AGE_MS = 1_000;
+
+/** Reads the queues at most once per LISTEN_QUEUE_MAX_AGE_MS for the same sockets; concurrent reads share one. */
+export class ListenQueueReader {
+  private last: { readonly at: number; readonly sockets: readonly HeldSocket[]; readonly queues: Promise<ListenQueue[]> } | null = null;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  read(sockets: readonly HeldSocket[], backlog: number): Promise<ListenQueue[]> {
+    const now = this.now();
+    const last = this.last;
+    if (last !== null && last.sockets === sockets && now - last.at < LISTEN_QUEUE_MAX_AGE_MS) return last.queues;
+    const queues = listenQueues(sockets, backlog);
+    this.last = { at: now, sockets, queues };
+    return queues;
   }
 }
 

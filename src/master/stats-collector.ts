@@ -5,7 +5,7 @@
 // workers one activity request each, not a thousand.
 import { readFileSync } from 'node:fs';
 import type { MasterStatsDocument, SocketStatsDocument } from '../stats/master-document.js';
-import { listenQueues, type ListenQueue } from './listen-queue.js';
+import { ListenQueueReader, type ListenQueue } from './listen-queue.js';
 import { processMemory, type ProcessMemory } from './process-memory.js';
 import type { HeldSocket } from './sockets.js';
 import { masterDocument, type WorkerFacts } from './stats-document.js';
@@ -44,6 +44,7 @@ export class StatsCollector {
   private inFlight: Promise<MasterStatsDocument> | null = null;
   /** each worker's requests at the previous collection, for delta_requests */
   private readonly previous = new WeakMap<Worker, number>();
+  private readonly queues = new ListenQueueReader();
 
   constructor(private readonly source: CollectorSource) {}
 
@@ -59,13 +60,13 @@ export class StatsCollector {
     const { pool } = this.source;
     const live = [...pool.current(), ...pool.others()].filter((w) => w.pid !== null && w.status !== 'exited');
     const sockets = this.source.sockets();
-    const [memories, queues, masterMemory] = await Promise.all([
-      Promise.all(live.map(async (worker) => [worker, await processMemory(worker.pid ?? 0)] as const)),
-      listenQueues(sockets, this.source.backlog()),
-      processMemory(process.pid),
+    const [queues] = await Promise.all([
+      this.queues.read(sockets, this.source.backlog()),
       // each answer lands in worker.lastActivity; a worker still starting listens to nobody yet
       Promise.all(live.filter((worker) => worker.status !== 'starting').map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS))),
     ]);
+    const memories = live.map((worker) => [worker, processMemory(worker.pid ?? 0)] as const);
+    const masterMemory = processMemory(process.pid);
     // from here on synchronous: the workers, their counts and the retired totals are read in one tick
     const workers = this.workerFacts(new Map(memories));
     for (const worker of live) if (worker.lastActivity) this.previous.set(worker, worker.lastActivity.requests);
