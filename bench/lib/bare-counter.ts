@@ -18,7 +18,7 @@ export class RequestCounter {
 
   track(_req: IncomingMessage, res: ServerResponse): void {
     this.inflight.add(res);
-    res.once('close', this.onClose);
+    res.on('close', this.onClose);
   }
 
   exception(_res: ServerResponse): void {

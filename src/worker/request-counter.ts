@@ -1,19 +1,22 @@
 // Counts what a module worker serves, for the master's statistics (stats
 // server, SIGUSR1, the emperor), worker status (SIGUSR2) and the drain. On the
-// hot path it costs one Map entry, two clock reads and one shared 'close'
-// listener per response; nothing is sent until the master asks. The
-// "METHOD url" text is only built when it does.
+// hot path it costs one Map entry, two clock reads, one read of the socket's
+// byte count and one shared 'close' listener per response; nothing is sent
+// until the master asks. The "METHOD url" text is only built when it does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { WorkerActivity } from '../ipc/protocol.js';
 
-/** A response being written: its request, its start (performance.now() ms) and the socket's bytes before it. */
+/** The socket's bytesWritten when its previous response ended (a property of our own on the socket). */
+const kCounted = Symbol('uw bytes counted');
+type CountedSocket = Socket & { [kCounted]?: number };
+
+/** A response being written: its request, its socket and its start (performance.now() ms). */
 interface InFlight {
   readonly req: IncomingMessage;
-  readonly socket: Socket;
+  readonly socket: CountedSocket;
   readonly start: number;
-  readonly bytesBefore: number;
   /** already counted as an exception (the handler threw) */
   failed: boolean;
 }
@@ -44,16 +47,19 @@ export class RequestCounter {
       totals.runningTimeUs += us;
       // uWSGI's running average: the newest response weighs as much as all before it
       totals.avgRtUs = totals.requests === 1 ? us : (totals.avgRtUs + us) / 2;
-      // socket.bytesWritten includes what is still buffered: this response's bytes, all of them
-      totals.tx += entry.socket.bytesWritten - entry.bytesBefore;
+      // bytesWritten includes what is still buffered, so the bytes since the previous
+      // response's end are this one's, all of them (a connection's responses are sequential)
+      const written = entry.socket.bytesWritten;
+      totals.tx += written - (entry.socket[kCounted] ?? 0);
+      entry.socket[kCounted] = written;
       if (!entry.failed && this.errored !== null) totals.exceptions += 1;
     };
   }
 
   track(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket;
-    this.inflight.set(res, { req, socket, start: performance.now(), bytesBefore: socket.bytesWritten, failed: false });
-    res.once('close', this.onClose);
+    this.inflight.set(res, { req, socket: req.socket, start: performance.now(), failed: false });
+    // 'close' comes once per response: `on` spares the wrapper `once` allocates
+    res.on('close', this.onClose);
   }
 
   /** The handler threw (or its promise rejected) for `res`: counted once per response. */
