@@ -111,6 +111,20 @@ describe('master stats server', () => {
     assert.equal(current.reduce((sum, w) => sum + w.requests, 0), 3, 'the new workers count from zero');
   });
 
+  it('keeps the counts a worker reported when it is killed and respawned', async () => {
+    const { cli, port, stats } = await startStatsMaster('respawn.ini', 1);
+    for (let i = 0; i < 3; i += 1) await get({ port });
+    const first = await readDocument(stats);
+    assert.equal(first.total_requests, 3);
+    process.kill(first.workers[0]?.pid ?? 0, 'SIGKILL');
+    await cli.waitForLog('worker ready', {}, 2);
+    for (let i = 0; i < 2; i += 1) await get({ port });
+    const doc = await readDocument(stats);
+    assert.equal(doc.workers[0]?.respawn_count, 1);
+    assert.equal(doc.workers[0]?.requests, 2);
+    assert.equal(doc.total_requests, 5, 'the killed worker\'s last reported count stays in the total');
+  });
+
   it('serves /metrics that a Prometheus parser reads, with values equal to the JSON', async () => {
     const { port, stats } = await startStatsMaster('metrics.ini', 2);
     for (let i = 0; i < 4; i += 1) await get({ port });
