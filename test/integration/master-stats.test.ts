@@ -79,19 +79,20 @@ describe('master stats server', () => {
     assert.equal(viaHttp.total_requests, 6);
   });
 
-  it('counts a throwing or rejecting handler as an exception, answers 500 and keeps the worker serving', async () => {
+  it('counts a throwing or rejecting handler (or a response ended with an error) as an exception, answers 500 and keeps the worker serving', async () => {
     const { cli, port, stats } = await startStatsMaster('throws.ini', 1);
     const before = await get({ port });
     assert.equal((await get({ port }, '/throw')).status, 500);
     assert.equal((await get({ port }, '/reject')).status, 500);
     await assert.rejects(get({ port }, '/late-throw'), 'headers already sent: the connection is closed');
+    await assert.rejects(get({ port }, '/destroy'), 'a response ended with an error');
     const afterwards = await get({ port });
     assert.equal(afterwards.body, before.body, 'the same worker still serves');
     assert.equal(cli.find('worker exited').length, 0);
     const doc = await readDocument(stats);
-    assert.equal(doc.total_exceptions, 3);
-    assert.equal(doc.workers[0]?.exceptions, 3);
-    assert.equal(doc.total_requests, 5);
+    assert.equal(doc.total_exceptions, 4);
+    assert.equal(doc.workers[0]?.exceptions, 4);
+    assert.equal(doc.total_requests, 6);
     assert.match(cli.stderr, /exception in GET \/throw: Error: thrown on purpose/);
   });
 
