@@ -56,12 +56,14 @@ describe('master stats server socket', () => {
     assert.equal(cli.find('master started').length, 0, 'no worker was started');
   });
 
-  it('creates a UNIX stats socket 0600 and removes it at stop', async () => {
+  it('creates a UNIX stats socket 0600 and removes it at stop; stats-http gives a silent client headers too', async () => {
     const path = dir.file('stats.sock');
-    const { cli } = await startMaster([vassal('unix.ini', path)]);
+    const { cli } = await startMaster([vassal('unix.ini', path, 'stats-http = true\n')]);
     await cli.waitForLog('stats server listening', { where: path });
     assert.equal(lstatSync(path).mode & 0o777, 0o600);
-    const doc = JSON.parse(await readStats({ type: 'unix', path })) as MasterStatsDocument;
+    const text = await readStats({ type: 'unix', path });
+    assert.match(text, /^HTTP\/1\.0 200 OK\r\nContent-Type: application\/json\r\n/);
+    const doc = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as MasterStatsDocument;
     assert.equal(doc.vassal, 'unix.ini');
     cli.signal('SIGINT');
     assert.equal((await cli.exited).code, 0);
