@@ -60,11 +60,10 @@ export class StatsCollector {
     const { pool } = this.source;
     const live = [...pool.current(), ...pool.others()].filter((w) => w.pid !== null && w.status !== 'exited');
     const sockets = this.source.sockets();
-    const [queues] = await Promise.all([
-      this.queues.read(sockets, this.source.backlog()),
-      // each answer lands in worker.lastActivity; a worker still starting listens to nobody yet
-      Promise.all(live.filter((worker) => worker.status !== 'starting').map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS))),
-    ]);
+    // each answer lands in worker.lastActivity; a worker still starting listens to nobody yet
+    const asked = Promise.all(live.filter((worker) => worker.status !== 'starting').map((worker) => worker.activity(ACTIVITY_TIMEOUT_MS)));
+    const queues = this.queues.read(sockets, this.source.backlog());
+    await asked;
     const memories = live.map((worker) => [worker, processMemory(worker.pid ?? 0)] as const);
     const masterMemory = processMemory(process.pid);
     // from here on synchronous: the workers, their counts and the retired totals are read in one tick
