@@ -13,6 +13,8 @@ import { installSignalHandlers } from '../emperor/emperor-signals.js';
 import { CommandQueue } from '../emperor/command-queue.js';
 import { masterSpawnRequest } from '../emperor/master-command.js';
 import { resolveTargets } from '../emperor/resolve-targets.js';
+import { openStatsEndpoints, type StatsEndpoints } from '../emperor/stats-endpoints.js';
+import { emperorMetrics } from '../stats/emperor-metrics.js';
 import { systemClock } from '../emperor/clock.js';
 import { describeError, UwError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
@@ -51,10 +53,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const settings = buildEmperorSettings([...(parsed.config === undefined ? [] : readEmperorConfig(parsed.config, cwd)), ...parsed.options]);
   checkReadable(settings.vassalsInherit, '--vassals-inherit');
   const targets = await resolveTargets(settings.targets);
-  return run(settings, targets);
+  return run(settings, targets, readVersion());
 }
 
-async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof resolveTargets>>): Promise<number> {
+function readVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof resolveTargets>>, version: string): Promise<number> {
   const logger = createLogger({ name: 'uwemperor' });
   process.title = `uwemperor ${settings.targets.join(' ')}`;
   const emperor = new Emperor({
@@ -64,16 +70,21 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     clock: systemClock,
     spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest(settings, identity, file)),
     stopMaster: (child, graceMs, onEscalate) => terminate(child, { signal: 'SIGINT', graceMs, onEscalate }),
+    version,
   });
   // handlers go in before anything slow, so an early SIGINT still stops cleanly
   const commands = new CommandQueue((command: Parameters<Emperor['command']>[0]) => emperor.command(command));
   installSignalHandlers((command) => commands.push(command));
   if (settings.pidfile !== undefined) writePidfile(settings.pidfile);
+  let endpoints: StatsEndpoints | null = null;
   try {
+    // an explicit --control or --stats that cannot be used fails the start (exit 2) before any master runs
+    endpoints = await openStatsEndpoints(settings, { document: () => emperor.statsDocument(), metrics: async () => emperorMetrics(await emperor.statsDocument()) }, logger);
     await emperor.start();
     await emperor.stopped;
   } finally {
     if (settings.pidfile !== undefined) removePidfile(settings.pidfile);
+    await endpoints?.close();
   }
   logger.info('emperor stopped');
   return 0;

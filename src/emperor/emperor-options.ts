@@ -2,7 +2,7 @@
 // line (`--reload-mercy 10`) and in the [emperor] section of --config.
 
 /** How a value is converted: paths resolve, seconds become ms, assignments are key=value. */
-export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment';
+export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment' | 'address';
 
 /** One row of the catalogue. */
 export interface EmperorOptionSpec {
@@ -23,6 +23,8 @@ export const EMPEROR_OPTIONS = {
   'rescan-interval': { kind: 'seconds', doc: 'seconds between full rescans, which catch missed events; 0 turns them off (default 10)' },
   'settle-ms': { kind: 'int', doc: 'quiet time in ms before a changed file is acted on; a change is seen after about twice this (default 25)' },
   'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
+  stats: { kind: 'address', doc: 'serve the emperor statistics (JSON, HTTP / and /metrics) on host:port, :port (loopback) or a socket path' },
+  control: { kind: 'path', doc: 'the control socket (0600), read by uwemperor ls|stats|top (default /run/uwemperor.sock as root, else $XDG_RUNTIME_DIR/uwemperor.sock)' },
 } as const satisfies Record<string, EmperorOptionSpec>;
 
 /** A known option name. */

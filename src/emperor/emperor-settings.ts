@@ -3,6 +3,8 @@
 // strings; nothing downstream parses a value again.
 import { resolve } from 'node:path';
 import { UwError } from '../errors.js';
+import { parseAddress } from '../config/addresses.js';
+import type { ListenAddress } from '../config/vassal-config.js';
 import type { EmperorOptionName, RawEmperorOption } from './emperor-options.js';
 import { MASTER_EXIT_MARGIN_MS } from './master-mercy.js';
 
@@ -21,6 +23,10 @@ export interface EmperorSettings {
   readonly settleMs: number;
   /** undefined: the bundled master */
   readonly masterBin: string | undefined;
+  /** the emperor's stats server; undefined: none */
+  readonly stats: ListenAddress | undefined;
+  /** an explicit control socket path; undefined: defaultControlPath() */
+  readonly control: string | undefined;
 }
 
 /** Defaults, as documented in --help and config/emperor.ini. */
@@ -55,6 +61,8 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     rescanIntervalMs: scalar('rescan-interval', seconds, EMPEROR_DEFAULTS.rescanIntervalMs),
     settleMs: scalar('settle-ms', (option) => integer(option, 0, MAX_SETTLE_MS), EMPEROR_DEFAULTS.settleMs),
     masterBin: scalar('master-bin', path, undefined),
+    stats: scalar('stats', address, undefined),
+    control: scalar('control', (option) => socketPath(path(option), option), undefined),
   });
 }
 
@@ -74,6 +82,19 @@ function integer(option: RawEmperorOption, min: number, max: number): number {
   const value = Number(option.value.trim());
   if (!/^\d+$/.test(option.value.trim()) || value < min || value > max) invalid(option, `an integer from ${min} to ${max}`);
   return value;
+}
+
+function address(option: RawEmperorOption): ListenAddress {
+  const parsed = parseAddress(option.value.trim(), option.base);
+  if (!parsed.ok) invalid(option, parsed.expected);
+  return parsed.address;
+}
+
+/** A UNIX socket path the kernel accepts (sun_path is short). */
+function socketPath(resolved: string, option: RawEmperorOption): string {
+  const parsed = parseAddress(resolved, option.base);
+  if (!parsed.ok || parsed.address.type !== 'unix') invalid(option, parsed.ok ? 'a socket path' : parsed.expected);
+  return parsed.address.path;
 }
 
 function assignment(option: RawEmperorOption): string {

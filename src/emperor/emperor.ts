@@ -12,6 +12,9 @@ import { readFingerprint, type Fingerprint } from './fingerprint.js';
 import { reconcileFile } from './reconcile.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import { scanTarget } from './scan.js';
+import { EmperorStatsCollector } from './stats-collector.js';
+import { StatusTable } from './stats-table.js';
+import type { EmperorStatsDocument } from '../stats/emperor-document.js';
 import { createStartQueue, type StartQueue } from './start-queue.js';
 import { Vassal, type VassalDeps } from './vassal.js';
 import { watchTargets, type VassalWatcher } from './vassal-watcher.js';
@@ -31,12 +34,12 @@ export interface EmperorDeps {
   readonly policy?: RestartPolicy;
   /** the file-system watcher; tests replace it to prove the rescan alone suffices */
   readonly watch?: typeof watchTargets;
+  /** uwemperor's version, for the statistics document */
+  readonly version?: string;
 }
 
 /** A master that neither got ready nor exited within this long gives its start slot to the next one. */
 const START_SLOT_MS = 30_000;
-/** How long SIGUSR1 waits for a master's statistics. */
-const STATS_TIMEOUT_MS = 2_000;
 
 /** One emperor: a map of vassals keyed by identity, fed by the watcher, the rescan and commands. */
 export class Emperor {
@@ -51,6 +54,8 @@ export class Emperor {
   private allGone: () => void = () => undefined;
   private readonly gone = new Promise<void>((resolve) => (this.allGone = resolve));
   private closing: Promise<void> = Promise.resolve();
+  private readonly stats: EmperorStatsCollector;
+  private readonly statusTable = new StatusTable();
 
   constructor(private readonly deps: EmperorDeps) {
     this.log = deps.logger;
@@ -62,6 +67,7 @@ export class Emperor {
       onSettled: (path, fingerprint) => this.onSettled(path, fingerprint),
       known: (path) => this.vassals.get(identityOf(this.root, path))?.fingerprint,
     });
+    this.stats = new EmperorStatsCollector({ clock: deps.clock, version: deps.version ?? 'unknown', targets: deps.targets, vassals: () => [...this.vassals.values()] });
     this.queue = createStartQueue(deps.settings.startConcurrency, (err) => this.log.error({ err }, 'start job failed'));
   }
 
@@ -78,6 +84,11 @@ export class Emperor {
   /** Resolves once a stop command finished: every master gone, watcher closed. */
   get stopped(): Promise<void> {
     return this.gone.then(() => this.closing);
+  }
+
+  /** The statistics document (shared with concurrent callers, at most ~1 s old). */
+  statsDocument(): Promise<EmperorStatsDocument> {
+    return this.stats.collect();
   }
 
   command(command: EmperorCommand): void {
@@ -174,21 +185,14 @@ export class Emperor {
     if (this.vassals.size === 0) this.allGone();
   }
 
+  /** SIGUSR1: the aggregated table, once every master answered or the deadline passed. */
   private logStatus(): void {
-    const statuses = [...this.vassals.values()].map((vassal) => vassal.status()).sort((a, b) => a.vassal.localeCompare(b.vassal));
-    const states: Record<string, number> = {};
-    for (const status of statuses) states[status.state] = (states[status.state] ?? 0) + 1;
-    this.log.info({ vassals: statuses.length, states }, 'emperor status');
-    for (const status of statuses) this.log.info(status, 'vassal status');
-    for (const vassal of this.vassals.values()) {
-      void vassal.requestStats(STATS_TIMEOUT_MS).then((stats) => {
-        if (stats === null) return;
-        const workers = stats.workers;
-        const sum = (pick: (w: (typeof workers)[number]) => number): number => workers.reduce((total, w) => total + pick(w), 0);
-        const totals = { requests: stats.total_requests, rssBytes: sum((w) => w.rss), respawns: sum((w) => w.respawn_count) };
-        this.log.info({ vassal: vassal.identity, workers: stats.workers.length, totals, masterRssBytes: stats.master_rss }, 'vassal stats');
-      });
-    }
+    this.stats.collect().then(
+      (doc) => {
+        for (const line of this.statusTable.lines(doc)) this.log.info(line.fields, line.msg);
+      },
+      (err: unknown) => this.log.error({ err }, 'status collection failed'),
+    );
   }
 
   private each(action: (vassal: Vassal) => void): void {

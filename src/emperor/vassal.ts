@@ -12,6 +12,7 @@ import { linkMaster } from './master-link.js';
 import { stopGraceMs } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
+import { VassalHistory, type VassalHistorySnapshot } from './stats-vassal-history.js';
 import { initialStep, transition, type Effect, type Step, type VassalEvent, type VassalRecord, type VassalState } from './vassal-machine.js';
 
 /** What a vassal needs from the emperor and the OS, injected for unit tests. */
@@ -61,6 +62,7 @@ export class Vassal {
   private readonly stats: StatsRequests;
   /** the running master's own reload-mercy, once it told it */
   private masterMercyMs: number | null = null;
+  private readonly history = new VassalHistory();
 
   constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
     this.fingerprint = fingerprint;
@@ -93,11 +95,18 @@ export class Vassal {
     return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed };
   }
 
+  /** Times and counts for the statistics documents (born, last ready, respawns, next retry). */
+  historySnapshot(): VassalHistorySnapshot {
+    return this.history.snapshot();
+  }
+
   /** Ask the master for its statistics; null without a master or an answer in time. */
   requestStats(timeoutMs: number): Promise<MasterStatsDocument | null> {
     const child = this.child;
     return this.stats.request(timeoutMs, (id) => {
       if (child === null || !child.connected) return false;
+      // counted by the tests of shared collections: each line is one request a master must answer
+      this.deps.logger.debug({ masterPid: child.pid, id }, 'stats requested');
       child.send({ type: 'stats-request', id }, (err) => {
         if (err) this.stats.settle(id, null);
       });
@@ -110,6 +119,7 @@ export class Vassal {
     const to = next.record.state;
     if (from !== to) {
       this.stateSince = this.deps.clock.now();
+      this.history.entered(to, this.stateSince);
       const delay = next.effects.find((effect) => effect.type === 'schedule-restart');
       // broken, failing, backoff and a failed reload need an operator's eye: they stand out at warn/error level
       const { error, reloadFailed } = next.record;
@@ -147,6 +157,7 @@ export class Vassal {
         return;
       case 'schedule-restart':
         this.restartTimer?.clear();
+        this.history.backingOff(this.deps.clock.now(), effect.delayMs);
         this.restartTimer = this.deps.clock.setTimer(effect.delayMs, () => {
           this.restartTimer = null;
           this.handle({ type: 'backoff-elapsed' });
@@ -193,6 +204,7 @@ export class Vassal {
     }
     this.child = child;
     this.startedAt = this.deps.clock.now();
+    this.history.spawned(this.startedAt);
     this.masterMercyMs = null;
     linkMaster(child, {
       logger: this.deps.logger,

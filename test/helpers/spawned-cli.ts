@@ -2,6 +2,7 @@
 // and let tests wait on them. Every instance is registered, and `killAll`
 // (called from an after() hook) ends it and its descendants, pass or fail.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testControlPath } from './control-socket.js';
 import { descendantsOf, isAlive, waitFor } from './wait-for.js';
 
 export interface LogLine {
@@ -25,7 +26,7 @@ export class SpawnedCli {
   constructor(bin: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.child = spawn(process.execPath, [bin, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, UW_LOG_LEVEL: 'debug', ...options.env },
+      env: { ...process.env, UW_LOG_LEVEL: 'debug', UWEMPEROR_CONTROL: testControlPath(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(this);
