@@ -187,7 +187,7 @@ export class Emperor {
 
   /** SIGUSR1: the aggregated table, once every master answered or the deadline passed. */
   private logStatus(): void {
-    this.stats.collect().then(
+    this.stats.collect(true).then(
       (doc) => {
         for (const line of this.statusTable.lines(doc)) this.log.info(line.fields, line.msg);
       },

@@ -46,10 +46,14 @@ export class EmperorStatsCollector {
 
   constructor(private readonly deps: EmperorStatsDeps) {}
 
-  /** The latest document if it is fresh enough, the one being collected, or a new collection. */
-  collect(): Promise<EmperorStatsDocument> {
+  /**
+   * The latest document if it is fresh enough, the one being collected, or a new
+   * collection. `fresh` (SIGUSR1, an operator's look) skips the finished one, so
+   * states changed since then show.
+   */
+  collect(fresh = false): Promise<EmperorStatsDocument> {
     const { clock, maxAgeMs = STATS_MAX_AGE_MS } = this.deps;
-    if (this.latest !== null && clock.now() - this.latest.collected_ms < maxAgeMs) return Promise.resolve(this.latest);
+    if (!fresh && this.latest !== null && clock.now() - this.latest.collected_ms < maxAgeMs) return Promise.resolve(this.latest);
     this.running ??= this.collectNow().finally(() => (this.running = null));
     return this.running;
   }

@@ -85,3 +85,18 @@ test('concurrent callers share one collection; a result is reused for 1 s, then 
   assert.notEqual(await again, docs[0]);
   assert.equal(one.asked, 2);
 });
+
+test('a fresh collection (SIGUSR1) does not take the finished one, but joins one under way', async () => {
+  const clock = new VirtualClock();
+  const one = subject(clock, 'a.ini', 10);
+  const stats = collector(clock, [one]);
+  const first = stats.collect();
+  const joined = stats.collect(true);
+  await clock.advance(10);
+  assert.equal(await joined, await first);
+  assert.equal(one.asked, 1);
+  const fresh = stats.collect(true);
+  await clock.advance(10);
+  assert.notEqual(await fresh, await first);
+  assert.equal(one.asked, 2);
+});
