@@ -3,28 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatusTable } from '../../src/emperor/stats-table.js';
-import { documentOf } from '../../src/emperor/stats-legacy.js';
 import type { EmperorStatsDocument, VassalStatsDocument } from '../../src/stats/emperor-document.js';
+import { masterDocument, workerDocument } from '../helpers/master-document.js';
 
 function vassal(id: string, requests: number | null, pid = 42): VassalStatsDocument {
   const stats =
     requests === null
       ? null
-      : documentOf(
-          {
-            vassal: id,
-            pid,
-            generation: 1,
-            paused: false,
-            workers: [
-              { id: 1, pid: 43, generation: 1, status: 'idle', since: 0, requests, inflight: 0, rssBytes: 1000, respawns: 2 },
-              { id: 2, pid: 44, generation: 1, status: 'starting', since: 0, requests: 0, inflight: 0, rssBytes: 1000, respawns: 0 },
-            ],
-            totals: { requests, rssBytes: 2000, respawns: 2 },
-            masterRssBytes: 500,
-          },
-          'x',
-        );
+      : masterDocument({ vassal: id, pid, workers: [workerDocument({ id: 1, requests, respawn_count: 2 }), workerDocument({ id: 2, pid: 44, accepting: 0, status: 'cheap', state: 'starting' })] });
   return { id, pid, state: 'ready', answered: stats !== null, stats, respawns: 1, uptime_ms: 10, failures: 0, error: null, reload_failed: null, retry_in_ms: null } as unknown as VassalStatsDocument;
 }
 
