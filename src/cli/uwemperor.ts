@@ -79,7 +79,7 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
   let endpoints: StatsEndpoints | null = null;
   try {
     // an explicit --control or --stats that cannot be used fails the start (exit 2) before any master runs
-    endpoints = await openStatsEndpoints(settings, { document: () => emperor.statsDocument(), metrics: async () => emperorMetrics(await emperor.statsDocument()) }, logger);
+    endpoints = await openStatsEndpoints(settings, { document: () => emperor.statsDocument(), metrics: async () => await emperorMetrics(await emperor.statsDocument()) }, logger);
     await emperor.start();
     await emperor.stopped;
   } finally {

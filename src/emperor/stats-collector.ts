@@ -4,12 +4,10 @@
 // callers share one collection, and a finished one is reused for `maxAgeMs`,
 // so a scraper hitting the emperor 100 times a second costs each master at
 // most one request a second.
-import type { MasterStats } from '../ipc/protocol.js';
 import type { EmperorStatsDocument, VassalStatsDocument } from '../stats/emperor-document.js';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Clock } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
-import { documentOf } from './stats-legacy.js';
 import { vassalDocument, type VassalFacts } from './stats-vassal-document.js';
 import type { VassalHistorySnapshot } from './stats-vassal-history.js';
 import type { VassalStatus } from './vassal.js';
@@ -26,7 +24,7 @@ export interface StatsSubject {
   readonly fingerprint: Fingerprint | null;
   status(): VassalStatus;
   historySnapshot(): VassalHistorySnapshot;
-  requestStats(timeoutMs: number): Promise<MasterStats | null>;
+  requestStats(timeoutMs: number): Promise<MasterStatsDocument | null>;
 }
 
 /** The emperor's side of a collection. */
@@ -69,7 +67,7 @@ export class EmperorStatsCollector {
         history: subject.historySnapshot(),
         lastModMs: subject.fingerprint === null ? null : Number(subject.fingerprint.mtimeNs / 1_000_000n),
         monitor: targets.find((target) => isWatchedPath([target], subject.file))?.spec ?? '',
-        stats: toDocument(replies[i] ?? null, version),
+        stats: replies[i] ?? null,
         nowMs,
       }),
     );
@@ -89,10 +87,6 @@ export class EmperorStatsCollector {
     };
     return this.latest;
   }
-}
-
-function toDocument(reply: MasterStats | null, version: string): MasterStatsDocument | null {
-  return reply === null ? null : documentOf(reply, version);
 }
 
 /** Vassals broken or backing off, as uWSGI lists its blacklist (epoch seconds, throttle in ms). */

@@ -55,14 +55,17 @@ function common(vassal: VassalStatsDocument): Record<string, unknown> {
 function figuresOf(vassal: VassalStatsDocument): Figures | null {
   const stats = vassal.stats;
   if (stats === null) return null;
-  const workers = stats.workers;
-  const sum = (pick: (worker: (typeof workers)[number]) => number): number => workers.reduce((total, worker) => total + pick(worker), 0);
+  type Worker = (typeof stats.workers)[number];
+  const sum = (workers: readonly Worker[], pick: (worker: Worker) => number): number => workers.reduce((total, worker) => total + pick(worker), 0);
+  // workers of the current generation; during a reload the next one is still starting, the last one draining
+  const current = stats.workers.filter((worker) => worker.generation === stats.generation);
   return {
-    workersReady: sum((worker) => worker.accepting),
-    workersTotal: workers.length,
+    workersReady: sum(current, (worker) => worker.accepting),
+    workersTotal: current.length,
     requests: stats.total_requests,
-    rssBytes: stats.master_rss + sum((worker) => worker.rss),
-    workerRespawns: sum((worker) => worker.respawn_count),
+    // every process of the vassal, draining workers included
+    rssBytes: stats.master_rss + sum(stats.workers, (worker) => worker.rss),
+    workerRespawns: sum(current, (worker) => worker.respawn_count),
     listenQueue: stats.listen_queue,
   };
 }

@@ -128,6 +128,12 @@ describe('emperor statistics', () => {
     assert.equal(sampleOf(families, 'uwemperor_vassal_state', { vassal: 'bad.ini', state: 'broken' }), 1);
     assert.equal(sampleOf(families, 'uwemperor_vassal_state', { vassal: 'bad.ini', state: 'ready' }), 0);
     assert.equal(sampleOf(families, 'uwemperor_vassal_respawns_total', { vassal: 'good.ini' }), 0);
+    // each master's own families, labelled with the emperor's vassal id, per worker too
+    assert.equal(sampleOf(families, 'uwemperor_master_requests_total', { vassal: 'good.ini' }), 4);
+    assert.equal(sampleOf(families, 'uwemperor_worker_requests_total', { vassal: 'good.ini', worker: '1' }), 4);
+    assert.ok((sampleOf(families, 'uwemperor_worker_rss_bytes', { vassal: 'good.ini', worker: '1' }) ?? 0) > 0);
+    assert.equal(sampleOf(families, 'uwemperor_listen_queue', { vassal: 'good.ini' }), 0);
+    assert.equal(sampleOf(families, 'uwemperor_master_requests_total', { vassal: 'bad.ini' }), undefined, 'no master, no master families');
   });
 
   test('many concurrent scrapes share collections: each master is asked at most about once a second', async () => {

@@ -6,11 +6,11 @@ import type { EmperorStatsDocument, VassalStatsDocument } from '../../src/stats/
 import { parsePrometheus, sampleOf } from '../helpers/prometheus.js';
 
 const vassal = (id: string, state: string, answered: boolean): VassalStatsDocument =>
-  ({ id, state, answered, ready: state === 'ready' ? 1 : 0, respawns: 3, uptime_ms: 1500, failures: 0 }) as unknown as VassalStatsDocument;
+  ({ id, state, answered, stats: null, ready: state === 'ready' ? 1 : 0, respawns: 3, uptime_ms: 1500, failures: 0 }) as unknown as VassalStatsDocument;
 
-test('up, one-hot state, respawns, uptime and the count; label values escaped', () => {
+test('up, one-hot state, respawns, uptime and the count; label values escaped', async () => {
   const doc = { vassals: [vassal('a.ini', 'ready', true), vassal('b"\\\n.ini', 'broken', false)] } as unknown as EmperorStatsDocument;
-  const families = parsePrometheus(emperorMetrics(doc));
+  const families = parsePrometheus(await emperorMetrics(doc));
   assert.equal(sampleOf(families, 'uwemperor_vassals', {}), 2);
   assert.equal(sampleOf(families, 'uwemperor_vassal_up', { vassal: 'a.ini' }), 1);
   assert.equal(sampleOf(families, 'uwemperor_vassal_up', { vassal: 'b"\\\n.ini' }), 0);

@@ -3,22 +3,15 @@
 // collection, and a result reused for up to a second.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MasterStats } from '../../src/ipc/protocol.js';
+import type { MasterStatsDocument } from '../../src/stats/master-document.js';
+import { masterDocument, workerDocument } from '../helpers/master-document.js';
 import { EmperorStatsCollector, type StatsSubject } from '../../src/emperor/stats-collector.js';
 import { VassalHistory } from '../../src/emperor/stats-vassal-history.js';
 import type { VassalStatus } from '../../src/emperor/vassal.js';
 import { planTarget } from '../../src/emperor/watch-target.js';
 import { VirtualClock } from './emperor-virtual-clock.js';
 
-const reply = (vassal: string, requests: number): MasterStats => ({
-  vassal,
-  pid: 42,
-  generation: 1,
-  paused: false,
-  workers: [{ id: 1, pid: 43, generation: 1, status: 'idle', since: 0, requests, inflight: 0, rssBytes: 1000, respawns: 0 }],
-  totals: { requests, rssBytes: 1000, respawns: 0 },
-  masterRssBytes: 500,
-});
+const reply = (vassal: string, requests: number): MasterStatsDocument => masterDocument({ vassal, workers: [workerDocument({ requests })] });
 
 /** A vassal whose master answers after `answerMs` (never when null), counting requests. */
 function subject(clock: VirtualClock, id: string, answerMs: number | null): StatsSubject & { asked: number } {
@@ -32,7 +25,7 @@ function subject(clock: VirtualClock, id: string, answerMs: number | null): Stat
     fingerprint: { ino: 1n, size: 1n, mtimeNs: 5_000_000_000n },
     status: () => status,
     historySnapshot: () => history.snapshot(),
-    requestStats(timeoutMs: number): Promise<MasterStats | null> {
+    requestStats(timeoutMs: number): Promise<MasterStatsDocument | null> {
       self.asked++;
       return new Promise((resolve) => {
         clock.setTimer(timeoutMs, () => resolve(null));
