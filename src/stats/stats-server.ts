@@ -59,6 +59,7 @@ export async function startStatsServer(options: StatsServerOptions, source: Stat
   http.requestTimeout = CONNECTION_DEADLINE_MS;
   const server = createServer((socket) => sniff(socket, http, source, options.httpAlways === true, onError));
   server.maxConnections = MAX_CONNECTIONS;
+  trackConnections(server);
   try {
     if (options.address.type === 'unix') return await listenUnix(server, options.address.path, options.mode ?? 0o600);
     const { host, port } = options.address;
@@ -139,8 +140,23 @@ function removeIfOurs(path: string, ours: { dev: number; ino: number }): void {
   }
 }
 
+/** Each server's open connections: a keep-alive scraper polling every second would otherwise hold close() (and the exit) forever. */
+const connections = new WeakMap<Server, Set<Socket>>();
+
+function trackConnections(server: Server): void {
+  const open = new Set<Socket>();
+  connections.set(server, open);
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+}
+
 function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const socket of connections.get(server) ?? []) socket.destroy();
+  });
 }
 
 /** Tell an HTTP client from a uWSGI-style reader by its first bytes. */

@@ -4,11 +4,13 @@
 // clients do not stall the emperor.
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, symlinkSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { get } from '../helpers/http-client.js';
 import { parsePrometheus, sampleOf } from '../helpers/prometheus.js';
 import { TempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { readStats } from '../../src/stats/read-stats.js';
 import { startEmperor, useVassalDirs, waitForState } from './emperor-harness.js';
 
@@ -87,6 +89,33 @@ describe('emperor control socket', () => {
     second.signal('SIGINT');
     await second.exited;
     assert.equal((await unixDocument(control)).pid, first.pid, 'the second emperor did not remove the first one\'s socket');
+  });
+
+  test('a keep-alive client that keeps polling does not hold up the emperor\'s exit', { timeout: 60_000 }, async () => {
+    const dir = newDir();
+    dir.write('one.ini', 'mode = ready\n');
+    const control = tempDir().file('control.sock');
+    const emperor = startEmperor([dir.path, '--control', control]);
+    await waitForState(emperor, 'one.ini', 'ready');
+    const agent = new Agent({ keepAlive: true });
+    let polling = true;
+    let answers = 0;
+    const poller = (async () => {
+      while (polling) {
+        await get({ socketPath: control }, '/', agent).then(() => answers++, () => (polling = false));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      await waitFor('a few answers on one connection', () => (answers >= 3 ? true : undefined));
+      emperor.signal('SIGINT');
+      const exited = await Promise.race([emperor.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+      assert.deepEqual(exited, { code: 0, signal: null });
+    } finally {
+      polling = false;
+      await poller;
+      agent.destroy();
+    }
   });
 
   test('clients that never read, never send, or send garbage do not stall the emperor', async () => {
