@@ -3,6 +3,7 @@
 // send a running emperor a signal through its pidfile.
 //   uwemperor DIR|GLOB... [--option value ...] | uwemperor --config emperor.ini
 //   uwemperor --reload PIDFILE | --stop PIDFILE
+//   uwemperor ls|stats|top [--json] [--control PATH]: read a running emperor's statistics
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { Emperor } from '../emperor/emperor.js';
 import { parseEmperorArgv } from '../emperor/emperor-argv.js';
@@ -22,10 +23,12 @@ import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { spawnProcess } from '../process/spawn.js';
 import { terminate } from '../process/terminate.js';
 import { runControlCommand } from './control-command.js';
+import { runStatsCommand } from './stats-commands.js';
 
 const USAGE = `usage: uwemperor [--OPTION VALUE ...] DIR|GLOB|FILE ...
        uwemperor --config emperor.ini      (section [emperor], same option names)
        uwemperor --reload PIDFILE | --stop PIDFILE | --version
+       uwemperor ls|stats|top [--control PATH] ...   (see uwemperor ls --help; a directory named ls: ./ls)
 Keeps one master (uw) per vassal file (.ini, .yaml, .yml, .json): create a file
 to start it, touch or edit it to reload, remove it to stop.
 options:
@@ -37,6 +40,8 @@ signals: HUP reload all (and retry broken vassals), INT/TERM stop all gracefully
          USR1 status, WINCH rescan, URG clear back-offs`;
 
 async function main(argv: readonly string[]): Promise<number> {
+  const statsCommand = await runStatsCommand(argv);
+  if (statsCommand !== null) return statsCommand;
   const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);
   if (control !== null) return control;
   if (argv.includes('--version')) {

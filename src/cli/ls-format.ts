@@ -1,0 +1,26 @@
+// The table `uwemperor ls` prints: one line per vassal, figures in human
+// units, the last error cut to the terminal's width.
+import { formatTable, type Column } from './format-table.js';
+import { humanBytes, humanDuration, humanRate } from './format-units.js';
+import type { LsRow } from './ls-rows.js';
+
+const COLUMNS: readonly (Column & { readonly cell: (row: LsRow) => string; readonly rate?: true })[] = [
+  { header: 'VASSAL', align: 'left', max: 32, cell: (row) => row.vassal },
+  { header: 'STATE', align: 'left', cell: (row) => row.state },
+  { header: 'PID', align: 'right', cell: (row) => (row.pid === null ? '-' : String(row.pid)) },
+  { header: 'UPTIME', align: 'right', cell: (row) => humanDuration(row.uptime_ms) },
+  { header: 'WORKERS', align: 'right', cell: (row) => (row.workers_total === null ? '-' : `${row.workers_ready ?? 0}/${row.workers_total}`) },
+  { header: 'REQUESTS', align: 'right', cell: (row) => (row.requests === null ? '-' : String(row.requests)) },
+  { header: 'REQ/S', align: 'right', rate: true, cell: (row) => humanRate(row.req_per_s ?? null) },
+  { header: 'RSS', align: 'right', cell: (row) => humanBytes(row.rss_bytes) },
+  { header: 'RESTARTS', align: 'right', cell: (row) => String(row.restarts) },
+  { header: 'LAST ERROR', align: 'left', flex: true, cell: (row) => row.error ?? '' },
+];
+
+/** The table's lines; REQ/S only when the rows were measured (`ls --rate`). `width` null: no limit. */
+export function formatLs(rows: readonly LsRow[], width: number | null): string[] {
+  const measured = rows.some((row) => row.req_per_s !== undefined);
+  const columns = COLUMNS.filter((column) => column.rate !== true || measured);
+  if (rows.length === 0) return ['no vassals'];
+  return formatTable(columns, rows.map((row) => columns.map((column) => column.cell(row))), width);
+}

@@ -1,0 +1,93 @@
+// The client side of the emperor's control socket for `uwemperor ls|stats|top`:
+// which socket to try (--control, else the documented default), one read of
+// the emperor's document, and one clear line when no emperor is there.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ListenAddress } from '../config/vassal-config.js';
+import { defaultControlPath } from '../emperor/control-path.js';
+import type { EmperorStatsDocument } from '../stats/emperor-document.js';
+import { readStats } from '../stats/read-stats.js';
+
+/** Where to read the emperor's document, and how to name it in messages. */
+export interface ControlTarget {
+  readonly address: ListenAddress;
+  readonly where: string;
+}
+
+/** No emperor document could be read at the target; the message names the path and says why. */
+export class EmperorUnreachableError extends Error {}
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** `--control` as given (a socket path, or host:port for an emperor's `stats` address), else the default path. */
+export function controlTarget(option: string | undefined, cwd: string = process.cwd()): ControlTarget {
+  const text = option ?? defaultControlPath();
+  const tcp = option === undefined ? null : HOST_PORT.exec(text);
+  if (tcp?.[1] !== undefined && tcp[2] !== undefined) {
+    return { address: { type: 'tcp', host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) }, where: text };
+  }
+  const path = resolve(cwd, text);
+  return { address: { type: 'unix', path }, where: path };
+}
+
+const HINT = 'give the socket with --control PATH';
+
+/** Read and check one document; throws EmperorUnreachableError with a one-line reason. */
+export async function readEmperorStats(target: ControlTarget, timeoutMs = 5_000): Promise<EmperorStatsDocument> {
+  if (target.address.type === 'unix') checkSocketFile(target.where);
+  let text: string;
+  try {
+    text = await readStats(target.address, timeoutMs);
+  } catch (err) {
+    throw new EmperorUnreachableError(connectFailure(target.where, (err as NodeJS.ErrnoException).code ?? String(err), timeoutMs));
+  }
+  return parseDocument(target.where, text);
+}
+
+/** Before connecting: nothing there, or something that is not a socket, is said as such. */
+function checkSocketFile(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = statSync(path).isSocket();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (code === 'ENOENT') throw new EmperorUnreachableError(`no emperor: ${path} does not exist (is uwemperor running? ${HINT})`);
+    if (code === 'EACCES') throw new EmperorUnreachableError(`cannot reach ${path}: permission denied (the emperor runs as another user?)`);
+    throw new EmperorUnreachableError(`cannot reach ${path}: ${code} (${HINT})`);
+  }
+  if (!isSocket) throw new EmperorUnreachableError(`${path} is not a socket, so not an emperor's control socket (${HINT})`);
+}
+
+function connectFailure(where: string, code: string, timeoutMs: number): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `no emperor listens on ${where} (connection refused${where.startsWith('/') ? ': a stale socket file?' : ''}; ${HINT})`;
+    case 'ENOENT':
+      return `no emperor: ${where} does not exist (is uwemperor running? ${HINT})`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot connect to ${where}: permission denied (the emperor runs as another user?)`;
+    case 'ETIMEDOUT':
+      return `the emperor at ${where} did not answer within ${timeoutMs / 1000} s`;
+    default:
+      return `cannot connect to ${where}: ${code} (${HINT})`;
+  }
+}
+
+/** The text must be an emperor's document: a master's stats socket, or anything else, is named as such. */
+function parseDocument(where: string, text: string): EmperorStatsDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new EmperorUnreachableError(`${where} answered, but not with JSON: not an emperor's control socket (${HINT})`);
+  }
+  const doc = value as Partial<Record<string, unknown>> | null;
+  if (doc !== null && typeof doc === 'object' && Array.isArray(doc.workers)) {
+    throw new EmperorUnreachableError(`${where} is a master's stats socket, not an emperor's (read it with uw --connect-and-read)`);
+  }
+  if (doc === null || typeof doc !== 'object' || !Array.isArray(doc.vassals) || typeof doc.collected_ms !== 'number') {
+    throw new EmperorUnreachableError(`${where} answered with JSON that is not an emperor's statistics document`);
+  }
+  return value as EmperorStatsDocument;
+}
