@@ -3,7 +3,7 @@
 // the vassals busiest first (the selected one marked), the selected vassal's
 // workers when asked, and the keys. Painting (ANSI) is top-paint's job.
 import type { VassalStatsDocument } from '../stats/emperor-document.js';
-import { formatTable, type Column } from './format-table.js';
+import { cut, formatTable, type Column } from './format-table.js';
 import { humanBytes, humanDuration, humanMicros, humanRate } from './format-units.js';
 import { formatLs } from './ls-format.js';
 import { lsRow } from './ls-rows.js';
@@ -45,7 +45,8 @@ export function renderTop(model: TopModel, width: number, height: number, nowMs:
   }
   const body = model.document === null ? [] : tableLines(model, width, nowMs);
   const room = Math.max(0, height - head.length - 1);
-  return [...head, ...scrolled(body, room), { text: TOP_HELP_LINE, style: 'help' }];
+  const lines: ScreenLine[] = [...head, ...scrolled(body, room), { text: TOP_HELP_LINE, style: 'help' }];
+  return lines.map((line) => ({ ...line, text: cut(line.text, width) }));
 }
 
 function titleOf(model: TopModel): string {

@@ -1,0 +1,145 @@
+// `uwemperor top` in a real pseudo-terminal (tmux): the screen shows the
+// vassals busiest first, keys move the selection and list the workers, the
+// emperor going away is shown and survived, and q or Ctrl-C give the terminal
+// back (alternate screen left, cursor shown, canonical mode on).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { startStatsServer, type StatsServer } from '../../src/stats/stats-server.js';
+import { EMPEROR_BIN } from '../helpers/paths.js';
+import { TempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { threeVassals } from '../unit/cli-documents.js';
+
+const dir = new TempDir();
+after(() => dir.remove());
+const hasTmux = spawnable('tmux', ['-V']);
+
+function spawnable(program: string, args: readonly string[]): boolean {
+  try {
+    execFileSync(program, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One tmux server of our own (-L), one session, a fixed size. */
+class Tmux {
+  private static count = 0;
+  readonly server = `uw-top-${process.pid}-${++Tmux.count}`;
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.server, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+
+  /** Start `command` (run by sh) in a 160x24 pane. */
+  start(command: string): void {
+    this.tmux('new-session', '-d', '-s', 'top', '-x', '160', '-y', '24', command);
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', 'top');
+  }
+
+  /** A tmux format about the pane, e.g. #{alternate_on}. */
+  pane(format: string): string {
+    return this.tmux('display-message', '-p', '-t', 'top', format).trim();
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'top', ...keys);
+  }
+
+  /** Wait until the screen matches, return it. */
+  waitForScreen(what: RegExp, timeoutMs = 10_000): Promise<string> {
+    return waitFor(`the screen to match ${what}`, () => {
+      const screen = this.screen();
+      return what.test(screen) ? screen : undefined;
+    }, timeoutMs).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- screen:\n${this.screen()}`);
+    });
+  }
+
+  kill(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+
+describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not installed' }, () => {
+  let tmux: Tmux;
+  let server: StatsServer | undefined;
+  let reads = 0;
+  const control = dir.file('control.sock');
+  const serve = async (): Promise<void> => {
+    server = await startStatsServer({ address: { type: 'unix', path: control }, option: '--control', file: '' }, {
+      document: () => Promise.resolve(threeVassals(1_800_000_000_000 + ++reads * 1000, [6000 + reads * 50, 4000 + reads * 5])),
+      metrics: () => Promise.resolve(''),
+    }, (err) => assert.fail(String(err)));
+  };
+  beforeEach(async () => {
+    tmux = new Tmux();
+    await serve();
+  });
+  afterEach(async () => {
+    tmux.kill();
+    await server?.close();
+    server = undefined;
+  });
+
+  /** top in the pane after a line of the shell's own, then what the terminal is like once it exits. */
+  const startTop = (): void => {
+    const top = `${quote(process.execPath)} ${quote(EMPEROR_BIN)} top --control ${quote(control)}`;
+    tmux.start(`echo before top; ${top}; echo "top exited $?"; stty -a | grep -o -- '-\\?icanon'; exec sleep 600`);
+  };
+
+  it('shows the vassals busiest first, moves with j/k, lists workers on Enter, and q restores the terminal', async () => {
+    startTop();
+    await tmux.waitForScreen(/55\.0 req\/s/);
+    const screen = await tmux.waitForScreen(/^> api\.ini .* 55\.0 /m);
+    assert.match(screen, /^uwemperor top - emperor 100 - 3 vassals \(2 ready\)/);
+    assert.match(screen, /^ {2}broken\.ini +broken .*config error in broken\.ini/m);
+    assert.match(screen, /^ {2}hung\.ini +ready .*no answer/m);
+    assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '1 0', 'on the alternate screen, cursor hidden');
+    tmux.keys('j');
+    await tmux.waitForScreen(/^> broken\.ini/m);
+    tmux.keys('k', 'Enter');
+    const workers = await tmux.waitForScreen(/^ +WORKER +PID +STATUS +REQ\/S/m);
+    assert.match(workers, /^ +1 +202 +idle +50\.0 +\d+ /m);
+    assert.match(workers, /^ +2 +203 +busy +5\.0 +\d+ .*GET \/slow/m);
+    tmux.keys('q');
+    const after = await tmux.waitForScreen(/top exited \d+\n-?icanon/);
+    assert.match(after, /^before top\ntop exited 0\nicanon$/m, 'the shell\'s screen is back as it was, in canonical mode');
+    assert.ok(!after.includes('api.ini'));
+    assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '0 1', 'alternate screen left, cursor shown');
+  });
+
+  it('shows that the emperor went away, keeps retrying, recovers, and quits on Ctrl-C', async () => {
+    startTop();
+    await tmux.waitForScreen(/^> api\.ini/m);
+    await server?.close();
+    server = undefined;
+    const down = await tmux.waitForScreen(/^emperor unreachable for \d+s, retrying every second: no emperor: .*control\.sock does not exist/m);
+    assert.match(down, /^> api\.ini/m, 'the last figures stay');
+    await serve();
+    await tmux.waitForScreen(/^(?![\s\S]*unreachable)[\s\S]*req\/s/);
+    tmux.keys('C-c');
+    assert.match(await tmux.waitForScreen(/top exited \d+\n-?icanon/), /^before top\ntop exited 0\nicanon$/m);
+    assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '0 1');
+  });
+
+  it('with no emperor at all: one line on the shell\'s screen, exit 1, the terminal untouched', async () => {
+    await server?.close();
+    server = undefined;
+    startTop();
+    const screen = await tmux.waitForScreen(/top exited \d+\n-?icanon/);
+    assert.match(screen, /^uwemperor top: no emperor: .*control\.sock does not exist \(is uwemperor running\? give the socket with --control PATH\)$/m);
+    assert.match(screen, /^top exited 1\nicanon$/m);
+  });
+});
