@@ -11,7 +11,7 @@ export interface LsRow {
   /** the master's pid, null without one */
   readonly pid: number | null;
   readonly uptime_ms: number | null;
-  /** workers of the current generation that are ready, and all of them */
+  /** workers of the current generation that accept requests (uWSGI's `accepting`), and all of them */
   readonly workers_ready: number | null;
   readonly workers_total: number | null;
   /** every request the master's workers served (monotonic while the master lives) */
@@ -44,7 +44,7 @@ export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
     state: vassal.state,
     pid: vassal.pid > 0 ? vassal.pid : null,
     uptime_ms: vassal.uptime_ms,
-    workers_ready: current === null ? null : current.filter((worker) => worker.state === 'ready').length,
+    workers_ready: current === null ? null : current.filter((worker) => worker.accepting === 1).length,
     workers_total: current === null ? null : current.length,
     requests: stats?.total_requests ?? null,
     ...(rates !== undefined && { req_per_s: rates.vassals.get(vassal.id) ?? null }),

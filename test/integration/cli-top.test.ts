@@ -3,75 +3,15 @@
 // emperor going away is shown and survived, and q or Ctrl-C give the terminal
 // back (alternate screen left, cursor shown, canonical mode on).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { startStatsServer, type StatsServer } from '../../src/stats/stats-server.js';
 import { EMPEROR_BIN } from '../helpers/paths.js';
 import { TempDir } from '../helpers/temp-dir.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { threeVassals } from '../unit/cli-documents.js';
+import { hasTmux, quote, Tmux } from './cli-tmux.js';
 
 const dir = new TempDir();
 after(() => dir.remove());
-const hasTmux = spawnable('tmux', ['-V']);
-
-function spawnable(program: string, args: readonly string[]): boolean {
-  try {
-    execFileSync(program, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One tmux server of our own (-L), one session, a fixed size. */
-class Tmux {
-  private static count = 0;
-  readonly server = `uw-top-${process.pid}-${++Tmux.count}`;
-
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.server, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  }
-
-  /** Start `command` (run by sh) in a 160x24 pane. */
-  start(command: string): void {
-    this.tmux('new-session', '-d', '-s', 'top', '-x', '160', '-y', '24', command);
-  }
-
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'top');
-  }
-
-  /** A tmux format about the pane, e.g. #{alternate_on}. */
-  pane(format: string): string {
-    return this.tmux('display-message', '-p', '-t', 'top', format).trim();
-  }
-
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', 'top', ...keys);
-  }
-
-  /** Wait until the screen matches, return it. */
-  waitForScreen(what: RegExp, timeoutMs = 10_000): Promise<string> {
-    return waitFor(`the screen to match ${what}`, () => {
-      const screen = this.screen();
-      return what.test(screen) ? screen : undefined;
-    }, timeoutMs).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- screen:\n${this.screen()}`);
-    });
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
-
 describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not installed' }, () => {
   let tmux: Tmux;
   let server: StatsServer | undefined;

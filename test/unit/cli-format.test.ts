@@ -81,8 +81,8 @@ describe('uwemperor ls', () => {
     assert.deepEqual([hung?.answered, hung?.requests, hung?.error, hung?.restarts], [false, null, 'no answer', 2]);
   });
 
-  it('counts ready workers of the current generation only (old ones draining during a reload are not "total")', () => {
-    const workers = [worker(1, 11, { generation: 1, state: 'draining' }), worker(1, 12, { generation: 2 }), worker(2, 13, { generation: 2, state: 'starting' })];
+  it('counts accepting workers of the current generation only (old ones draining during a reload are not "total")', () => {
+    const workers = [worker(1, 11, { generation: 1, state: 'draining' }), worker(1, 12, { generation: 2 }), worker(2, 13, { generation: 2, state: 'starting', accepting: 0 })];
     const [row] = lsRows(emperor([vassal('a.ini', 10, master('a.ini', 10, workers, { generation: 2 }))]));
     assert.deepEqual([row?.workers_ready, row?.workers_total], [1, 2]);
   });
