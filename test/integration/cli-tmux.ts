@@ -25,13 +25,14 @@ export class Tmux {
     return execFileSync('tmux', ['-L', this.server, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   }
 
-  /** Start `command` (run by sh) in a 160x24 pane. */
-  start(command: string): void {
-    this.tmux('new-session', '-d', '-s', 'top', '-x', '160', '-y', '24', command);
+  /** Start `command` (run by sh) in a `width` x 24 pane. */
+  start(command: string, width = 160): void {
+    this.tmux('new-session', '-d', '-s', 'top', '-x', String(width), '-y', '24', command);
   }
 
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'top');
+  /** The pane's text; with `attributes`, with the escape sequences of its colours and attributes. */
+  screen(attributes = false): string {
+    return this.tmux('capture-pane', '-p', ...(attributes ? ['-e'] : []), '-t', 'top');
   }
 
   /** A tmux format about the pane, e.g. #{alternate_on}. */

@@ -8,6 +8,7 @@ import { startStatsServer, type StatsServer } from '../../src/stats/stats-server
 import { EMPEROR_BIN } from '../helpers/paths.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { threeVassals } from '../unit/cli-documents.js';
+import { childrenOf } from '../helpers/wait-for.js';
 import { hasTmux, quote, Tmux } from './cli-tmux.js';
 
 const dir = new TempDir();
@@ -74,6 +75,16 @@ describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not install
     assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '0 1');
   });
 
+  it('a SIGTERM from outside gives the terminal back too', async () => {
+    startTop();
+    await tmux.waitForScreen(/^> api\.ini/m);
+    const [top] = childrenOf(Number(tmux.pane('#{pane_pid}')));
+    assert.ok(top !== undefined, 'top runs under the pane\'s shell');
+    process.kill(top, 'SIGTERM');
+    assert.match(await tmux.waitForScreen(/top exited \d+\n-?icanon/), /^before top\ntop exited 0\nicanon$/m);
+    assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '0 1');
+  });
+
   it('with no emperor at all: one line on the shell\'s screen, exit 1, the terminal untouched', async () => {
     await server?.close();
     server = undefined;
@@ -81,5 +92,15 @@ describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not install
     const screen = await tmux.waitForScreen(/top exited \d+\n-?icanon/);
     assert.match(screen, /^uwemperor top: no emperor: .*control\.sock does not exist \(is uwemperor running\? give the socket with --control PATH\)$/m);
     assert.match(screen, /^top exited 1\nicanon$/m);
+  });
+
+  it('ls on a terminal: the header bold, the last error cut so no line wraps', async () => {
+    tmux.start(`${quote(process.execPath)} ${quote(EMPEROR_BIN)} ls --control ${quote(control)}; echo "ls exited $?"; exec sleep 600`, 90);
+    const screen = await tmux.waitForScreen(/^ls exited 0$/m);
+    const lines = screen.split('\n').filter((line) => line !== '');
+    assert.deepEqual(lines.map((line) => line.split(/ +/)[0]), ['VASSAL', 'api.ini', 'broken.ini', 'hung.ini', 'ls']);
+    assert.match(lines[2] ?? '', /^broken\.ini .* config error in b…$/);
+    for (const line of lines) assert.ok(line.length <= 90, `${JSON.stringify(line)} is wider than the terminal`);
+    assert.ok(tmux.screen(true).includes('\x1b[1mVASSAL'), 'the header is bold');
   });
 });
