@@ -11,6 +11,7 @@ export interface Rates {
   readonly workers: ReadonlyMap<string, number>;
 }
 
+/** Before two documents exist, or after an outage: nothing measured. */
 export const NO_RATES: Rates = { vassals: new Map(), workers: new Map() };
 
 /** The key of a worker process in `Rates.workers`. */

@@ -19,6 +19,7 @@ export interface ScreenLine {
   readonly style: LineStyle;
 }
 
+/** The keys, on the last line of the screen. */
 export const TOP_HELP_LINE = 'j/k or arrows: select   Enter: workers   Esc: hide them   q: quit';
 const MARK = '> ';
 const WORKER_INDENT = '      ';
