@@ -12,7 +12,12 @@ import { readStats } from '../stats/read-stats.js';
 export interface ControlTarget {
   readonly address: ListenAddress;
   readonly where: string;
+  /** a non-root user's default path (no --control, no UWEMPEROR_CONTROL): an emperor run by root listens elsewhere */
+  readonly userDefault: boolean;
 }
+
+/** root's default control path, where a non-root user's default misses a system emperor. */
+const ROOT_CONTROL_PATH = defaultControlPath({}, 0);
 
 /** No emperor document could be read at the target; the message names the path and says why. */
 export class EmperorUnreachableError extends Error {}
@@ -20,21 +25,22 @@ export class EmperorUnreachableError extends Error {}
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /** `--control` as given (a socket path, or host:port for an emperor's `stats` address), else the default path. */
-export function controlTarget(option: string | undefined, cwd: string = process.cwd()): ControlTarget {
-  const text = option ?? defaultControlPath();
+export function controlTarget(option: string | undefined, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env, uid: number = process.getuid?.() ?? 0): ControlTarget {
+  const text = option ?? defaultControlPath(env, uid);
   const tcp = option === undefined ? null : HOST_PORT.exec(text);
   if (tcp?.[1] !== undefined && tcp[2] !== undefined) {
-    return { address: { type: 'tcp', host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) }, where: text };
+    return { address: { type: 'tcp', host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) }, where: text, userDefault: false };
   }
   const path = resolve(cwd, text);
-  return { address: { type: 'unix', path }, where: path };
+  const userDefault = option === undefined && (env.UWEMPEROR_CONTROL ?? '') === '' && uid !== 0;
+  return { address: { type: 'unix', path }, where: path, userDefault };
 }
 
 const HINT = 'give the socket with --control PATH';
 
-/** Read and check one document; throws EmperorUnreachableError with a one-line reason. */
-export async function readEmperorStats(target: ControlTarget, timeoutMs = 5_000): Promise<EmperorStatsDocument> {
-  if (target.address.type === 'unix') checkSocketFile(target.where);
+/** Read and check one document; throws EmperorUnreachableError with a one-line reason. `rootPath`: root's default, for the hint. */
+export async function readEmperorStats(target: ControlTarget, timeoutMs = 5_000, rootPath = ROOT_CONTROL_PATH): Promise<EmperorStatsDocument> {
+  if (target.address.type === 'unix') checkSocketFile(target, rootPath);
   let text: string;
   try {
     text = await readStats(target.address, timeoutMs);
@@ -45,17 +51,32 @@ export async function readEmperorStats(target: ControlTarget, timeoutMs = 5_000)
 }
 
 /** Before connecting: nothing there, or something that is not a socket, is said as such. */
-function checkSocketFile(path: string): void {
+function checkSocketFile(target: ControlTarget, rootPath: string): void {
+  const path = target.where;
   let isSocket: boolean;
   try {
     isSocket = statSync(path).isSocket();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    if (code === 'ENOENT') throw new EmperorUnreachableError(`no emperor: ${path} does not exist (is uwemperor running? ${HINT})`);
+    if (code === 'ENOENT') throw new EmperorUnreachableError(`no emperor: ${path} does not exist (${missingHint(target, rootPath)})`);
     if (code === 'EACCES') throw new EmperorUnreachableError(`cannot reach ${path}: permission denied (the emperor runs as another user?)`);
     throw new EmperorUnreachableError(`cannot reach ${path}: ${code} (${HINT})`);
   }
   if (!isSocket) throw new EmperorUnreachableError(`${path} is not a socket, so not an emperor's control socket (${HINT})`);
+}
+
+/** A user's default path misses an emperor run by root: point at root's socket when one is there. */
+function missingHint(target: ControlTarget, rootPath: string): string {
+  if (target.userDefault && isSocketFile(rootPath)) return `an emperor's socket is at ${rootPath}: try --control ${rootPath}`;
+  return `is uwemperor running? ${HINT}`;
+}
+
+function isSocketFile(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
 }
 
 function connectFailure(where: string, code: string, timeoutMs: number): string {

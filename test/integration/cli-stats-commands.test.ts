@@ -58,6 +58,14 @@ describe('uwemperor ls and stats against a stats server', () => {
     assert.deepEqual(rows.map((row) => [row.vassal, row.state, row.pid, row.requests]), [['api.ini', 'ready', 201, 10_000], ['broken.ini', 'broken', null, null], ['hung.ini', 'ready', 301, null]]);
   });
 
+  it('--control host:port reads an emperor\'s stats address over TCP', async () => {
+    const server = await startStatsServer({ address: { type: 'tcp', host: '127.0.0.1', port: 0 }, option: 'stats', file: '' }, { document: () => Promise.resolve(threeVassals()), metrics: () => Promise.resolve('') }, (err) => assert.fail(String(err)));
+    servers.push(server);
+    const { code, stdout, stderr } = await uwemperor(['ls', '--json', '--control', server.where]);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual((JSON.parse(stdout) as LsRow[]).map((row) => row.vassal), ['api.ini', 'broken.ini', 'hung.ini']);
+  });
+
   it('ls --rate reads twice and adds REQ/S from the difference', async () => {
     let reads = 0;
     const start = Date.now();
