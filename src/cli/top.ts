@@ -23,7 +23,7 @@ keys: j/k or the arrow keys select a vassal, Enter (or space) lists its
   -h, --help      this text`;
 
 const REFRESH_MS = 1_000;
-const QUIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const QUIT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Run `uwemperor top`; returns the exit code once the user quits. */
 export async function top(argv: readonly string[]): Promise<number> {
@@ -50,6 +50,7 @@ class TopScreen {
   private readonly onResize = (): void => this.guard(() => this.draw());
   private readonly onSignal = (): void => this.finish();
   private readonly onExit = (): void => this.restore();
+  private readonly onHangup = (): void => this.hangUp();
 
   constructor(
     private readonly target: ControlTarget,
@@ -62,6 +63,8 @@ class TopScreen {
       this.settle = (err) => (err === undefined ? resolve(0) : reject(err instanceof Error ? err : new Error(JSON.stringify(err))));
     });
     for (const signal of QUIT_SIGNALS) process.on(signal, this.onSignal);
+    process.on('SIGHUP', this.onHangup);
+    this.stdout.on('error', this.onHangup);
     process.on('exit', this.onExit); // the last resort: an exception that escaped everything
     this.stdin.setRawMode(true);
     this.stdin.setEncoding('utf8');
@@ -120,9 +123,23 @@ class TopScreen {
     this.stdin.off('data', this.onKeys).pause();
     this.stdout.off('resize', this.onResize);
     for (const signal of QUIT_SIGNALS) process.off(signal, this.onSignal);
+    process.off('SIGHUP', this.onHangup);
     process.off('exit', this.onExit);
     this.restore();
     this.settle(err);
+  }
+
+  /**
+   * The terminal is gone (SIGHUP, or writing to it fails): nothing to restore or
+   * say. Die of SIGHUP as a program without a handler would: a normal exit
+   * would have Node reset a terminal that no longer exists, and abort.
+   */
+  private hangUp(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    process.off('exit', this.onExit);
+    process.off('SIGHUP', this.onHangup);
+    process.kill(process.pid, 'SIGHUP');
   }
 
   private restore(): void {

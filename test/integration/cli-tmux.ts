@@ -2,7 +2,8 @@
 // test's own (-L NAME), one session of a fixed size, keys sent and the screen
 // read back; kill() ends the server and everything in it.
 import { execFileSync } from 'node:child_process';
-import { waitFor } from '../helpers/wait-for.js';
+import { readFileSync } from 'node:fs';
+import { childrenOf, waitFor } from '../helpers/wait-for.js';
 
 /** Whether tmux can be run here (tests that need it are skipped otherwise). */
 export const hasTmux = spawnable('tmux', ['-V']);
@@ -38,6 +39,18 @@ export class Tmux {
   /** A tmux format about the pane, e.g. #{alternate_on}. */
   pane(format: string): string {
     return this.tmux('display-message', '-p', '-t', 'top', format).trim();
+  }
+
+  /** The pid of the pane's process whose command line (NUL-separated) has `needle`: the shell may have exec'ed it, or run it as a child. */
+  pidOf(needle: string): number | undefined {
+    const shell = Number(this.pane('#{pane_pid}'));
+    return [shell, ...childrenOf(shell)].find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    });
   }
 
   keys(...keys: string[]): void {

@@ -8,7 +8,8 @@ import { startStatsServer, type StatsServer } from '../../src/stats/stats-server
 import { EMPEROR_BIN } from '../helpers/paths.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { threeVassals } from '../unit/cli-documents.js';
-import { childrenOf } from '../helpers/wait-for.js';
+import { readFileSync } from 'node:fs';
+import { isAlive, waitFor } from '../helpers/wait-for.js';
 import { hasTmux, quote, Tmux } from './cli-tmux.js';
 
 const dir = new TempDir();
@@ -78,11 +79,22 @@ describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not install
   it('a SIGTERM from outside gives the terminal back too', async () => {
     startTop();
     await tmux.waitForScreen(/^> api\.ini/m);
-    const [top] = childrenOf(Number(tmux.pane('#{pane_pid}')));
-    assert.ok(top !== undefined, 'top runs under the pane\'s shell');
+    const top = tmux.pidOf('\0top\0--control\0');
+    assert.ok(top !== undefined, 'top runs in the pane');
     process.kill(top, 'SIGTERM');
     assert.match(await tmux.waitForScreen(/top exited \d+\n-?icanon/), /^before top\ntop exited 0\nicanon$/m);
     assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '0 1');
+  });
+
+  it('the terminal closing under it (SIGHUP) ends top quietly, with no error from Node', async () => {
+    const errors = dir.file('hangup.err');
+    tmux.start(`${quote(process.execPath)} ${quote(EMPEROR_BIN)} top --control ${quote(control)} 2>${quote(errors)}`);
+    await tmux.waitForScreen(/^> api\.ini/m);
+    const top = tmux.pidOf('\0top\0--control\0');
+    assert.ok(top !== undefined, 'top runs in the pane');
+    tmux.kill();
+    await waitFor('top to exit', () => (isAlive(top) ? undefined : true));
+    assert.equal(readFileSync(errors, 'utf8'), '');
   });
 
   it('with no emperor at all: one line on the shell\'s screen, exit 1, the terminal untouched', async () => {
