@@ -6,7 +6,7 @@ import type { LsRow } from './ls-rows.js';
 
 const COLUMNS: readonly (Column & { readonly cell: (row: LsRow) => string; readonly rate?: true })[] = [
   { header: 'VASSAL', align: 'left', max: 32, cell: (row) => row.vassal },
-  { header: 'STATE', align: 'left', cell: (row) => row.state },
+  { header: 'STATE', align: 'left', cell: (row) => (row.retry_in_ms === null ? row.state : `${row.state} ${humanDuration(row.retry_in_ms)}`) },
   { header: 'PID', align: 'right', cell: (row) => (row.pid === null ? '-' : String(row.pid)) },
   { header: 'UPTIME', align: 'right', cell: (row) => humanDuration(row.uptime_ms) },
   { header: 'WORKERS', align: 'right', cell: (row) => (row.workers_total === null ? '-' : `${row.workers_ready ?? 0}/${row.workers_total}`) },

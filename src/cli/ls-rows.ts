@@ -8,6 +8,8 @@ import type { Rates } from './stats-rates.js';
 export interface LsRow {
   readonly vassal: string;
   readonly state: string;
+  /** while backing off: milliseconds until the next start, else null */
+  readonly retry_in_ms: number | null;
   /** the master's pid, null without one */
   readonly pid: number | null;
   readonly uptime_ms: number | null;
@@ -42,6 +44,7 @@ export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
   return {
     vassal: vassal.id,
     state: vassal.state,
+    retry_in_ms: vassal.retry_in_ms,
     pid: vassal.pid > 0 ? vassal.pid : null,
     uptime_ms: vassal.uptime_ms,
     workers_ready: current === null ? null : current.filter((worker) => worker.accepting === 1).length,

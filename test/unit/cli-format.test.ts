@@ -72,13 +72,18 @@ describe('uwemperor ls', () => {
   it('--json rows: figures in bytes and ms, null (never 0) where unknown, "no answer" for a silent master', () => {
     const [api, broken, hung] = lsRows(threeVassals());
     assert.deepEqual(api, {
-      vassal: 'api.ini', state: 'ready', pid: 201, uptime_ms: 300_000, workers_ready: 2, workers_total: 2, requests: 10_000,
+      vassal: 'api.ini', state: 'ready', retry_in_ms: null, pid: 201, uptime_ms: 300_000, workers_ready: 2, workers_total: 2, requests: 10_000,
       rss_bytes: 70 * 1024 * 1024, restarts: 0, worker_respawns: 0, answered: true, error: null,
     });
     assert.equal(broken?.pid, null);
     assert.equal(broken?.requests, null);
     assert.match(broken?.error ?? '', /^config error in broken.ini/);
     assert.deepEqual([hung?.answered, hung?.requests, hung?.error, hung?.restarts], [false, null, 'no answer', 2]);
+  });
+
+  it('shows how long a vassal backing off has left before its next start', () => {
+    const doc = emperor([vassal('flaky.ini', 0, null, { state: 'backoff', retry_in_ms: 4_500, uptime_ms: null, error: 'exit code 75: address already in use' })]);
+    assert.deepEqual(formatLs(lsRows(doc), null)[1], 'flaky.ini  backoff 4s    -       -        -         -    -         0  exit code 75: address already in use');
   });
 
   it('counts accepting workers of the current generation only (old ones draining during a reload are not "total")', () => {
