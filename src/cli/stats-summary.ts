@@ -24,7 +24,7 @@ const WORKER_COLUMNS: readonly Column[] = [
 export function formatStatsSummary(document: EmperorStatsDocument, width: number | null, nowMs: number): string[] {
   const fit = (line: string): string => (width === null ? line : cut(line, width));
   const lines = [fit(emperorLine(document))];
-  if (document.blacklist.length > 0) lines.push(fit(`blacklist: ${document.blacklist.map((entry) => `${entry.id} (attempt ${entry.attempt})`).join(', ')}`));
+  if (document.blacklist.length > 0) lines.push(fit(`blacklist: ${document.blacklist.map((entry) => entry.id).join(', ')}`));
   for (const vassal of document.vassals) {
     lines.push('', fit(vassalLine(vassal)));
     if (vassal.stats !== null) lines.push(...masterLines(vassal.stats, width, nowMs));
@@ -67,7 +67,7 @@ function masterLines(stats: MasterStatsDocument, width: number | null, nowMs: nu
     worker.status,
     worker.counted ? String(worker.requests) : '-',
     worker.counted ? String(worker.exceptions) : '-',
-    worker.counted ? humanMicros(worker.avg_rt) : '-',
+    worker.counted && worker.requests > 0 ? humanMicros(worker.avg_rt) : '-',
     humanBytes(worker.rss),
     String(worker.respawn_count),
     worker.pid > 0 && worker.last_spawn > 0 ? humanDuration(nowMs - worker.last_spawn * 1000) : '-',

@@ -87,7 +87,7 @@ function workerLines(model: TopModel, vassal: VassalStatsDocument, width: number
     humanRate(model.rates.workers.get(workerKey(vassal, worker)) ?? null),
     worker.counted ? String(worker.requests) : '-',
     worker.counted ? String(worker.exceptions) : '-',
-    worker.counted ? humanMicros(worker.avg_rt) : '-',
+    worker.counted && worker.requests > 0 ? humanMicros(worker.avg_rt) : '-',
     humanBytes(worker.rss),
     String(worker.respawn_count),
     worker.current_request === undefined ? '' : `${worker.current_request.request} for ${humanDuration(nowMs - worker.current_request.since_ms)}`,
