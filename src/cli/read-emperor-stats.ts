@@ -43,7 +43,7 @@ export async function readEmperorStats(target: ControlTarget, timeoutMs = 5_000,
   if (target.address.type === 'unix') checkSocketFile(target, rootPath);
   let text: string;
   try {
-    text = await readStats(target.address, timeoutMs);
+    text = await readStats(target.address, timeoutMs, { http: true });
   } catch (err) {
     throw new EmperorUnreachableError(connectFailure(target.where, (err as NodeJS.ErrnoException).code ?? String(err), timeoutMs));
   }

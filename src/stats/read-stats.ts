@@ -3,14 +3,29 @@
 import { connect } from 'node:net';
 import type { ListenAddress } from '../config/vassal-config.js';
 
-/** Read one document from a stats server (text, as sent); rejects on error or after `timeoutMs`. */
-export function readStats(address: ListenAddress, timeoutMs = 5_000): Promise<string> {
+/**
+ * Read one document from a stats server (text, as sent); rejects on error or
+ * after `timeoutMs`. With `http`, ask with `GET /` instead of waiting silently:
+ * our servers answer that at once, where a silent reader waits for the server
+ * to decide it is not an HTTP client (uWSGI's own servers only do the silent way).
+ */
+export function readStats(address: ListenAddress, timeoutMs = 5_000, options: { http?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = address.type === 'unix' ? connect(address.path) : connect(address.port, address.host);
+    if (options.http === true) socket.write('GET / HTTP/1.0\r\nAccept: application/json\r\n\r\n');
     const chunks: Buffer[] = [];
     socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
-    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (options.http !== true) return resolve(text);
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
+      const body = text.indexOf('\r\n\r\n');
+      // not our HTTP: a server that only answers silent readers sent the document as is
+      if (status === undefined || body < 0) return resolve(text);
+      if (status !== '200') return reject(Object.assign(new Error(`HTTP ${status} from the stats server`), { code: `HTTP_${status}` }));
+      resolve(text.slice(body + 4));
+    });
   });
 }

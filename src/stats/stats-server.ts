@@ -163,11 +163,22 @@ function closeServer(server: Server): Promise<void> {
 function sniff(socket: Socket, http: ReturnType<typeof createHttpServer>, source: StatsSource, httpAlways: boolean, onError: (err: unknown) => void): void {
   socket.setTimeout(CONNECTION_DEADLINE_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
+  let decided = false;
+  // the timer fires in the event loop's timers phase, before the poll phase reads what
+  // arrived meanwhile: after a busy stretch longer than SNIFF_MS, an HTTP request already in
+  // the socket would lose to it. setImmediate runs after the poll phase, so bytes that are
+  // there by then win
   const silent = setTimeout(() => {
-    socket.off('data', first);
-    void sendDocument(socket, source, httpAlways, onError);
+    setImmediate(() => {
+      if (decided) return;
+      decided = true;
+      socket.off('data', first);
+      void sendDocument(socket, source, httpAlways, onError);
+    });
   }, SNIFF_MS);
   const first = (chunk: Buffer): void => {
+    if (decided) return;
+    decided = true;
     clearTimeout(silent);
     socket.pause();
     if (HTTP_METHOD.test(chunk.subarray(0, 8).toString('latin1'))) {
