@@ -45,6 +45,18 @@ export const secondsToMs: Converter<number> = {
   },
 };
 
+/** seconds > 0 → milliseconds (a zero period would fire on every check) */
+export const positiveMs: Converter<number> = {
+  expected: `a number of seconds above 0, up to ${MAX_SECONDS}`,
+  convert(text) {
+    const ms = secondsToMs.convert(text);
+    return ms === undefined || ms <= 0 ? undefined : ms;
+  },
+};
+
+/** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
+export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
+
 export const signalName: Converter<NodeJS.Signals> = {
   expected: 'a signal name or number, e.g. SIGTERM, TERM or 15',
   convert(text) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, boolean, octalMode, processCount, secondsToMs } from './convert.js';
+import { backlogSize, boolean, octalMode, positiveMs, processCount, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
@@ -77,8 +77,32 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     ...(chmodSocket === undefined ? {} : { chmodSocket: convert(chmodSocket, octalMode) }),
     ...(stats === undefined ? {} : { stats }),
     ...(statsChmod === undefined ? {} : { statsChmod: convert(statsChmod, octalMode) }),
+    ...broodlordOptions(settings, app.kind),
   };
   return deepFreeze(config);
+}
+
+/** vassal-sos, vassal-sos-backlog, and idle (only with die-on-idle: uWSGI's cheap mode is not built). */
+function broodlordOptions(settings: Settings, kind: 'module' | 'exec'): Pick<VassalConfig, 'vassalSosMs' | 'vassalSosBacklog' | 'idleMs'> {
+  const idle = settings.last('idle');
+  const dieOnIdle = settings.read('die-on-idle', boolean, false);
+  if (idle !== undefined && !dieOnIdle) {
+    throw new UwError('UW_CONFIG_CONFLICT', 'option "idle" without "die-on-idle = true" is not supported (uWSGI\'s cheap mode): add die-on-idle', { file: idle.file, key: 'idle' });
+  }
+  if (idle !== undefined && kind === 'exec') {
+    throw new UwError('UW_CONFIG_CONFLICT', 'option "idle" needs module workers: exec workers do not report their requests', { file: idle.file, key: 'idle' });
+  }
+  const dieSetting = settings.last('die-on-idle');
+  if (idle === undefined && dieOnIdle && dieSetting !== undefined) {
+    throw new UwError('UW_CONFIG_CONFLICT', 'option "die-on-idle" needs "idle = SECONDS"', { file: dieSetting.file, key: 'die-on-idle' });
+  }
+  const sos = settings.last('vassal-sos');
+  const backlog = settings.last('vassal-sos-backlog');
+  return {
+    ...(sos === undefined ? {} : { vassalSosMs: convert(sos, positiveMs) }),
+    ...(backlog === undefined ? {} : { vassalSosBacklog: convert(backlog, sosBacklog) }),
+    ...(idle === undefined ? {} : { idleMs: convert(idle, positiveMs) }),
+  };
 }
 
 async function resolveChdir(setting: Setting | undefined, ctx: SchemaContext): Promise<string> {

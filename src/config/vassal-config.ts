@@ -59,4 +59,10 @@ export interface VassalConfig {
   readonly stats?: { readonly address: ListenAddress; readonly spec: string };
   readonly statsHttp: boolean;
   readonly statsChmod?: number;
+  /** broodlord: ask the emperor for reinforcements after every worker was busy this long */
+  readonly vassalSosMs?: number;
+  /** broodlord: ask when a listen queue holds this many */
+  readonly vassalSosBacklog?: number;
+  /** die-on-idle: stop and exit 0 after this long without a request */
+  readonly idleMs?: number;
 }

@@ -17,6 +17,10 @@ export interface MasterLinkCallbacks {
   readonly onMercy: (mercyMs: number) => void;
   /** the process never started: no exit event will follow */
   readonly onSpawnFailed: (err: Error) => void;
+  /** broodlord: the master asks for reinforcements */
+  readonly onSos: (reason: 'busy' | 'backlog') => void;
+  /** die-on-idle: the master stops by itself */
+  readonly onIdle: () => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
@@ -43,6 +47,11 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
     'master-paused': () => onEvent({ type: 'master-paused' }),
     'master-resumed': () => onEvent({ type: 'master-resumed' }),
     'master-stats': (message) => callbacks.onStats(message.id, message.stats),
+    'master-sos': (message) => callbacks.onSos(message.reason),
+    'master-idle': (message) => {
+      logger.info({ idleMs: message.idleMs }, 'master idle');
+      callbacks.onIdle();
+    },
   };
   let exited = false;
   child.on('message', (message) => {

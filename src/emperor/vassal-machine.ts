@@ -18,7 +18,8 @@ import { nextRestart, type RestartPolicy } from './restart-policy.js';
 export type VassalState = 'starting' | 'ready' | 'failing' | 'paused' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
 
 /** Why the emperor stopped a master: recorded before the signal is sent. */
-export type StopReason = 'removed' | 'shutdown';
+/** idle: a zerg instance stopping by itself (die-on-idle), not a crash */
+export type StopReason = 'removed' | 'shutdown' | 'idle';
 
 /** Everything the machine knows about one vassal; replaced, never mutated. */
 export interface VassalRecord {
@@ -56,6 +57,8 @@ export type VassalEvent =
   | { readonly type: 'workers-recovered' }
   | { readonly type: 'master-paused' }
   | { readonly type: 'master-resumed' }
+  /** a zerg instance's master is idle and stops by itself (die-on-idle) */
+  | { readonly type: 'master-idle' }
   | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
   | { readonly type: 'reload' }
   | { readonly type: 'shutdown' }
@@ -100,6 +103,9 @@ const stopWith = (stopReason: StopReason) => (record: VassalRecord): Step =>
   record.pid === null
     ? step(record, { state: 'stopped', stopReason }, stopReason === 'removed' ? 'file removed' : 'emperor stopping')
     : step(record, { state: 'stopping', stopReason, reloadPending: false }, stopReason === 'removed' ? 'file removed' : 'emperor stopping', { type: 'stop' });
+
+/** The master stops by itself after this: no signal (a second SIGINT would make its stop brutal), and its exit is no crash. */
+const retiring = (record: VassalRecord): Step => step(record, { state: 'stopping', stopReason: 'idle', reloadPending: false }, 'master idle');
 
 const hangUp = (record: VassalRecord, reason: string): Step =>
   step(record, { state: 'reloading', reloadPending: false }, reason, { type: 'signal', signal: 'SIGHUP' });
@@ -146,6 +152,7 @@ const exitedUnplanned: Handler<'exited'> = (record, event, policy) =>
 
 const TRANSITIONS: { readonly [S in VassalState]: Row } = {
   starting: {
+    'master-idle': retiring,
     spawned: (r, e) => step(r, { pid: e.pid }, 'master spawned'),
     'spawn-failed': (r, e, policy) => unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
     'master-ready': (r) => (r.reloadPending ? hangUp({ ...r, wasReady: true, failures: 0 }, 'master ready, file changed meanwhile') : step(r, { state: 'ready', wasReady: true, failures: 0 }, 'master ready')),
@@ -159,6 +166,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   ready: {
+    'master-idle': retiring,
     'file-changed': (r) => hangUp(r, 'file changed'),
     reload: (r) => hangUp(r, 'emperor reload'),
     'master-reloading': (r) => step(r, { state: 'reloading' }, 'master reloading'),
@@ -172,6 +180,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   failing: {
+    'master-idle': retiring,
     // the master takes a SIGHUP now: the reload replaces the failing workers
     'file-changed': (r) => hangUp(r, 'file changed'),
     reload: (r) => hangUp(r, 'emperor reload'),
@@ -187,6 +196,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   paused: {
+    'master-idle': retiring,
     'master-resumed': (r) => step(r, { state: settledState(r) }, 'master resumed'),
     // the master defers the reload until it is resumed (it then says master-reloading): still paused till then
     'file-changed': (r) => step(r, { reloadPending: false }, 'file changed while paused: reload on resume', { type: 'signal', signal: 'SIGHUP' }),
@@ -204,6 +214,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   reloading: {
+    'master-idle': retiring,
     'master-reloaded': (r, e) => reloadedStep(r, e),
     // SIGTSTP froze the new workers too: the reload goes on after the resume
     'master-paused': (r) => step(r, { state: 'paused' }, 'master paused during reload'),

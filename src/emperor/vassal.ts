@@ -32,6 +32,10 @@ export interface VassalDeps {
   readonly onStopped: () => void;
   /** the master is stopped by a signal (SIGSTOP): it cannot report that itself */
   readonly isStopped?: (pid: number) => boolean;
+  /** broodlord: the master asked for reinforcements */
+  readonly onSos?: (reason: 'busy' | 'backlog') => void;
+  /** a zerg instance (broodlord): its idle exit retires it instead of restarting it */
+  readonly zerg?: boolean;
 }
 
 /** What SIGUSR1 prints for one vassal. */
@@ -212,6 +216,11 @@ export class Vassal {
       onStats: (id, stats) => this.stats.settle(id, stats),
       onMercy: (mercyMs) => {
         if (this.child === child) this.masterMercyMs = mercyMs;
+      },
+      onSos: (reason) => this.deps.onSos?.(reason),
+      onIdle: () => {
+        if (this.deps.zerg === true) this.handle({ type: 'master-idle' });
+        else this.deps.logger.warn({}, 'master idle: only a zerg instance retires, this one will be restarted');
       },
       onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
       onExit: (code, signal) => {

@@ -64,7 +64,11 @@ export type MasterToEmperor =
   | { readonly type: 'workers-recovered'; readonly generation: number }
   | { readonly type: 'master-paused' }
   | { readonly type: 'master-resumed' }
-  | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStatsDocument };
+  | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStatsDocument }
+  /** broodlord (uWSGI's byte 30): every worker busy for vassal-sos, or a listen queue at vassal-sos-backlog */
+  | { readonly type: 'master-sos'; readonly reason: 'busy' | 'backlog'; readonly busyMs?: number; readonly backlog?: number }
+  /** die-on-idle (uWSGI's byte 22): no request for `idle`; a graceful stop and exit 0 follow, not a crash */
+  | { readonly type: 'master-idle'; readonly idleMs: number };
 
 export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };
 

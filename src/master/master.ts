@@ -15,6 +15,7 @@ import { StatsCollector } from './stats-collector.js';
 import { StatsEndpoint } from './stats-endpoint.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
+import { startSosMonitor } from './sos-monitor.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
@@ -33,6 +34,7 @@ export class Master {
   private zergServer: ZergServer | null = null;
   private readonly collector: StatsCollector;
   private readonly statsEndpoint: StatsEndpoint;
+  private sosMonitor: { stop(): void } | null = null;
 
   private constructor(
     private config: VassalConfig,
@@ -101,6 +103,28 @@ export class Master {
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
     this.tellEmperor({ type: 'master-started', pid: process.pid, reloadMercyMs: this.config.reloadMercyMs });
     this.own('first start', this.pool.start().then(() => this.markReady()));
+    this.watchLoad();
+  }
+
+  /** vassal-sos, vassal-sos-backlog, die-on-idle: read at start (a reload does not change them). */
+  private watchLoad(): void {
+    this.sosMonitor = startSosMonitor({
+      config: this.config,
+      pool: this.pool,
+      sockets: () => this.sockets,
+      log: this.log,
+      onSos: (request) => {
+        if (!process.connected) return this.log.warn({ ...request }, 'reinforcements needed, but no emperor governs this master');
+        this.log.warn({ ...request }, 'asking the emperor for reinforcements');
+        this.tellEmperor({ type: 'master-sos', ...request });
+      },
+      onIdle: (idleMs) => {
+        if (this.state === 'stopping') return;
+        this.log.info({ idleMs }, 'idle, stopping');
+        this.tellEmperor({ type: 'master-idle', idleMs });
+        this.stop('graceful');
+      },
+    });
   }
 
   /** Every async path has an owner: a failure is logged, and the master carries on. */
@@ -259,6 +283,7 @@ export class Master {
     this.state = 'stopping';
     this.stopMode = mode;
     this.unwatchTouch();
+    this.sosMonitor?.stop();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
     this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');

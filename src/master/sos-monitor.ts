@@ -1,0 +1,69 @@
+// The one timer behind vassal-sos, vassal-sos-backlog and die-on-idle: once a
+// second it asks the current module workers for their counters (one IPC
+// message each, the same one statistics use) and reads the listen queues only
+// when the backlog form is on, then feeds the pure checks.
+import type { VassalConfig } from '../config/vassal-config.js';
+import type { Logger } from '../log/logger.js';
+import { IdleCheck } from './idle-check.js';
+import { ListenQueueReader } from './listen-queue.js';
+import type { HeldSocket } from './sockets.js';
+import { SosCheck, type SosRequest } from './sos-check.js';
+import type { WorkerPool } from './worker-pool.js';
+
+const TICK_MS = 1_000;
+/** a worker that does not answer within the tick counts as busy (a blocked event loop is) */
+const ANSWER_MS = 900;
+
+/** What the monitor reads from its master, and where it reports. */
+export interface SosMonitorDeps {
+  readonly config: VassalConfig;
+  readonly pool: WorkerPool;
+  readonly sockets: () => readonly HeldSocket[];
+  readonly log: Logger;
+  readonly onSos: (request: SosRequest) => void;
+  readonly onIdle: (idleMs: number) => void;
+}
+
+/** Started by a master whose config has vassal-sos, vassal-sos-backlog or idle; null otherwise. */
+export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
+  const { config } = deps;
+  if (config.vassalSosMs === undefined && config.vassalSosBacklog === undefined && config.idleMs === undefined) return null;
+  const sos = new SosCheck({ busyMs: config.vassalSosMs, backlog: config.vassalSosBacklog });
+  const idle = config.idleMs === undefined ? null : new IdleCheck(config.idleMs);
+  const queues = new ListenQueueReader();
+  let ticking = false;
+  let stopped = false;
+  const tick = async (): Promise<void> => {
+    const workers = deps.pool.current().filter((worker) => worker.readyAt !== null && worker.status !== 'exited');
+    const answers = await Promise.all(workers.map((worker) => worker.activity(ANSWER_MS)));
+    if (stopped) return;
+    const now = Date.now();
+    const full = workers.length === config.processes;
+    const allBusy = full && answers.every((answer) => answer === null || answer.inflight > 0) && answers.some((answer) => answer !== null);
+    const backlog = config.vassalSosBacklog === undefined ? 0 : Math.max(0, ...queues.read(deps.sockets(), config.listenBacklog).map((q) => q.queue));
+    const request = sos.sample({ now, allBusy, backlog });
+    if (request !== null) deps.onSos(request);
+    if (idle === null) return;
+    const live = [...deps.pool.current(), ...deps.pool.others()];
+    const requests = deps.pool.retired.requests + live.reduce((sum, worker) => sum + (worker.lastActivity?.requests ?? 0), 0);
+    const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length;
+    if (idle.sample({ now, requests, inflight })) {
+      stopped = true;
+      clearInterval(timer);
+      deps.onIdle(config.idleMs ?? 0);
+    }
+  };
+  const timer = setInterval(() => {
+    if (ticking || stopped) return;
+    ticking = true;
+    tick()
+      .catch((err: unknown) => deps.log.error({ err }, 'load check failed'))
+      .finally(() => (ticking = false));
+  }, TICK_MS);
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
