@@ -22,6 +22,7 @@ export const EMPEROR_OPTIONS = {
   'start-concurrency': { kind: 'int', doc: 'masters starting at the same time; the rest wait their turn (default 4)' },
   'rescan-interval': { kind: 'seconds', doc: 'seconds between full rescans, which catch missed events; 0 turns them off (default 10)' },
   'settle-ms': { kind: 'int', doc: 'quiet time in ms before a changed file is acted on; a change is seen after about twice this (default 25)' },
+  'emperor-broodlord': { kind: 'int', doc: 'broodlord: zerg instances (from the vassal file\'s [zerg] section) started per vassal on its SOS, at most (default 0: off)' },
   'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
   stats: { kind: 'address', doc: 'serve the emperor statistics (JSON, HTTP / and /metrics) on host:port, :port (loopback) or a socket path' },
   control: { kind: 'path', doc: 'the control socket (0600), read by uwemperor ls|stats|top (default /run/uwemperor.sock as root, else $XDG_RUNTIME_DIR/uwemperor.sock)' },

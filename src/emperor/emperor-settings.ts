@@ -23,6 +23,8 @@ export interface EmperorSettings {
   readonly settleMs: number;
   /** undefined: the bundled master */
   readonly masterBin: string | undefined;
+  /** broodlord: zerg instances per vassal at most; 0: SOS is ignored */
+  readonly broodlord: number;
   /** the emperor's stats server; undefined: none */
   readonly stats: ListenAddress | undefined;
   /** an explicit control socket path; undefined: defaultControlPath() */
@@ -61,6 +63,7 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     rescanIntervalMs: scalar('rescan-interval', seconds, EMPEROR_DEFAULTS.rescanIntervalMs),
     settleMs: scalar('settle-ms', (option) => integer(option, 0, MAX_SETTLE_MS), EMPEROR_DEFAULTS.settleMs),
     masterBin: scalar('master-bin', path, undefined),
+    broodlord: scalar('emperor-broodlord', (option) => integer(option, 0, MAX_BROODLORD), 0),
     stats: scalar('stats', address, undefined),
     control: scalar('control', (option) => socketPath(path(option), option), undefined),
   });
@@ -71,6 +74,7 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
 const MAX_SECONDS = 86_400;
 const MAX_SETTLE_MS = 10_000;
 const MAX_START_CONCURRENCY = 1_024;
+const MAX_BROODLORD = 64;
 
 function seconds(option: RawEmperorOption): number {
   const value = Number(option.value.trim());

@@ -5,6 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { Broodlord } from './broodlord.js';
+import { readZergSection } from './broodlord-section.js';
 import { ChangeSettler } from './change-settler.js';
 import type { EmperorSettings } from './emperor-settings.js';
 import { isStopped } from '../process/stopped.js';
@@ -54,6 +56,7 @@ export class Emperor {
   private allGone: () => void = () => undefined;
   private readonly gone = new Promise<void>((resolve) => (this.allGone = resolve));
   private closing: Promise<void> = Promise.resolve();
+  private readonly broodlord: Broodlord;
   private readonly stats: EmperorStatsCollector;
   private readonly statusTable = new StatusTable();
 
@@ -66,6 +69,13 @@ export class Emperor {
       probe: readFingerprint,
       onSettled: (path, fingerprint) => this.onSettled(path, fingerprint),
       known: (path) => this.vassals.get(identityOf(this.root, path))?.fingerprint,
+    });
+    this.broodlord = new Broodlord({
+      max: deps.settings.broodlord,
+      logger: this.log,
+      clock: deps.clock,
+      readSection: readZergSection,
+      createZerg: (parent, identity) => (this.stopping ? null : this.addZerg(parent, identity)),
     });
     this.stats = new EmperorStatsCollector({ clock: deps.clock, version: deps.version ?? 'unknown', targets: deps.targets, vassals: () => [...this.vassals.values()] });
     this.queue = createStartQueue(deps.settings.startConcurrency, (err) => this.log.error({ err }, 'start job failed'));
@@ -124,10 +134,19 @@ export class Emperor {
     else if (vassal !== undefined) {
       vassal.fingerprint = observed;
       vassal.handle({ type: action === 'remove' ? 'file-removed' : 'file-changed' });
+      if (action === 'remove') this.broodlord.fileRemoved(identity);
+      else this.broodlord.fileChanged(vassal);
     }
   }
 
-  private createVassal(identity: string, file: string, fingerprint: Fingerprint): Vassal {
+  /** A zerg instance of `parent` (broodlord): a vassal of its own, run from the file's [zerg] section. */
+  private addZerg(parent: Vassal, identity: string): Vassal {
+    const zerg = this.createVassal(identity, parent.file, parent.fingerprint ?? { ino: 0n, size: 0n, mtimeNs: 0n }, parent.identity);
+    this.vassals.set(identity, zerg);
+    return zerg;
+  }
+
+  private createVassal(identity: string, file: string, fingerprint: Fingerprint, zergOf: string | null = null): Vassal {
     const { settings, clock } = this.deps;
     const vassal: Vassal = new Vassal(identity, file, fingerprint, {
       clock,
@@ -136,10 +155,15 @@ export class Emperor {
       reloadMercyMs: settings.reloadMercyMs,
       startSlotMs: START_SLOT_MS,
       enqueueStart: (job) => this.queue.add(job),
-      spawnMaster: () => this.deps.spawnMaster(identity, file),
+      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`),
       stopMaster: this.deps.stopMaster,
-      onStopped: () => this.forget(identity, vassal),
+      onStopped: () => {
+        if (zergOf !== null) this.broodlord.forget(zergOf, vassal);
+        this.forget(identity, vassal);
+      },
       isStopped,
+      zergOf,
+      onSos: (reason) => (zergOf === null ? this.broodlord.sos(vassal, reason) : undefined),
     });
     return vassal;
   }

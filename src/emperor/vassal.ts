@@ -34,8 +34,8 @@ export interface VassalDeps {
   readonly isStopped?: (pid: number) => boolean;
   /** broodlord: the master asked for reinforcements */
   readonly onSos?: (reason: 'busy' | 'backlog') => void;
-  /** a zerg instance (broodlord): its idle exit retires it instead of restarting it */
-  readonly zerg?: boolean;
+  /** a zerg instance (broodlord) names its vassal here: its idle exit retires it instead of restarting it */
+  readonly zergOf?: string | null;
 }
 
 /** What SIGUSR1 prints for one vassal. */
@@ -75,6 +75,11 @@ export class Vassal {
     const first = initialStep();
     this.record = first.record;
     this.apply(first, null);
+  }
+
+  /** the vassal this is a zerg instance of (broodlord), or null */
+  get zergOf(): string | null {
+    return this.deps.zergOf ?? null;
   }
 
   get state(): VassalState {
@@ -219,7 +224,7 @@ export class Vassal {
       },
       onSos: (reason) => this.deps.onSos?.(reason),
       onIdle: () => {
-        if (this.deps.zerg === true) this.handle({ type: 'master-idle' });
+        if (this.zergOf !== null) this.handle({ type: 'master-idle' });
         else this.deps.logger.warn({}, 'master idle: only a zerg instance retires, this one will be restarted');
       },
       onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
