@@ -2,6 +2,7 @@
 // instances from its [zerg] section, which serve on its sockets and retire
 // when idle (no restart, no back-off); emperor-broodlord caps them.
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
@@ -40,5 +41,59 @@ describe('broodlord', () => {
     assert.ok(!states.includes('backoff'), `no back-off: ${states.join(' > ')}`);
     assert.equal(emperor.find('master exited', { vassal: 'app.ini:zerg:1', code: 0 }).length, 1);
     assert.equal(emperor.find('vassal state', { vassal: 'app.ini:zerg:1', to: 'starting' }).length, 1, 'not restarted');
+  });
+});
+
+describe('broodlord and the vassal file', () => {
+  /** A vassal with `count` zerg instances ready, under a load that is stopped before returning. */
+  async function withZergs(max: number) {
+    const dir = newDir();
+    const port = await freePort();
+    // idle is long here: the instances must outlive the load
+    const file = dir.write('app.ini', broodVassal(dir, port, { zerg: '' }).replace('idle = 2', 'idle = 600'));
+    const emperor = broodEmperor(dir, max);
+    await waitForState(emperor, 'app.ini', 'ready');
+    const load = slowLoad(port);
+    try {
+      for (let n = 1; n <= max; n++) await waitForState(emperor, `app.ini:zerg:${n}`, 'ready', 1, 30_000);
+    } finally {
+      await load.stop();
+    }
+    const pids = Array.from({ length: max }, (_, i) => Number(emperor.find('master spawned', { vassal: `app.ini:zerg:${i + 1}` })[0]?.masterPid));
+    return { dir, port, file, emperor, pids };
+  }
+
+  test('removing the vassal file stops its zergs', async () => {
+    const { file, emperor, pids } = await withZergs(1);
+    rmSync(file);
+    await waitForState(emperor, 'app.ini', 'stopped', 1, 30_000);
+    await waitForState(emperor, 'app.ini:zerg:1', 'stopped', 1, 30_000);
+    for (const pid of pids) await waitFor(`zerg master ${pid} to exit`, () => (isAlive(pid) ? undefined : true), 10_000);
+    assert.equal(emperor.find('vassal state', { vassal: 'app.ini:zerg:1', to: 'stopping', reason: 'file removed' }).length, 1);
+  });
+
+  test('a change outside [zerg] reloads the vassal only; a change inside reloads the zergs', async () => {
+    const { dir, port, file, emperor } = await withZergs(1);
+    writeFileSync(file, broodVassal(dir, port, { main: 'env = VERSION=2', zerg: '' }).replace('idle = 2', 'idle = 600'));
+    await emperor.waitForLog('vassal state', { vassal: 'app.ini', to: 'ready', reason: 'master reloaded' }, 1, 30_000);
+    assert.equal(emperor.find('vassal state', { vassal: 'app.ini:zerg:1', to: 'reloading' }).length, 0, 'the zerg was not reloaded');
+
+    writeFileSync(file, broodVassal(dir, port, { main: 'env = VERSION=2', zerg: 'env = ZERG=2' }).replace('idle = 2', 'idle = 600'));
+    await emperor.waitForLog('vassal state', { vassal: 'app.ini:zerg:1', to: 'ready', reason: 'master reloaded' }, 1, 30_000);
+    await emperor.waitForLog('vassal state', { vassal: 'app.ini', to: 'ready', reason: 'master reloaded' }, 2, 30_000);
+  });
+
+  test('emperor-broodlord caps the zergs per vassal', async () => {
+    const { port, emperor } = await withZergs(2);
+    const load = slowLoad(port);
+    try {
+      // the vassal keeps asking while the two zergs serve: two more SOS, no third zerg
+      const asked = emperor.find('asking the emperor for reinforcements', { vassal: 'app.ini' }).length;
+      await emperor.waitForLog('asking the emperor for reinforcements', { vassal: 'app.ini' }, asked + 2, 30_000);
+    } finally {
+      await load.stop();
+    }
+    assert.equal(emperor.find('broodlord: starting a zerg instance', { vassal: 'app.ini' }).length, 2);
+    assert.equal(emperor.find('master spawned', { vassal: 'app.ini:zerg:3' }).length, 0);
   });
 });
