@@ -3,6 +3,10 @@
 // their own clock), and the vassal machine retiring an idle zerg.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { argvToSources } from '../../src/config/argv.js';
+import { loadConfig } from '../../src/config/load.js';
+import { UwError } from '../../src/errors.js';
 import { decideZerg } from '../../src/emperor/broodlord-decision.js';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
 import { initialStep, transition, type Step, type VassalEvent } from '../../src/emperor/vassal-machine.js';
@@ -94,5 +98,32 @@ describe('vassal machine: an idle zerg', () => {
     const gone = run({ type: 'spawned', pid: 7 }, { type: 'master-ready' }, { type: 'master-idle' }, { type: 'exited', code: 0, signal: null });
     assert.equal(gone.record.state, 'stopped');
     assert.deepEqual(gone.effects, []);
+  });
+});
+
+describe('broodlord options', () => {
+  const DIR = fileURLToPath(new URL('../../../test/fixtures/configs/', import.meta.url));
+  const load = (...args: string[]) => loadConfig({ sources: argvToSources(args), cwd: DIR, env: { PATH: `${DIR}bin:/usr/bin:/bin` } });
+  const fails = (args: string[], code: string, key: string, message: string) =>
+    assert.rejects(load(...args), (err: unknown) => {
+      assert.ok(err instanceof UwError, String(err));
+      assert.equal(err.code, code, err.message);
+      assert.equal(err.key, key, err.message);
+      assert.ok(err.message.includes(message), err.message);
+      return true;
+    });
+
+  test('values are converted once, in ms', async () => {
+    const config = await load('minimal.ini', '--vassal-sos', '1.5', '--vassal-sos-backlog', '64', '--idle', '2', '--die-on-idle');
+    assert.equal(config.vassalSosMs, 1500);
+    assert.equal(config.vassalSosBacklog, 64);
+    assert.equal(config.idleMs, 2000);
+  });
+  test('idle needs die-on-idle and module workers; die-on-idle needs idle; periods are above 0', async () => {
+    await fails(['minimal.ini', '--idle', '2'], 'UW_CONFIG_CONFLICT', 'idle', 'add die-on-idle');
+    await fails(['minimal.ini', '--die-on-idle'], 'UW_CONFIG_CONFLICT', 'die-on-idle', 'needs "idle = SECONDS"');
+    await fails(['exec.ini', '--idle', '2', '--die-on-idle'], 'UW_CONFIG_CONFLICT', 'idle', 'needs module workers');
+    await fails(['minimal.ini', '--vassal-sos', '0'], 'UW_CONFIG_INVALID_VALUE', 'vassal-sos', 'above 0');
+    await fails(['minimal.ini', '--vassal-sos-backlog', '0'], 'UW_CONFIG_INVALID_VALUE', 'vassal-sos-backlog', 'from 1 to 65535');
   });
 });
