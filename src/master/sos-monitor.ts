@@ -34,7 +34,9 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
   let ticking = false;
   let stopped = false;
   const tick = async (): Promise<void> => {
-    const workers = deps.pool.current().filter((worker) => worker.readyAt !== null && worker.status !== 'exited');
+    // the backlog form alone needs nothing from the workers
+    const ask = config.vassalSosMs !== undefined || idle !== null;
+    const workers = ask ? deps.pool.current().filter((worker) => worker.readyAt !== null && worker.status !== 'exited') : [];
     const answers = await Promise.all(workers.map((worker) => worker.activity(ANSWER_MS)));
     if (stopped) return;
     const now = Date.now();

@@ -3,8 +3,12 @@
 // when idle (no restart, no back-off); emperor-broodlord caps them.
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
+import { APPS } from '../helpers/paths.js';
+import type { SpawnedCli } from '../helpers/spawned-cli.js';
+import { startMaster } from '../helpers/uw-master.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 import { broodEmperor, broodVassal, slowLoad } from './broodlord-harness.js';
 import { statesOf, useVassalDirs, waitForState } from './emperor-harness.js';
@@ -95,5 +99,57 @@ describe('broodlord and the vassal file', () => {
     }
     assert.equal(emperor.find('broodlord: starting a zerg instance', { vassal: 'app.ini' }).length, 2);
     assert.equal(emperor.find('master spawned', { vassal: 'app.ini:zerg:3' }).length, 0);
+  });
+});
+
+describe('broodlord: SOS that starts nothing', () => {
+  /** The vassal's master asked `n` times (more than once: the logs below are not per request). */
+  const asked = (emperor: SpawnedCli, n: number) => emperor.waitForLog('asking the emperor for reinforcements', { vassal: 'app.ini' }, n, 30_000);
+
+  test('a file without a [zerg] section: logged once, nothing started', async () => {
+    const dir = newDir();
+    const port = await freePort();
+    dir.write('app.ini', broodVassal(dir, port, { zerg: null }));
+    const emperor = broodEmperor(dir, 2);
+    await waitForState(emperor, 'app.ini', 'ready');
+    const load = slowLoad(port);
+    try {
+      await asked(emperor, 3);
+    } finally {
+      await load.stop();
+    }
+    assert.equal(emperor.find('vassal asks for reinforcements, but its file has no [zerg] section', { vassal: 'app.ini' }).length, 1);
+    assert.equal(emperor.find('broodlord: starting a zerg instance').length, 0);
+  });
+
+  test('without emperor-broodlord: a warning at most once a minute, nothing started', async () => {
+    const dir = newDir();
+    const port = await freePort();
+    dir.write('app.ini', broodVassal(dir, port));
+    const emperor = broodEmperor(dir, 0);
+    await waitForState(emperor, 'app.ini', 'ready');
+    const load = slowLoad(port);
+    try {
+      await asked(emperor, 3);
+    } finally {
+      await load.stop();
+    }
+    assert.equal(emperor.find('vassal asks for reinforcements, but emperor-broodlord is off', { vassal: 'app.ini' }).length, 1);
+    assert.equal(emperor.find('broodlord: starting a zerg instance').length, 0);
+  });
+
+  test('vassal-sos-backlog: a full listen queue asks, once a second; without an emperor it is only logged', async () => {
+    const dir = newDir();
+    // an exec worker that never accepts: connections wait in the kernel's queue
+    const { cli, port } = await startMaster(['--socket', '127.0.0.1:0', '--exec', `${APPS}hold-socket.sh ${dir.file('never')}`, '--vassal-sos-backlog', '3']);
+    const sockets = Array.from({ length: 5 }, () => connect(port, '127.0.0.1'));
+    try {
+      const line = await cli.waitForLog('reinforcements needed, but no emperor governs this master', { reason: 'backlog' }, 2, 15_000);
+      assert.ok(Number(line.backlog) >= 3, JSON.stringify(line));
+      const times = cli.find('reinforcements needed, but no emperor governs this master').map((l) => Date.parse(String(l.time)));
+      assert.ok(times[1]! - times[0]! >= 900, `once a second: ${times.join(', ')}`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
   });
 });
