@@ -11,6 +11,8 @@ import { SosCheck, type SosRequest } from './sos-check.js';
 import type { WorkerPool } from './worker-pool.js';
 
 const TICK_MS = 1_000;
+/** with die-on-idle alone, a check every idle/4 (1 to 5 s): an idle master exits within idle + idle/4, and a zerg's workers are not woken every second */
+const IDLE_TICK_MAX_MS = 5_000;
 /** a worker that does not answer within the tick counts as busy (a blocked event loop is) */
 const ANSWER_MS = 900;
 
@@ -22,6 +24,11 @@ export interface SosMonitorDeps {
   readonly log: Logger;
   readonly onSos: (request: SosRequest) => void;
   readonly onIdle: (idleMs: number) => void;
+}
+
+function tickMs(config: VassalConfig): number {
+  if (config.vassalSosMs !== undefined || config.vassalSosBacklog !== undefined || config.idleMs === undefined) return TICK_MS;
+  return Math.min(IDLE_TICK_MAX_MS, Math.max(TICK_MS, Math.round(config.idleMs / 4)));
 }
 
 /** Started by a master whose config has vassal-sos, vassal-sos-backlog or idle; null otherwise. */
@@ -48,7 +55,8 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
     if (idle === null) return;
     const live = [...deps.pool.current(), ...deps.pool.others()];
     const requests = deps.pool.retired.requests + live.reduce((sum, worker) => sum + (worker.lastActivity?.requests ?? 0), 0);
-    const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length;
+    // a worker still starting (or a slot backing off) is not idleness: the count starts once all serve
+    const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length + (full ? 0 : 1);
     if (idle.sample({ now, requests, inflight })) {
       stopped = true;
       clearInterval(timer);
@@ -61,7 +69,7 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
     tick()
       .catch((err: unknown) => deps.log.error({ err }, 'load check failed'))
       .finally(() => (ticking = false));
-  }, TICK_MS);
+  }, tickMs(config));
   return {
     stop() {
       stopped = true;
