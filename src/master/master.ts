@@ -106,8 +106,10 @@ export class Master {
     this.watchLoad();
   }
 
-  /** vassal-sos, vassal-sos-backlog, die-on-idle: read at start (a reload does not change them). */
+  /** vassal-sos, vassal-sos-backlog, die-on-idle: at start, and again with the new config after a reload. */
   private watchLoad(): void {
+    this.sosMonitor?.stop();
+    if (this.state === 'stopping') return;
     this.sosMonitor = startSosMonitor({
       config: this.config,
       pool: this.pool,
@@ -267,6 +269,7 @@ export class Master {
       this.config = config;
       this.sockets = next.sockets;
       this.armTouchReload();
+      this.watchLoad();
       await this.statsEndpoint.reconfigure(config);
     }
     // old workers may still drain on a removed socket: their own copy keeps it open
