@@ -46,7 +46,7 @@ export function vassalDocument(facts: VassalFacts): VassalStatsDocument {
     first_run: seconds(history.firstRunMs),
     last_run: seconds(history.lastRunMs),
     cursed: 0,
-    zerg: 0,
+    zerg: flag(status.zergOf !== undefined),
     on_demand: '',
     suspended: flag(status.state === 'paused'),
     adopted: 0,

@@ -49,8 +49,8 @@ export interface VassalStatus {
   readonly error: string | null;
   /** why the last reload failed while the old workers kept serving; null once one succeeds */
   readonly reloadFailed: string | null;
-  /** a zerg instance (broodlord) names the vassal it serves; null for a vassal file's own master */
-  readonly zergOf: string | null;
+  /** a zerg instance (broodlord) names the vassal it serves; absent for a vassal file's own master */
+  readonly zergOf?: string;
 }
 
 /** One vassal file and its master. */
@@ -103,7 +103,7 @@ export class Vassal {
     const { pid, failures, error, reloadFailed } = this.record;
     // a SIGSTOPped master shows as paused; it will tell nothing until it runs again
     const state = pid !== null && this.deps.isStopped?.(pid) === true ? 'paused' : this.record.state;
-    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, zergOf: this.zergOf };
+    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }) };
   }
 
   /** Times and counts for the statistics documents (born, last ready, respawns, next retry). */

@@ -17,7 +17,8 @@ export const broodVassal = (dir: VassalDir, port: number, options: { main?: stri
   (options.zerg === null ? '' : zergSection(dir, options.zerg));
 
 /** The emperor on `dir` with real masters and emperor-broodlord = max. */
-export const broodEmperor = (dir: VassalDir, max: number): SpawnedCli => startEmperor(['--emperor-broodlord', String(max), dir.path], { fake: false });
+export const broodEmperor = (dir: VassalDir, max: number, extra: readonly string[] = []): SpawnedCli =>
+  startEmperor(['--emperor-broodlord', String(max), ...extra, dir.path], { fake: false });
 
 /** Requests that each keep a worker busy for 300 ms, from 6 clients. */
 export const slowLoad = (port: number): Load => startLoad(port, { keepAlive: 3, fresh: 3 }, 120_000, '/slow?ms=300');

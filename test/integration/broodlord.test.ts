@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
+import { readStats } from '../../src/stats/read-stats.js';
 import { freePort } from '../helpers/free-port.js';
 import { APPS } from '../helpers/paths.js';
 import type { SpawnedCli } from '../helpers/spawned-cli.js';
@@ -19,8 +20,9 @@ describe('broodlord', () => {
   test('sustained load starts a zerg that serves, and it retires when idle', async () => {
     const dir = newDir();
     const port = await freePort();
+    const statsPort = await freePort();
     dir.write('app.ini', broodVassal(dir, port));
-    const emperor = broodEmperor(dir, 2);
+    const emperor = broodEmperor(dir, 2, ['--stats', `127.0.0.1:${statsPort}`]);
     await waitForState(emperor, 'app.ini', 'ready');
     const load = slowLoad(port);
     try {
@@ -29,6 +31,9 @@ describe('broodlord', () => {
       await waitForState(emperor, 'app.ini:zerg:1', 'ready', 1, 30_000);
       const zergWorker = await emperor.waitForLog('worker ready', { vassal: 'app.ini:zerg:1' }, 1, 30_000);
       const zergPid = Number(zergWorker.workerPid ?? zergWorker.pid);
+      // the emperor's document has a row for the instance, marked zerg, right after its vassal
+      const doc = JSON.parse(await readStats({ type: 'tcp', host: '127.0.0.1', port: statsPort })) as { vassals: { id: string; zerg: number }[] };
+      assert.deepEqual(doc.vassals.map((v) => [v.id, v.zerg]), [['app.ini', 0], ['app.ini:zerg:1', 1]]);
       // the kernel spreads the connections: the zerg's worker answers some of them
       await waitFor('a response from the zerg worker', () => (load.result.pids.has(String(zergPid)) ? true : undefined), 30_000);
     } finally {
