@@ -20,10 +20,9 @@
 //
 // Received descriptors are left as they arrive (O_NONBLOCK is shared by every holder);
 // the caller sets the flag its workers need.
-import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
-import { spawnProcess } from './spawn.js';
+import { isExecutable, spawnProcess } from './spawn.js';
 import { unixPathOf } from './unix-socket-path.js';
 import { MESSAGE_BYTES, parseZergMessage, zergMessage } from './zerg-message.js';
 
@@ -93,15 +92,6 @@ export function sendProblem(): string | null {
   if (process.env[SEAM] === 'unavailable') return `descriptor passing disabled by ${SEAM}=unavailable`;
   const found = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && isExecutable(join(dir, PYTHON)));
   return found ? null : `${PYTHON} (3.9 or later) is not on PATH: it sends the descriptors (socket.send_fds)`;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const SEND_SCRIPT = [

@@ -35,7 +35,8 @@ export function findSetpriv(): string | null {
   return setprivPath;
 }
 
-function isExecutable(path: string): boolean {
+/** True when `path` exists and this process may execute it. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
