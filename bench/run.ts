@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats] [--out FILE] [--refresh-commentary]
 // Runs the benchmark parts one after another and writes RESULTS.md (or
-// RESULTS-quick.md with --quick): machine, command, targets table, each part's
+// RESULTS-quick.md with --quick, RESULTS-partial.md with --only): machine, command, targets table, each part's
 // tables, and the hand-written commentary from bench/commentary.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runDataPath } from './data-path.js';
@@ -39,7 +39,9 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; o
   const value = (flag: string): string | undefined => argv[argv.indexOf(flag) + 1];
   const only = argv.includes('--only') ? (value('--only') ?? '').split(',') : Object.keys(PARTS);
   for (const name of only) if (!(name in PARTS)) throw new Error(`unknown part "${name}"; parts: ${Object.keys(PARTS).join(', ')}`);
-  const out = argv.includes('--out') ? (value('--out') ?? '') : `${ROOT}bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'}`;
+  // only a full run may replace RESULTS.md: a part alone goes to RESULTS-partial.md (gitignored)
+  const file = quick ? 'RESULTS-quick.md' : argv.includes('--only') ? 'RESULTS-partial.md' : 'RESULTS.md';
+  const out = argv.includes('--out') ? (value('--out') ?? '') : `${ROOT}bench/${file}`;
   return { quick, only, out };
 }
 
