@@ -96,10 +96,22 @@ function connectFailure(where: string, code: string, timeoutMs: number): string 
 }
 
 /** The text must be an emperor's document: a master's stats socket, or anything else, is named as such. */
+/**
+ * Control characters in any string of the document become visible: a vassal's
+ * app writes its own error text, request lines and names, and an escape
+ * sequence in them must never reach the operator's terminal (it could retitle
+ * it, clear it or worse). Tabs and line breaks become spaces.
+ */
+function printableStrings(_key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return value.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 function parseDocument(where: string, text: string): EmperorStatsDocument {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, printableStrings);
   } catch {
     throw new EmperorUnreachableError(`${where} answered, but not with JSON: not an emperor's control socket (${HINT})`);
   }

@@ -20,6 +20,32 @@ export interface WorkerActivity {
   readonly current?: { readonly request: string; readonly since: number };
 }
 
+const COUNTS = ['requests', 'exceptions', 'tx', 'avgRtUs', 'runningTimeUs', 'inflight'] as const;
+/** A request line longer than this is cut: a worker's report is the app's to shape. */
+const MAX_REQUEST_LINE = 256;
+
+/**
+ * A worker's activity report as the master may trust it, or null: the worker
+ * runs the app, which can send anything on the channel. Counts must be finite
+ * and >= 0 (a negative one would break every /metrics that includes it).
+ */
+export function parseWorkerActivity(value: unknown): WorkerActivity | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  const counts: Record<string, number> = {};
+  for (const key of COUNTS) {
+    const n = record[key];
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return null;
+    counts[key] = n;
+  }
+  const current = record.current as { request?: unknown; since?: unknown } | undefined;
+  const valid = typeof current?.request === 'string' && typeof current.since === 'number' && Number.isFinite(current.since);
+  return {
+    ...(counts as unknown as Omit<WorkerActivity, 'current'>),
+    ...(valid && { current: { request: (current.request as string).slice(0, MAX_REQUEST_LINE), since: current.since as number } }),
+  };
+}
+
 /** Why an app could not start: what it threw while loading, and where. */
 export interface AppError {
   readonly message: string;

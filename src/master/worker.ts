@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { VassalConfig } from '../config/vassal-config.js';
-import { appErrorLine, dispatch, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
+import { appErrorLine, dispatch, parseWorkerActivity, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
 import { describeExit, type ExitInfo } from '../process/exit-info.js';
 import type { ChildProcess } from '../process/spawn.js';
 import { sendSignal, terminate } from '../process/terminate.js';
@@ -154,11 +154,15 @@ export class Worker {
         ready: becomeReady,
         'app-error': ({ type: _type, ...error }) => (this.appError = error),
         activity: (message) => {
-          this.lastActivity = message.activity;
-          this.pendingActivity.get(message.id)?.(message.activity);
+          const activity = parseWorkerActivity(message.activity);
+          if (activity === null) return; // left to time out: a report we cannot trust counts as none
+          this.lastActivity = activity;
+          this.pendingActivity.get(message.id)?.(activity);
           this.pendingActivity.delete(message.id);
         },
-        'final-activity': (message) => (this.lastActivity = message.activity),
+        'final-activity': (message) => {
+          this.lastActivity = parseWorkerActivity(message.activity) ?? this.lastActivity;
+        },
       };
       child.on('message', (message) => dispatch(handlers, message));
     } else if (this.channelFd !== null) {

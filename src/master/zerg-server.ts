@@ -10,8 +10,10 @@ import { sendDescriptors, sendProblem } from '../process/fd-passing.js';
 import { NotOursError, SocketInUseError } from '../process/stale-socket.js';
 import { listenUnix } from '../stats/stats-server.js';
 
-/** Attaching zergs served at once; more wait in the backlog (each costs a short helper process). */
-const MAX_CONNECTIONS = 16;
+/** Attaching zergs served at once (each costs a short helper process); more wait their turn. */
+const MAX_RUNNING = 16;
+/** Connections waiting for a helper; beyond this they are closed (a zerg retries, a flood gets nothing). */
+const MAX_WAITING = 64;
 const OPTION = 'zerg-server';
 
 /** A listening zerg server, closed when its master stops. */
@@ -34,8 +36,8 @@ export async function startZergServer(options: ZergServerOptions, fds: () => rea
   const context = { file: options.file, key: OPTION };
   const problem = sendProblem();
   if (problem !== null) throw new UwError('UW_ZERG_UNAVAILABLE', `option "${OPTION}": cannot pass descriptors: ${problem}`, context);
-  const server = createServer((socket) => serve(socket, fds(), log));
-  server.maxConnections = MAX_CONNECTIONS;
+  const queue = helperQueue((socket) => serve(socket, fds(), log));
+  const server = createServer(queue);
   try {
     const listening = await listenUnix(server, options.path, options.mode ?? 0o600);
     server.on('error', (err) => log.error({ err, where: options.path }, 'zerg server error'));
@@ -49,17 +51,47 @@ export async function startZergServer(options: ZergServerOptions, fds: () => rea
   }
 }
 
-/** Hand the sockets to one client; the helper holds its own copy of the connection, so ours closes at once. */
-function serve(socket: Socket, fds: readonly number[], log: Logger): void {
-  socket.on('error', () => socket.destroy());
+/**
+ * At most MAX_RUNNING helpers at once, whatever the number of connections: a
+ * client that connects in a loop must not fork a helper per connection (the
+ * kernel's backlog does not help here, since each connection is accepted and
+ * handed to a helper at once).
+ */
+function helperQueue(serveOne: (socket: Socket) => Promise<void>): (socket: Socket) => void {
+  let running = 0;
+  const waiting: Socket[] = [];
+  const next = (): void => {
+    while (running < MAX_RUNNING && waiting.length > 0) {
+      const socket = waiting.shift();
+      if (socket === undefined || socket.destroyed) continue;
+      running += 1;
+      void serveOne(socket).finally(() => {
+        running -= 1;
+        next();
+      });
+    }
+  };
+  return (socket) => {
+    socket.on('error', () => socket.destroy());
+    if (waiting.length >= MAX_WAITING) {
+      socket.destroy();
+      return;
+    }
+    waiting.push(socket);
+    next();
+  };
+}
+
+/** Hand the sockets to one client; the helper holds its own copy of the connection, so ours closes at once. Never rejects. */
+function serve(socket: Socket, fds: readonly number[], log: Logger): Promise<void> {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (fd === undefined || fd < 0) {
     socket.destroy();
-    return;
+    return Promise.resolve();
   }
   const sent = sendDescriptors(fd, fds);
   socket.destroy();
-  sent.then(
+  return sent.then(
     () => log.info({ sockets: fds.length }, 'zerg attached'),
     (err: unknown) => log.warn({ err }, 'zerg not served'),
   );

@@ -6,6 +6,9 @@
 import { lstatSync, rmSync, type Stats } from 'node:fs';
 import { connect } from 'node:net';
 
+/** How long a probe connection may take before the socket counts as live. */
+const PROBE_TIMEOUT_MS = 2_000;
+
 /** The path holds something that is not ours to remove or follow. */
 export class NotOursError extends Error {}
 
@@ -25,13 +28,20 @@ export async function removeStaleSocket(path: string): Promise<void> {
     return; // does not exist: nothing to do
   }
   if (!stats.isSocket()) throw new NotOursError(`${path} exists and is ${describeKind(stats)}, not a socket: not removing it`);
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = connect(path, () => {
-      probe.destroy();
-      resolve(true);
+  // only a refused connection proves nobody listens: a full backlog (EAGAIN), a slow or
+  // unreachable peer is someone's live socket, never removed
+  const probe = await new Promise<'dead' | 'gone' | 'live'>((resolve) => {
+    const socket = connect(path, () => {
+      socket.destroy();
+      resolve('live');
     });
-    probe.on('error', () => resolve(false));
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => {
+      socket.destroy();
+      resolve('live');
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'dead' : err.code === 'ENOENT' ? 'gone' : 'live'));
   });
-  if (live) throw new SocketInUseError(`${path} is in use: something answers on it`);
+  if (probe === 'gone') return;
+  if (probe === 'live') throw new SocketInUseError(`${path} is in use: something answers on it`);
   rmSync(path, { force: true });
 }

@@ -161,7 +161,10 @@ function closeServer(server: Server): Promise<void> {
 
 /** Tell an HTTP client from a uWSGI-style reader by its first bytes. */
 function sniff(socket: Socket, http: ReturnType<typeof createHttpServer>, source: StatsSource, httpAlways: boolean, onError: (err: unknown) => void): void {
-  socket.setTimeout(CONNECTION_DEADLINE_MS, () => socket.destroy());
+  // an absolute deadline, not an idle one: a client that trickles a header every few
+  // seconds (slowloris) must not keep one of the MAX_CONNECTIONS slots
+  const deadline = setTimeout(() => socket.destroy(), CONNECTION_DEADLINE_MS);
+  socket.once('close', () => clearTimeout(deadline));
   socket.on('error', () => socket.destroy());
   let decided = false;
   // the timer fires in the event loop's timers phase, before the poll phase reads what
