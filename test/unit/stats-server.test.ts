@@ -121,4 +121,23 @@ describe('stats server', () => {
       for (const socket of idle) socket.destroy();
     }
   });
+  // without an absolute deadline the connection would stay open for as long as the client trickles: the test times out
+  it('closes a client that trickles its request (slowloris) at the absolute deadline', { timeout: 20_000 }, async () => {
+    const server = await start({ type: 'tcp', host: '127.0.0.1', port: 0 });
+    const socket = connect(server.port ?? 0, '127.0.0.1');
+    const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
+    try {
+      socket.write('GET / HTTP/1.1\r\n');
+      await new Promise<void>((resolve) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => resolve());
+      });
+      // closed by the server although the client wrote every 500 ms: an idle timer would never fire
+      assert.equal(socket.destroyed, true);
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+  });
 });
+
