@@ -74,7 +74,7 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     logger,
     clock: systemClock,
     spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest(settings, identity, file)),
-    stopMaster: (child, graceMs, onEscalate) => terminate(child, { signal: 'SIGINT', graceMs, onEscalate }),
+    stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),
     version,
   });
   // handlers go in before anything slow, so an early SIGINT still stops cleanly

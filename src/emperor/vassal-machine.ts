@@ -75,6 +75,8 @@ export type Effect =
   | { readonly type: 'signal'; readonly signal: 'SIGHUP' | 'SIGKILL' }
   /** SIGINT now, SIGKILL after the mercy period */
   | { readonly type: 'stop' }
+  /** the master stops by itself (idle): no signal now, SIGKILL if it is still there after the mercy period */
+  | { readonly type: 'await-stop' }
   | { readonly type: 'schedule-restart'; readonly delayMs: number }
   | { readonly type: 'cancel-restart' };
 
@@ -104,8 +106,8 @@ const stopWith = (stopReason: StopReason) => (record: VassalRecord): Step =>
     ? step(record, { state: 'stopped', stopReason }, stopReason === 'removed' ? 'file removed' : 'emperor stopping')
     : step(record, { state: 'stopping', stopReason, reloadPending: false }, stopReason === 'removed' ? 'file removed' : 'emperor stopping', { type: 'stop' });
 
-/** The master stops by itself after this: no signal (a second SIGINT would make its stop brutal), and its exit is no crash. */
-const retiring = (record: VassalRecord): Step => step(record, { state: 'stopping', stopReason: 'idle', reloadPending: false }, 'master idle');
+/** The master stops by itself after this: no signal (a second SIGINT would make its stop brutal) but the same limit, and its exit is no crash. */
+const retiring = (record: VassalRecord): Step => step(record, { state: 'stopping', stopReason: 'idle', reloadPending: false }, 'master idle', { type: 'await-stop' });
 
 const hangUp = (record: VassalRecord, reason: string): Step =>
   step(record, { state: 'reloading', reloadPending: false }, reason, { type: 'signal', signal: 'SIGHUP' });

@@ -26,8 +26,8 @@ export interface VassalDeps {
   readonly startSlotMs: number;
   readonly enqueueStart: (job: () => Promise<void>) => void;
   readonly spawnMaster: () => ChildProcess;
-  /** SIGINT, then SIGKILL after `graceMs`; resolves on exit */
-  readonly stopMaster: (child: ChildProcess, graceMs: number, onEscalate: () => void) => Promise<void>;
+  /** SIGINT (unless `ask` is false: the master is stopping by itself), then SIGKILL after `graceMs`; resolves on exit */
+  readonly stopMaster: (child: ChildProcess, graceMs: number, onEscalate: () => void, ask?: boolean) => Promise<void>;
   /** the vassal reached `stopped`: forget it */
   readonly onStopped: () => void;
   /** the master is stopped by a signal (SIGSTOP): it cannot report that itself */
@@ -164,7 +164,8 @@ export class Vassal {
         if (this.child !== null) sendSignal(this.child, effect.signal);
         return;
       case 'stop':
-        if (this.child !== null) this.stopChild(this.child);
+      case 'await-stop':
+        if (this.child !== null) this.stopChild(this.child, effect.type === 'stop');
         return;
       case 'schedule-restart':
         this.restartTimer?.clear();
@@ -181,11 +182,11 @@ export class Vassal {
     }
   }
 
-  private stopChild(child: ChildProcess): void {
+  private stopChild(child: ChildProcess, ask: boolean): void {
     const pid = child.pid;
     // never before the master's own mercy ran out: it ends its workers and vacuums by itself
     const mercyMs = stopGraceMs(this.deps.reloadMercyMs, this.masterMercyMs);
-    void this.deps.stopMaster(child, mercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs }, 'master killed after mercy'));
+    void this.deps.stopMaster(child, mercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs }, 'master killed after mercy'), ask);
   }
 
   /** Run by the start queue: spawn unless this start was superseded; hold the slot until ready. */

@@ -90,11 +90,11 @@ describe('vassal machine: an idle zerg', () => {
     }
     return current;
   }
-  test('master-idle: stopping without a signal (the master stops itself), and its exit is stopped, not a crash', () => {
+  test('master-idle: stopping without a signal (the master stops itself) but within the mercy, and its exit is stopped, not a crash', () => {
     const idle = run({ type: 'spawned', pid: 7 }, { type: 'master-ready' }, { type: 'master-idle' });
     assert.equal(idle.record.state, 'stopping');
     assert.equal(idle.record.stopReason, 'idle');
-    assert.deepEqual(idle.effects, []);
+    assert.deepEqual(idle.effects, [{ type: 'await-stop' }]);
     const gone = run({ type: 'spawned', pid: 7 }, { type: 'master-ready' }, { type: 'master-idle' }, { type: 'exited', code: 0, signal: null });
     assert.equal(gone.record.state, 'stopped');
     assert.deepEqual(gone.effects, []);

@@ -14,10 +14,10 @@ let clock: VirtualClock;
 let children: FakeChild[];
 let jobs: (() => Promise<void>)[];
 let lines: Record<string, unknown>[];
-let stops: { child: ChildProcess; graceMs: number }[];
+let stops: { child: ChildProcess; graceMs: number; ask: boolean | undefined }[];
 let stopped: number;
 
-function makeVassal(isStopped?: (pid: number) => boolean): Vassal {
+function makeVassal(isStopped?: (pid: number) => boolean, zergOf?: string): Vassal {
   const logger = pino({ level: 'debug', base: { vassal: 'app.ini' } }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   return new Vassal('app.ini', '/v/app.ini', FP, {
     clock,
@@ -31,12 +31,13 @@ function makeVassal(isStopped?: (pid: number) => boolean): Vassal {
       children.push(child);
       return child as unknown as ChildProcess;
     },
-    stopMaster: (child, graceMs) => {
-      stops.push({ child, graceMs });
+    stopMaster: (child, graceMs, _onEscalate, ask) => {
+      stops.push({ child, graceMs, ask });
       return Promise.resolve();
     },
     onStopped: () => void stopped++,
     ...(isStopped && { isStopped }),
+    ...(zergOf !== undefined && { zergOf }),
   });
 }
 
@@ -227,4 +228,17 @@ test('a master is stopped with the mercy it reported plus the margin: from its s
   second.emit('message', { type: 'master-reloaded', generation: 2, ok: true, durationMs: 5, reloadMercyMs: 90_000 });
   reloaded.handle({ type: 'file-removed' });
   assert.deepEqual(stops.map((stop) => stop.graceMs), [120_000 + MASTER_EXIT_MARGIN_MS, 90_000 + MASTER_EXIT_MARGIN_MS]);
+});
+
+test('an idle zerg instance stopping by itself gets no signal, but the same mercy before SIGKILL', async () => {
+  const vassal = makeVassal(undefined, 'app.ini');
+  void runJobs();
+  children[0]?.emit('message', { type: 'master-ready', pid: children[0].pid, generation: 1 });
+  await settleAsync();
+  children[0]?.emit('message', { type: 'master-idle' });
+  await settleAsync();
+  assert.equal(vassal.state, 'stopping');
+  assert.equal(stops.length, 1, 'a stop limit is armed');
+  assert.equal(stops[0]?.ask, false, 'without SIGINT: a second one would make its stop brutal');
+  assert.ok((stops[0]?.graceMs ?? 0) >= 30_000);
 });
