@@ -10,7 +10,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/uw.ts', 'src/cli/uwemperor.ts', 'src/worker/main.ts'],
+  entryPoints: ['src/cli/uw.ts', 'src/cli/uwemperor.ts', 'src/worker/main.ts', 'src/worker/script-preload.ts'],
   outdir: 'dist/src',
   outbase: 'src',
   allowOverwrite: true,

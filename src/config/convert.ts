@@ -2,6 +2,7 @@
 // undefined on bad input and names what it expected, so every message reads
 // `option "x": expected <expected>, got "<text>"`.
 import { constants } from 'node:os';
+import { parse as parseShellWords } from 'shell-quote';
 
 export interface Converter<T> {
   readonly expected: string;
@@ -85,5 +86,18 @@ export const boolean: Converter<boolean> = {
   convert(text) {
     const lower = text.toLowerCase();
     return TRUE.includes(lower) ? true : FALSE.includes(lower) ? false : undefined;
+  },
+};
+
+/**
+ * Arguments written as on a shell command line (`--port 8080 "a b"`), split
+ * by shell-quote: quotes and backslashes as sh reads them, `$VAR` kept as
+ * written (no shell runs them), and no operator (`|`, `>`, `;`, `*`).
+ */
+export const argumentList: Converter<readonly string[]> = {
+  expected: 'arguments as on a command line (quotes allowed; no |, ;, >, * or other shell operators)',
+  convert(text) {
+    const words = parseShellWords(text, (name) => `$${name}`);
+    return words.every((word) => typeof word === 'string') ? words : undefined;
   },
 };

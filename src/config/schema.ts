@@ -10,7 +10,7 @@ import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
 import { convert, invalidValue, type Setting, type Settings } from './settings.js';
-import type { SocketSpec, VassalConfig } from './vassal-config.js';
+import type { AppSpec, SocketSpec, VassalConfig } from './vassal-config.js';
 import { accessChecks, resolveWorkerUser } from './worker-user.js';
 
 export interface SchemaContext {
@@ -83,7 +83,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
 }
 
 /** vassal-sos, vassal-sos-backlog, and idle (only with die-on-idle: uWSGI's cheap mode is not built). */
-function broodlordOptions(settings: Settings, kind: 'module' | 'exec'): Pick<VassalConfig, 'vassalSosMs' | 'vassalSosBacklog' | 'idleMs'> {
+function broodlordOptions(settings: Settings, kind: AppSpec['kind']): Pick<VassalConfig, 'vassalSosMs' | 'vassalSosBacklog' | 'idleMs'> {
   const idle = settings.last('idle');
   const dieOnIdle = settings.read('die-on-idle', boolean, false);
   if (idle !== undefined && !dieOnIdle) {

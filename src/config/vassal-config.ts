@@ -16,12 +16,29 @@ export interface SocketSpec {
 export type AppSpec =
   | { readonly kind: 'module'; readonly path: string; readonly exportName: string }
   | {
+      readonly kind: 'script';
+      /** absolute */
+      readonly path: string;
+      readonly args: readonly string[];
+      readonly nodeArgs: readonly string[];
+      /** ready after this long even if the app has not listened on every socket; null: wait for it */
+      readonly readyAfterMs: number | null;
+    }
+  | {
       readonly kind: 'exec';
       readonly command: string;
       readonly notify: boolean;
       readonly readyAfterMs: number;
       readonly stopSignal: NodeJS.Signals;
     };
+
+/** Workers that run our Node code around the app (module and script): IPC channel, counters, lossless drain. */
+export type NodeAppSpec = Extract<AppSpec, { kind: 'module' | 'script' }>;
+
+/** True for module and script workers, which speak our IPC protocol. */
+export function isNodeApp(app: AppSpec): app is NodeAppSpec {
+  return app.kind !== 'exec';
+}
 
 export interface VassalConfig {
   /** absolute path of the config file, or '' when everything came from argv */

@@ -70,7 +70,14 @@ export type WorkerToMaster =
   | ({ readonly type: 'app-error' } & AppError)
   | { readonly type: 'activity'; readonly id: number; readonly activity: WorkerActivity }
   /** the last counts, sent once just before a drained worker exits */
-  | { readonly type: 'final-activity'; readonly activity: WorkerActivity };
+  | { readonly type: 'final-activity'; readonly activity: WorkerActivity }
+  /**
+   * a script worker's app called listen(): `socket` is the index of the master's socket it
+   * was given, or null when it binds `asked` itself (all the master's sockets are taken)
+   */
+  | { readonly type: 'app-listen'; readonly asked: string; readonly socket: number | null }
+  /** a script worker became ready without listening on every socket (script-ready-after) */
+  | { readonly type: 'app-unclaimed'; readonly sockets: readonly number[] };
 
 export type MasterToWorker =
   | { readonly type: 'drain' }

@@ -3,6 +3,7 @@
 // accept queues from /proc, and builds the document. Collections asked for
 // while one is running share it, so a thousand scrapes at once cost the
 // workers one activity request each, not a thousand.
+import type { AppSpec } from '../config/vassal-config.js';
 import { readFileSync } from 'node:fs';
 import type { MasterStatsDocument, SocketStatsDocument } from '../stats/master-document.js';
 import { ListenQueueReader, type ListenQueue } from './listen-queue.js';
@@ -21,7 +22,7 @@ export interface CollectorSource {
   readonly pool: WorkerPool;
   readonly sockets: () => readonly HeldSocket[];
   readonly backlog: () => number;
-  readonly kind: () => 'module' | 'exec';
+  readonly kind: () => AppSpec['kind'];
   /** epoch ms the master started */
   readonly startedAt: number;
 }
@@ -94,7 +95,7 @@ export class StatsCollector {
       pid: worker.pid,
       generation: worker.generation,
       state: worker.status,
-      kind: worker.isModule ? 'module' : 'exec',
+      kind: worker.kind,
       paused: worker.paused,
       spawnedAt: worker.spawnedAt,
       respawns,

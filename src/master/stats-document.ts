@@ -1,6 +1,7 @@
 // The master's statistics document from plain facts (pure: no process, no
 // file): uWSGI's field names and units, a status word per worker slot, and the
 // totals that survive reloads. See src/stats/master-document.ts for the layout.
+import type { AppSpec } from '../config/vassal-config.js';
 import type { WorkerActivity } from '../ipc/protocol.js';
 import type { CoreStatsDocument, MasterStatsDocument, SocketStatsDocument, WorkerStatsDocument, WorkerStatusWord } from '../stats/master-document.js';
 import type { ProcessMemory } from './process-memory.js';
@@ -13,7 +14,7 @@ export interface WorkerFacts {
   readonly generation: number;
   /** starting, ready, draining, exited */
   readonly state: string;
-  readonly kind: 'module' | 'exec';
+  readonly kind: AppSpec['kind'];
   readonly paused: boolean;
   /** epoch ms, 0 when it never ran */
   readonly spawnedAt: number;
@@ -95,7 +96,7 @@ export function workerDocument(facts: WorkerFacts): WorkerStatsDocument {
     generation: facts.generation,
     state: facts.state,
     kind: facts.kind,
-    counted: facts.kind === 'module',
+    counted: facts.kind !== 'exec',
     in_flight: inflight,
     ...(a?.current && { current_request: { request: a.current.request, since_ms: a.current.since } }),
   };

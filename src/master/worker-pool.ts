@@ -121,9 +121,12 @@ export class WorkerPool {
   }
 
   private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
-    const worker = new Worker(id, generation, config, sockets, (gone) => {
-      this.retired.requests += gone.lastActivity?.requests ?? 0;
-      this.retired.exceptions += gone.lastActivity?.exceptions ?? 0;
+    const worker = new Worker(id, generation, config, sockets, {
+      onExited: (gone) => {
+        this.retired.requests += gone.lastActivity?.requests ?? 0;
+        this.retired.exceptions += gone.lastActivity?.exceptions ?? 0;
+      },
+      onNote: (level, fields, message) => this.log[level]({ generation, ...fields }, message),
     });
     // a spawn that failed is logged once, as `worker exited` with its spawnError
     if (worker.pid !== null) this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');

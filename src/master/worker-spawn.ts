@@ -6,9 +6,11 @@ import type { StdioOptions } from 'node:child_process';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { restoreCaCerts } from '../process/ca-certs-env.js';
 import { spawnProcess, type ChildProcess } from '../process/spawn.js';
+import { portOfWhere } from '../worker/listen-claim.js';
 import { fdNames, type HeldSocket } from './sockets.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+const SCRIPT_PRELOAD = new URL('../worker/script-preload.js', import.meta.url).href;
 const FIRST_LISTEN_FD = 3;
 /** stderr comes through the master (see stderr-tail.ts), which keeps its tail for failure reports */
 const STDERR = 'pipe';
@@ -38,6 +40,17 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   const ids = root ? { uid: config.uid, gid: config.gid, initGroups: config.initGroups } : {};
   const base = { env, cwd: config.chdir, ...ids, dieWithParent: true, ownProcessGroup: true };
   const app = config.app;
+  if (app.kind === 'script') {
+    env.UW_SOCKET_WHERE = JSON.stringify(sockets.map((socket) => socket.where));
+    env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
+    if (app.readyAfterMs !== null) env.UW_SCRIPT_READY_AFTER_MS = String(app.readyAfterMs);
+    // for apps that listen(process.env.PORT || 3000); the vassal's own env = PORT=... wins
+    const port = sockets.map((socket) => portOfWhere(socket.where)).find((each) => each !== null);
+    if (port != null && config.env.PORT === undefined) env.PORT = String(port);
+    const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, 'ipc'];
+    const args = [...app.nodeArgs, `--import=${SCRIPT_PRELOAD}`, app.path, ...app.args];
+    return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
+  }
   if (app.kind === 'module') {
     env.UW_APP_MODULE = app.path;
     env.UW_APP_EXPORT = app.exportName;

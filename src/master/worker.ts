@@ -7,7 +7,7 @@
 // worker like an exit: `exited` resolves with `spawnError` set.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { VassalConfig } from '../config/vassal-config.js';
+import { isNodeApp, type AppSpec, type VassalConfig } from '../config/vassal-config.js';
 import { appErrorLine, dispatch, parseWorkerActivity, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
 import { describeExit, type ExitInfo } from '../process/exit-info.js';
 import type { ChildProcess } from '../process/spawn.js';
@@ -23,6 +23,14 @@ export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout';
 
 /** How long an exit waits for the worker's last stderr bytes before it is reported. */
 const STDERR_FLUSH_MS = 200;
+
+/** What a worker tells its pool as it happens. */
+export interface WorkerHooks {
+  /** as its status becomes `exited`, in the same tick: the pool moves its counts to the retired totals */
+  readonly onExited?: (worker: Worker) => void;
+  /** something worth a log line (a script's app listening, or ready without every socket) */
+  readonly onNote?: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+}
 
 export class Worker {
   /** null when the spawn failed: there never was a process (never -1 or 0, which kill() reads as groups) */
@@ -50,6 +58,8 @@ export class Worker {
   /** the last bytes of its stderr, for failure reports */
   private readonly stderr: StderrTail | null = null;
   private readyTimer: NodeJS.Timeout | null = null;
+  /** indexes of the sockets a script worker's app listens on */
+  private readonly appListening = new Set<number>();
   /** the latest counts it reported (its final ones once it exited after a drain); null for exec workers */
   lastActivity: WorkerActivity | null = null;
   private nextRequestId = 1;
@@ -59,9 +69,8 @@ export class Worker {
     readonly id: number,
     readonly generation: number,
     private readonly config: VassalConfig,
-    sockets: readonly HeldSocket[],
-    /** called as its status becomes `exited`, in the same tick: the pool moves its counts to the retired totals */
-    private readonly onExited: (worker: Worker) => void = () => undefined,
+    private readonly sockets: readonly HeldSocket[],
+    private readonly hooks: WorkerHooks = {},
   ) {
     let spawnFailure: unknown = null;
     try {
@@ -149,7 +158,7 @@ export class Worker {
 
   private watchReadiness(child: ChildProcess, becomeReady: () => void): void {
     const app = this.config.app;
-    if (app.kind === 'module') {
+    if (isNodeApp(app)) {
       const handlers: MessageHandlers<WorkerToMaster> = {
         ready: becomeReady,
         'app-error': ({ type: _type, ...error }) => (this.appError = error),
@@ -163,6 +172,11 @@ export class Worker {
         'final-activity': (message) => {
           this.lastActivity = parseWorkerActivity(message.activity) ?? this.lastActivity;
         },
+        'app-listen': (message) => this.noteAppListen(message.asked, message.socket),
+        'app-unclaimed': (message) => {
+          const where = this.socketsWhere(message.sockets);
+          this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, unclaimed: where }, 'script ready (script-ready-after) without listening on every socket: those get no traffic from this worker');
+        },
       };
       child.on('message', (message) => dispatch(handlers, message));
     } else if (this.channelFd !== null) {
@@ -174,24 +188,49 @@ export class Worker {
     }
   }
 
+  /** A script's app called listen(): on one of our sockets (by index), or binding `asked` itself. */
+  private noteAppListen(asked: unknown, socket: unknown): void {
+    const said = typeof asked === 'string' ? asked.slice(0, 200) : '?';
+    const held = typeof socket === 'number' ? this.sockets[socket] : undefined;
+    if (held === undefined) {
+      this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, asked: said }, 'script binds a port of its own (every socket of the master is taken): with processes > 1 each worker binds it');
+      return;
+    }
+    this.appListening.add(socket as number);
+    this.hooks.onNote?.('info', { worker: this.id, workerPid: this.pid, asked: said, where: held.where }, 'script listens on the master\'s socket');
+  }
+
+  private socketsWhere(indexes: unknown): string[] {
+    return Array.isArray(indexes) ? indexes.flatMap((index) => (typeof index === 'number' && this.sockets[index] ? [this.sockets[index].where] : [])) : [];
+  }
+
   /** Why it ended, for logs and reports: the app's own error or its stderr tail when there is one. */
   failure(): string {
     if (this.spawnError !== null) return `worker ${this.id} could not be started: ${this.spawnError}`;
     const how = this.endReason === 'ready-timeout'
-      ? `was not ready within ${this.config.readyTimeoutMs} ms`
+      ? `was not ready within ${this.config.readyTimeoutMs} ms${this.notListening()}`
       : `exited with ${describeExit(this.exit ?? { code: null, signal: null })}${this.readyAt === null ? ' before it was ready' : ''}`;
     const said = this.appError === null ? (this.stderr?.text() ?? null) : appErrorLine(this.appError);
     return `worker ${this.id} ${how}${said === null ? '' : `: ${said}`}`;
   }
 
+  /** For a script worker not ready in time: the sockets its app never listened on, and what to do. */
+  private notListening(): string {
+    if (this.config.app.kind !== 'script') return '';
+    const missing = this.sockets.filter((_, index) => !this.appListening.has(index)).map((socket) => socket.where);
+    if (missing.length === 0) return '';
+    return `: the app never listened on ${missing.join(', ')} (a script worker is ready once its app listens on every socket of the master; ` +
+      'an app that binds its port by other means, a native addon say, cannot be served; one that listens late needs script-ready-after or a longer ready-timeout)';
+  }
+
   private setStatus(status: WorkerStatus): void {
     this.status = status;
     this.since = Date.now();
-    if (status === 'exited') this.onExited(this);
+    if (status === 'exited') this.hooks.onExited?.(this);
   }
 
-  get isModule(): boolean {
-    return this.config.app.kind === 'module';
+  get kind(): AppSpec['kind'] {
+    return this.config.app.kind;
   }
 
   /**
@@ -256,7 +295,7 @@ export class Worker {
 
   /** Requests served and in flight (module workers only; null when unknown). */
   activity(timeoutMs: number): Promise<WorkerActivity | null> {
-    if (!this.isModule || this.status === 'exited' || this.paused) return Promise.resolve(null);
+    if (!isNodeApp(this.config.app) || this.status === 'exited' || this.paused) return Promise.resolve(null);
     const id = this.nextRequestId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -6,7 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { UwError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { SocketSpec, VassalConfig } from '../config/vassal-config.js';
+import { isNodeApp, type SocketSpec, type VassalConfig } from '../config/vassal-config.js';
 import { receiveDescriptors, receiveProblem, type ReceivedSocket } from '../process/fd-passing.js';
 import { bindSocket, reconcileSockets, type BindOptions, type HeldSocket } from './sockets.js';
 
@@ -73,7 +73,7 @@ async function attach(config: VassalConfig, path: string, log: Logger): Promise<
   if (received.length === 0) return { ok: false, reason: 'it holds no sockets' };
   try {
     // exec workers get them blocking from prepareForExec; Node workers must never block in accept (shared flag)
-    if (config.app.kind === 'module') for (const socket of received) socket.setBlocking(false);
+    if (isNodeApp(config.app)) for (const socket of received) socket.setBlocking(false);
   } catch (err) {
     await Promise.all(received.map((socket) => socket.close()));
     return { ok: false, reason: (err as Error).message };

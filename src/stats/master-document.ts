@@ -70,7 +70,7 @@ export interface WorkerStatsDocument {
   readonly generation: number;
   /** the worker's lifecycle state: starting, ready, draining, ... */
   readonly state: string;
-  readonly kind: 'module' | 'exec';
+  readonly kind: 'module' | 'script' | 'exec';
   /** false for exec workers: requests, exceptions, tx, avg_rt and running_time are not known */
   readonly counted: boolean;
   /** requests being answered now */

@@ -3,26 +3,16 @@
 // It never binds anything itself and exits when the master goes away.
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { appErrorLine, dispatch, type MasterToWorker, type MessageHandlers, type WorkerToMaster } from '../ipc/protocol.js';
+import { appErrorLine } from '../ipc/protocol.js';
 import { UwError } from '../errors.js';
 import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
 import { RequestCounter } from './request-counter.js';
 import { serve } from './serve.js';
+import { controlWorker, sendToMaster } from './worker-control.js';
 
 const FIRST_LISTEN_FD = 3;
-
-function send(message: WorkerToMaster): void {
-  if (process.connected) process.send?.(message);
-}
-
-/** Tell the master the last counts (so its totals stay monotonic), then exit. */
-function exitWithCounts(counter: RequestCounter): void {
-  const message: WorkerToMaster = { type: 'final-activity', activity: counter.snapshot() };
-  if (!process.connected || process.send === undefined) process.exit(0);
-  process.send(message, () => process.exit(0));
-}
 
 /** Listen on an inherited descriptor; resolves once listening. */
 function listenOnFd(server: Server | NetServer, fd: number, backlog: number): Promise<void> {
@@ -79,23 +69,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const handlers: MessageHandlers<MasterToWorker> = {
-    drain: () => {
-      void drainer.drain(servers).then(() => exitWithCounts(counter));
-    },
-    'activity-request': (message) => send({ type: 'activity', id: message.id, activity: counter.snapshot() }),
-  };
-  process.on('message', (message) => dispatch(handlers, message));
-  // the master's stop (SIGTERM; SIGINT too): finish in-flight requests, close idle connections, exit
-  const stop = (): void => void drainer.drain(servers, { closeIdle: true }).then(() => exitWithCounts(counter));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  send({ type: 'ready' });
+  controlWorker({ servers: () => servers, drainer, counter });
+  sendToMaster({ type: 'ready' });
 }
 
 main().catch((err: unknown) => {
   const error = describeAppError(err, process.env.UW_APP_MODULE ?? '');
-  send({ type: 'app-error', ...error });
+  sendToMaster({ type: 'app-error', ...error });
   process.stderr.write(`uw worker ${process.env.UW_WORKER_ID ?? '?'}: ${appErrorLine(error)}\n${error.stack ?? ''}\n`);
   // let the IPC message flush before exiting
   setImmediate(() => process.exit(1));

@@ -1,0 +1,77 @@
+// Which of the master's sockets an app's listen() call gets, for script
+// workers. The rule, documented in the README ("Running an existing Node app"):
+// - one socket: the app's first listen() gets it, whatever port or path it asked for;
+// - several: a listen() naming a socket's port (TCP) or path (UNIX) gets that
+//   socket, any other gets the first socket not yet taken, in config order;
+// - once every socket is taken, listen() binds as in plain Node (a metrics port).
+// A listen() on a descriptor or handle of the app's own is never redirected.
+
+/** One socket the master holds, as a script worker sees it. */
+export interface HeldAddress {
+  /** its position in the config, and LISTEN_FDS order */
+  readonly index: number;
+  readonly fd: number;
+  /** "127.0.0.1:8080" or "/run/app.sock" */
+  readonly where: string;
+}
+
+/** What a listen() call asked for: a port, a UNIX path, or something of its own. */
+export type ListenRequest =
+  | { readonly kind: 'port'; readonly port: number; readonly host: string | null }
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'own' };
+
+/** The callback, the request, and the AbortSignal of listen(...args), read as Node reads them. */
+export interface ParsedListen {
+  readonly request: ListenRequest;
+  readonly callback: ((...args: unknown[]) => void) | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Read listen()'s overloads: (port, host?, backlog?, cb?), (path, backlog?, cb?), (options, cb?), (handle, backlog?, cb?). */
+export function parseListenArgs(args: readonly unknown[]): ParsedListen {
+  const last = args.at(-1);
+  const callback = typeof last === 'function' ? (last as (...a: unknown[]) => void) : undefined;
+  const first = args[0];
+  if (first !== null && typeof first === 'object') {
+    const options = first as Record<string, unknown>;
+    const signal = options.signal instanceof AbortSignal ? options.signal : undefined;
+    // a handle, a descriptor, or a server of its own: the app knows what it holds
+    if (options.fd != null || options.handle != null || '_handle' in options) return { request: { kind: 'own' }, callback, signal };
+    if (typeof options.path === 'string' && options.path !== '') return { request: { kind: 'path', path: options.path }, callback, signal };
+    return { request: { kind: 'port', port: portOf(options.port), host: typeof options.host === 'string' ? options.host : null }, callback, signal };
+  }
+  if (typeof first === 'string' && !/^\s*\d*\s*$/.test(first)) return { request: { kind: 'path', path: first }, callback, signal: undefined };
+  const host = typeof args[1] === 'string' ? args[1] : null;
+  return { request: { kind: 'port', port: portOf(first), host }, callback, signal: undefined };
+}
+
+function portOf(value: unknown): number {
+  const port = Number(value ?? 0);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
+}
+
+/** The socket `request` gets, or null: bind as plain Node does. */
+export function claimSocket(held: readonly HeldAddress[], taken: ReadonlySet<number>, request: ListenRequest): HeldAddress | null {
+  if (request.kind === 'own') return null;
+  const free = held.filter((socket) => !taken.has(socket.index));
+  if (held.length > 1) {
+    const named = free.find((socket) => (request.kind === 'path' ? socket.where === request.path : request.port !== 0 && portOfWhere(socket.where) === request.port));
+    if (named !== undefined) return named;
+  }
+  return free[0] ?? null;
+}
+
+/** The TCP port in "host:port", or null for a UNIX path. */
+export function portOfWhere(where: string): number | null {
+  if (where.startsWith('/') || where.startsWith('@')) return null;
+  const port = Number(where.slice(where.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port > 0 ? port : null;
+}
+
+/** How a request reads in logs: ":3000", "0.0.0.0:3000", "/tmp/app.sock", "a handle of its own". */
+export function describeRequest(request: ListenRequest): string {
+  if (request.kind === 'path') return request.path;
+  if (request.kind === 'own') return 'a descriptor or handle of its own';
+  return `${request.host ?? ''}:${request.port}`;
+}
