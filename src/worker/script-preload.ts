@@ -4,7 +4,7 @@
 // the rule. The app's HTTP servers are counted and drained like a module
 // worker's, so a reload loses no request and statistics see them.
 import cluster from 'node:cluster';
-import { Server as HttpServer } from 'node:http';
+import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { Drainer } from './drain.js';
 import { claimSocket, describeRequest, parseListenArgs, type HeldAddress } from './listen-claim.js';
@@ -66,13 +66,15 @@ function runAppStop(why: 'reload' | 'stop'): void {
 function adopt(server: NetServer): void {
   servers.push(server);
   if (!(server instanceof HttpServer)) return;
-  drainer.watch(server);
-  server.prependListener('request', (req, res) => {
+  const http = server as HttpServer;
+  drainer.watch(http);
+  http.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     drainer.track(res);
     counter.track(req, res);
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the app's server as `this`
 const listen = NetServer.prototype.listen;
 NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]): NetServer {
   const { request, callback, signal } = parseListenArgs(args);
