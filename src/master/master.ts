@@ -201,6 +201,18 @@ export class Master {
         return this.own(command, logStats(command, this.collector, this.log));
       case 'pause-toggle':
         return this.togglePause();
+      case 'brutal-reload':
+      case 'chain-reload':
+      case 'reload-workers':
+      case 'reload-workers-brutal':
+      case 'reopen-logs':
+      case 'write-pidfiles':
+      case 'add-worker':
+      case 'remove-worker':
+      case 'emperor-rescan':
+      case 'ask-reinforcements':
+      case 'restore-snapshot':
+        return this.log.warn({ command }, 'command not supported yet');
     }
   }
 

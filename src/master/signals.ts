@@ -2,7 +2,34 @@
 // 2.0's brutal reload; `die-on-term = false` restores 2.0). Handlers only
 // enqueue a command; the master's loop does the work.
 
-export type MasterCommand = 'reload' | 'term' | 'stop' | 'kill' | 'stats' | 'status' | 'pause-toggle';
+export type MasterCommand =
+  | 'reload'
+  | 'term'
+  | 'stop'
+  | 'kill'
+  | 'stats'
+  | 'status'
+  | 'pause-toggle'
+  /** reload now: the old workers are killed, not drained (FIFO R) */
+  | 'brutal-reload'
+  /** replace the workers one at a time, each old one retired once its replacement is ready (FIFO c) */
+  | 'chain-reload'
+  /** a new generation of workers, config not re-read: graceful (FIFO w) or brutal (W) */
+  | 'reload-workers'
+  | 'reload-workers-brutal'
+  /** reopen log files (FIFO l) */
+  | 'reopen-logs'
+  /** write the pidfiles again (FIFO P) */
+  | 'write-pidfiles'
+  /** one worker more or fewer than now (FIFO + and -) */
+  | 'add-worker'
+  | 'remove-worker'
+  /** ask the emperor to rescan its vassals (FIFO E) */
+  | 'emperor-rescan'
+  /** ask the emperor for reinforcements (FIFO B) */
+  | 'ask-reinforcements'
+  /** rebuild the workers from the last configuration that became ready (SIGURG, FIFO U) */
+  | 'restore-snapshot';
 
 export const SIGNAL_TABLE: Readonly<Record<string, MasterCommand>> = {
   SIGHUP: 'reload', // graceful reload
