@@ -6,6 +6,7 @@ import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
 import { backlogSize, boolean, octalMode, positiveMs, processCount, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
+import { workerPolicies } from './worker-policies.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
@@ -78,6 +79,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     ...(stats === undefined ? {} : { stats }),
     ...(statsChmod === undefined ? {} : { statsChmod: convert(statsChmod, octalMode) }),
     ...broodlordOptions(settings, app.kind),
+    policies: workerPolicies(settings, app.kind),
   };
   return deepFreeze(config);
 }

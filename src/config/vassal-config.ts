@@ -40,6 +40,19 @@ export function isNodeApp(app: AppSpec): app is NodeAppSpec {
   return app.kind !== 'exec';
 }
 
+/** When a worker is recycled (replaced gracefully) or killed (harakiri); all optional but min-lifetime. */
+export interface WorkerPolicies {
+  readonly harakiriMs?: number;
+  readonly harakiriVerbose: boolean;
+  readonly maxRequests?: number;
+  readonly maxRequestsDelta: number;
+  readonly maxLifetimeMs?: number;
+  readonly maxLifetimeDeltaMs: number;
+  /** no recycle by max-requests or reload-on-rss before this */
+  readonly minLifetimeMs: number;
+  readonly reloadOnRssBytes?: number;
+}
+
 export interface VassalConfig {
   /** absolute path of the config file, or '' when everything came from argv */
   readonly file: string;
@@ -82,4 +95,5 @@ export interface VassalConfig {
   readonly vassalSosBacklog?: number;
   /** die-on-idle: stop and exit 0 after this long without a request */
   readonly idleMs?: number;
+  readonly policies: WorkerPolicies;
 }

@@ -16,6 +16,7 @@ import { StatsEndpoint } from './stats-endpoint.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 import { startSosMonitor } from './sos-monitor.js';
+import { startPolicyMonitor } from './policy-monitor.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
@@ -35,6 +36,7 @@ export class Master {
   private readonly collector: StatsCollector;
   private readonly statsEndpoint: StatsEndpoint;
   private sosMonitor: { stop(): void } | null = null;
+  private policyMonitor: { stop(): void } | null = null;
 
   private constructor(
     private config: VassalConfig,
@@ -109,7 +111,12 @@ export class Master {
   /** vassal-sos, vassal-sos-backlog, die-on-idle: at start, and again with the new config after a reload. */
   private watchLoad(): void {
     this.sosMonitor?.stop();
+    this.policyMonitor?.stop();
     if (this.state === 'stopping') return;
+    this.policyMonitor = startPolicyMonitor(this.config, {
+      serving: () => this.pool.current().filter((worker) => worker.status === 'ready'),
+      act: (worker, verdict) => this.pool.act(worker, verdict),
+    });
     this.sosMonitor = startSosMonitor({
       config: this.config,
       pool: this.pool,
@@ -299,6 +306,7 @@ export class Master {
     this.stopMode = mode;
     this.unwatchTouch();
     this.sosMonitor?.stop();
+    this.policyMonitor?.stop();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
     this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');

@@ -90,7 +90,7 @@ export class StatsCollector {
   /** Every slot of the current generation (a process or none), then the starting and draining workers. */
   private workerFacts(memoryOf: ReadonlyMap<Worker, ProcessMemory | null>): WorkerFacts[] {
     const { pool } = this.source;
-    const facts = (worker: Worker, respawns: number): WorkerFacts => ({
+    const facts = (worker: Worker, respawns: number, harakiris: number): WorkerFacts => ({
       id: worker.id,
       pid: worker.pid,
       generation: worker.generation,
@@ -99,20 +99,21 @@ export class StatsCollector {
       paused: worker.paused,
       spawnedAt: worker.spawnedAt,
       respawns,
+      harakiris,
       activity: worker.lastActivity,
       previousRequests: this.previous.get(worker) ?? 0,
       memory: memoryOf.get(worker) ?? null,
     });
     return [
-      ...pool.slotViews().map((slot) => (slot.worker ? facts(slot.worker, slot.respawns) : this.emptySlot(slot.id, slot.respawns))),
-      ...pool.others().map((worker) => facts(worker, 0)),
+      ...pool.slotViews().map((slot) => (slot.worker ? facts(slot.worker, slot.respawns, slot.harakiris) : this.emptySlot(slot.id, slot.respawns, slot.harakiris))),
+      ...pool.others().map((worker) => facts(worker, 0, 0)),
     ];
   }
 
   /** A slot with no process: backing off after a failure (uWSGI's "cheap"). */
-  private emptySlot(id: number, respawns: number): WorkerFacts {
+  private emptySlot(id: number, respawns: number, harakiris: number): WorkerFacts {
     const { pool } = this.source;
-    return { id, pid: null, generation: pool.generation, state: 'exited', kind: this.source.kind(), paused: pool.paused, spawnedAt: 0, respawns, activity: null, previousRequests: 0, memory: null };
+    return { id, pid: null, generation: pool.generation, state: 'exited', kind: this.source.kind(), paused: pool.paused, spawnedAt: 0, respawns, harakiris, activity: null, previousRequests: 0, memory: null };
   }
 }
 

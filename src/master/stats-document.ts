@@ -19,6 +19,8 @@ export interface WorkerFacts {
   /** epoch ms, 0 when it never ran */
   readonly spawnedAt: number;
   readonly respawns: number;
+  /** requests cut by harakiri in this slot */
+  readonly harakiris: number;
   /** the latest counts it reported (module workers), null when none yet or exec */
   readonly activity: WorkerActivity | null;
   /** its requests at the master's previous collection */
@@ -80,7 +82,7 @@ export function workerDocument(facts: WorkerFacts): WorkerStatsDocument {
     requests,
     delta_requests: Math.max(0, requests - facts.previousRequests),
     exceptions: a?.exceptions ?? 0,
-    harakiri_count: 0,
+    harakiri_count: facts.harakiris,
     signals: 0,
     signal_queue: 0,
     status: statusWord(facts),

@@ -9,6 +9,7 @@ import type { VassalConfig } from '../config/vassal-config.js';
 import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
 import type { HeldSocket } from './sockets.js';
 import { Worker } from './worker.js';
+import type { PolicyVerdict } from './worker-policy.js';
 
 export type ReloadMode = 'graceful' | 'brutal';
 /** graceful: finish in-flight requests (SIGKILL after the mercy); brutal: SIGKILL now */
@@ -40,8 +41,15 @@ interface Slot {
   worker: Worker | null;
   failures: number;
   respawns: number;
+  /** requests cut by harakiri in this slot */
+  harakiris: number;
   timer: NodeJS.Timeout | null;
+  /** no recycle before this (epoch ms): a replacement that failed is not retried every second */
+  recycleAfter: number;
 }
+
+/** After a recycle's replacement failed, the old worker serves this long before the next attempt. */
+const RECYCLE_RETRY_MS = 30_000;
 
 export class WorkerPool {
   generation = 0;
@@ -50,6 +58,8 @@ export class WorkerPool {
   readonly retired: RetiredCounts = { requests: 0, exceptions: 0 };
   private slots: Slot[] = [];
   private readonly retiring = new Set<Worker>();
+  /** replacements started by a recycle, not yet ready */
+  private readonly replacing = new Set<Worker>();
   private starting: Worker[] = [];
   private stopping = false;
   private onFirstReady: (() => void) | null = null;
@@ -66,7 +76,7 @@ export class WorkerPool {
   /** Start generation 1; resolves when all its workers are ready for the first time. */
   start(): Promise<void> {
     this.generation = 1;
-    this.slots = Array.from({ length: this.config.processes }, () => ({ worker: null, failures: 0, respawns: 0, timer: null }));
+    this.slots = Array.from({ length: this.config.processes }, () => ({ worker: null, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0 }));
     return new Promise((resolve) => {
       this.onFirstReady = resolve;
       this.slots.forEach((_, index) => this.spawnInSlot(index));
@@ -89,7 +99,7 @@ export class WorkerPool {
 
   /** Every live worker: current, starting (next generation) and retiring; not one whose spawn failed. */
   all(): (Worker & { readonly pid: number })[] {
-    return [...this.current(), ...this.starting, ...this.retiring].filter((worker): worker is Worker & { readonly pid: number } => worker.pid !== null);
+    return [...this.current(), ...this.starting, ...this.replacing, ...this.retiring].filter((worker): worker is Worker & { readonly pid: number } => worker.pid !== null);
   }
 
   current(): Worker[] {
@@ -97,13 +107,52 @@ export class WorkerPool {
   }
 
   /** Every slot of the current generation, with its worker or none (backing off), and its respawns. */
-  slotViews(): { readonly id: number; readonly worker: Worker | null; readonly respawns: number }[] {
-    return this.slots.map((slot, index) => ({ id: index + 1, worker: slot.worker, respawns: slot.respawns }));
+  slotViews(): { readonly id: number; readonly worker: Worker | null; readonly respawns: number; readonly harakiris: number }[] {
+    return this.slots.map((slot, index) => ({ id: index + 1, worker: slot.worker, respawns: slot.respawns, harakiris: slot.harakiris }));
   }
 
-  /** Workers of the next generation still starting, and old ones still draining. */
+  /** Workers of the next generation still starting, replacements being started, and old ones still draining. */
   others(): Worker[] {
-    return [...this.starting, ...this.retiring];
+    return [...this.starting, ...this.replacing, ...this.retiring];
+  }
+
+  /** A worker policy's verdict on a current worker: kill it now (harakiri) or replace it gracefully (recycle). */
+  act(worker: Worker, verdict: PolicyVerdict): void {
+    const slot = this.slots[worker.id - 1];
+    if (slot?.worker !== worker || this.stopping || worker.status !== 'ready') return;
+    if (verdict.action === 'harakiri') {
+      slot.harakiris += 1;
+      const { action: _action, ...facts } = verdict;
+      // the others in flight on it are lost by necessity: the count says how many
+      this.log.error({ worker: worker.id, workerPid: worker.pid, ...facts, lost: facts.inflight, ...(this.config.policies.harakiriVerbose && { stderr: worker.stderrText() }) }, 'harakiri: request too long, worker killed');
+      worker.harakiri();
+      return;
+    }
+    this.recycle(slot, worker, verdict.reason);
+  }
+
+  /** Replace `worker` with a new one, ready first, then drain it: capacity never drops. One recycle at a time. */
+  private recycle(slot: Slot, worker: Worker, reason: string): void {
+    if (this.replacing.size > 0 || this.starting.length > 0 || this.paused || Date.now() < slot.recycleAfter) return;
+    this.log.info({ worker: worker.id, workerPid: worker.pid, reason }, 'worker recycle started');
+    const fresh = this.spawn(worker.id, this.generation, this.config, this.sockets);
+    this.replacing.add(fresh);
+    void fresh.ready.then(
+      () => {
+        this.replacing.delete(fresh);
+        // a reload, a stop or the old worker's death came first: the slot is no longer this one's to take
+        if (slot.worker !== worker || !this.slots.includes(slot) || this.stopping) return void fresh.stop('abort', 'SIGKILL', 0);
+        slot.worker = fresh;
+        void fresh.exited.then(() => this.onCurrentExit(slot, fresh));
+        this.log.info({ worker: worker.id, workerPid: fresh.pid, replaced: worker.pid, reason }, 'worker recycled');
+        this.retire(worker, 'graceful');
+      },
+      () => {
+        this.replacing.delete(fresh);
+        slot.recycleAfter = Date.now() + RECYCLE_RETRY_MS;
+        this.log.warn({ worker: worker.id, workerPid: worker.pid, reason: fresh.failure(), retryInMs: RECYCLE_RETRY_MS }, 'worker recycle failed, the old worker keeps serving');
+      },
+    );
   }
 
   respawnsOf(worker: Worker): number {
@@ -192,7 +241,7 @@ export class WorkerPool {
     this.generation = generation;
     this.config = config;
     this.sockets = sockets;
-    this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, timer: null }));
+    this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0 }));
     this.failing = false;
     fresh.forEach((worker, index) => {
       const slot = this.slots[index];

@@ -19,7 +19,7 @@ import { spawnWorker } from './worker-spawn.js';
 export type WorkerStatus = 'starting' | 'ready' | 'draining' | 'exited';
 
 /** Why the master ended a worker; null means nobody asked it to exit (a crash). */
-export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout';
+export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout' | 'harakiri';
 
 /** How long an exit waits for the worker's last stderr bytes before it is reported. */
 const STDERR_FLUSH_MS = 200;
@@ -204,12 +204,19 @@ export class Worker {
     return Array.isArray(indexes) ? indexes.flatMap((index) => (typeof index === 'number' && this.sockets[index] ? [this.sockets[index].where] : [])) : [];
   }
 
+  /** The last lines it printed on stderr, or null. */
+  stderrText(): string | null {
+    return this.stderr?.text() ?? null;
+  }
+
   /** Why it ended, for logs and reports: the app's own error or its stderr tail when there is one. */
   failure(): string {
     if (this.spawnError !== null) return `worker ${this.id} could not be started: ${this.spawnError}`;
     const how = this.endReason === 'ready-timeout'
       ? `was not ready within ${this.config.readyTimeoutMs} ms${this.notListening()}`
-      : `exited with ${describeExit(this.exit ?? { code: null, signal: null })}${this.readyAt === null ? ' before it was ready' : ''}`;
+      : this.endReason === 'harakiri'
+        ? `was killed by harakiri (a request ran longer than ${(this.config.policies.harakiriMs ?? 0) / 1000} s)`
+        : `exited with ${describeExit(this.exit ?? { code: null, signal: null })}${this.readyAt === null ? ' before it was ready' : ''}`;
     const said = this.appError === null ? (this.stderr?.text() ?? null) : appErrorLine(this.appError);
     return `worker ${this.id} ${how}${said === null ? '' : `: ${said}`}`;
   }
@@ -253,8 +260,14 @@ export class Worker {
     return terminate(child, { signal: null, graceMs: mercyMs, onEscalate });
   }
 
+  /** harakiri: SIGKILL now; unlike stop(), its slot is refilled (the respawn back-off decides when). */
+  harakiri(): void {
+    this.endReason ??= 'harakiri';
+    if (this.child !== null && this.status !== 'exited') sendSignal(this.child, 'SIGKILL');
+  }
+
   /** End now: `signal` (then SIGKILL after graceMs), recording why. Its slot is not refilled. */
-  stop(reason: Exclude<EndReason, 'ready-timeout'>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  stop(reason: Exclude<EndReason, 'ready-timeout' | 'harakiri'>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
     this.endReason ??= reason;
     this.refill = false;
     if (this.child === null) return this.exited.then(() => undefined);

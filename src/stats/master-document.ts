@@ -48,7 +48,7 @@ export interface WorkerStatsDocument {
   /** requests since the master's previous collection */
   readonly delta_requests: number;
   readonly exceptions: number;
-  readonly harakiri_count: 0;
+  readonly harakiri_count: number;
   readonly signals: 0;
   readonly signal_queue: 0;
   readonly status: WorkerStatusWord;

@@ -5,7 +5,7 @@ import { statsLines } from '../../src/master/stats.js';
 
 const activity = (requests: number, inflight: number, extra: object = {}) => ({ requests, exceptions: 1, tx: 100 * requests, avgRtUs: 250, runningTimeUs: 1000, inflight, ...extra });
 const worker = (over: Partial<WorkerFacts>): WorkerFacts => ({
-  id: 1, pid: 101, generation: 3, state: 'ready', kind: 'module', paused: false, spawnedAt: 0, respawns: 0,
+  id: 1, pid: 101, generation: 3, state: 'ready', kind: 'module', paused: false, spawnedAt: 0, respawns: 0, harakiris: 0,
   activity: null, previousRequests: 0, memory: { rss: 1000, vsz: 9000 }, ...over,
 });
 

@@ -11,10 +11,10 @@ const doc = (vassal: string, requests: number) =>
     version: '0', vassal, pid: 1, uid: 0, gid: 0, cwd: '/', generation: 2, paused: false, masterRss: 10, startedAt: 0,
     sockets: [{ name: '127.0.0.1:80', proto: 'http', queue: 3, max_queue: 128, shared: 0, can_offload: 0 }],
     workers: [
-      { id: 1, pid: 5, generation: 2, state: 'ready', kind: 'module', paused: false, spawnedAt: 0, respawns: 0, previousRequests: 0, memory: { rss: 7, vsz: 9 },
+      { id: 1, pid: 5, generation: 2, state: 'ready', kind: 'module', paused: false, spawnedAt: 0, respawns: 0, harakiris: 0, previousRequests: 0, memory: { rss: 7, vsz: 9 },
         activity: { requests, exceptions: 0, tx: 1, avgRtUs: 1500, runningTimeUs: 1, inflight: 1 } },
       // a draining worker of the previous generation: not a second label set for worker 1
-      { id: 1, pid: 4, generation: 1, state: 'draining', kind: 'module', paused: false, spawnedAt: 0, respawns: 0, previousRequests: 0, memory: null, activity: null },
+      { id: 1, pid: 4, generation: 1, state: 'draining', kind: 'module', paused: false, spawnedAt: 0, respawns: 0, harakiris: 0, previousRequests: 0, memory: null, activity: null },
     ],
     retired: { requests: 100, exceptions: 0 },
   });
