@@ -122,7 +122,8 @@ export class WorkerPool {
     if (slot?.worker !== worker || this.stopping || worker.status !== 'ready') return;
     if (verdict.action === 'harakiri') {
       slot.harakiris += 1;
-      const { action: _action, ...facts } = verdict;
+      const { request, runningMs, inflight, blocked } = verdict;
+      const facts = { request, runningMs, inflight, blocked };
       // the others in flight on it are lost by necessity: the count says how many
       this.log.error({ worker: worker.id, workerPid: worker.pid, ...facts, lost: facts.inflight, ...(this.config.policies.harakiriVerbose && { stderr: worker.stderrText() }) }, 'harakiri: request too long, worker killed');
       worker.harakiri();

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       stats: { address: { type: 'unix', path: at('run/stats.sock') }, spec: 'run/stats.sock' },
       statsHttp: true,
       statsChmod: 0o640,
+      policies: { harakiriVerbose: false, maxRequestsDelta: 0, maxLifetimeDeltaMs: 0, minLifetimeMs: 10_000 },
     });
   });
 
