@@ -7,6 +7,7 @@ import { resolveApp } from './app-spec.js';
 import { backlogSize, boolean, octalMode, positiveMs, processCount, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
+import { cheaperMode } from './cheaper-options.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
@@ -81,15 +82,28 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     ...broodlordOptions(settings, app.kind),
     policies: workerPolicies(settings, app.kind),
   };
+  const unix = config.sockets.find((socket) => socket.address.type === 'unix');
+  const cheapSetting = settings.last('cheap');
+  if (config.idleAction === 'cheap' && unix !== undefined && cheapSetting !== undefined) {
+    throw new UwError('UW_CONFIG_CONFLICT', `option "cheap" needs TCP sockets: the master wakes the workers when a connection waits in a TCP listen queue, which a UNIX socket (${unix.spec}) does not show`, { file: cheapSetting.file, key: 'cheap' });
+  }
+  const cheaper = cheaperMode(settings, app.kind, config.processes);
+  if (cheaper !== undefined) return deepFreeze({ ...config, cheaper });
   return deepFreeze(config);
 }
 
-/** vassal-sos, vassal-sos-backlog, and idle (only with die-on-idle: uWSGI's cheap mode is not built). */
-function broodlordOptions(settings: Settings, kind: AppSpec['kind']): Pick<VassalConfig, 'vassalSosMs' | 'vassalSosBacklog' | 'idleMs'> {
+/** vassal-sos, vassal-sos-backlog, and idle with die-on-idle (exit) or cheap (stop the workers until the next connection). */
+function broodlordOptions(settings: Settings, kind: AppSpec['kind']): Pick<VassalConfig, 'vassalSosMs' | 'vassalSosBacklog' | 'idleMs' | 'idleAction'> {
   const idle = settings.last('idle');
   const dieOnIdle = settings.read('die-on-idle', boolean, false);
-  if (idle !== undefined && !dieOnIdle) {
-    throw new UwError('UW_CONFIG_CONFLICT', 'option "idle" without "die-on-idle = true" is not supported (uWSGI\'s cheap mode): add die-on-idle', { file: idle.file, key: 'idle' });
+  const cheap = settings.read('cheap', boolean, false);
+  if (idle !== undefined && dieOnIdle === cheap) {
+    const what = cheap ? 'both "die-on-idle" and "cheap": pick one' : 'neither "die-on-idle = true" (exit when idle) nor "cheap = true" (stop the workers until the next connection)';
+    throw new UwError('UW_CONFIG_CONFLICT', `option "idle" with ${what}`, { file: idle.file, key: 'idle' });
+  }
+  const cheapSetting = settings.last('cheap');
+  if (idle === undefined && cheap && cheapSetting !== undefined) {
+    throw new UwError('UW_CONFIG_CONFLICT', 'option "cheap" needs "idle = SECONDS"', { file: cheapSetting.file, key: 'cheap' });
   }
   if (idle !== undefined && kind === 'exec') {
     throw new UwError('UW_CONFIG_CONFLICT', 'option "idle" needs module workers: exec workers do not report their requests', { file: idle.file, key: 'idle' });
@@ -103,7 +117,7 @@ function broodlordOptions(settings: Settings, kind: AppSpec['kind']): Pick<Vassa
   return {
     ...(sos === undefined ? {} : { vassalSosMs: convert(sos, positiveMs) }),
     ...(backlog === undefined ? {} : { vassalSosBacklog: convert(backlog, sosBacklog) }),
-    ...(idle === undefined ? {} : { idleMs: convert(idle, positiveMs) }),
+    ...(idle === undefined ? {} : { idleMs: convert(idle, positiveMs), idleAction: cheap ? ('cheap' as const) : ('die' as const) }),
   };
 }
 

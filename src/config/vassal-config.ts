@@ -96,4 +96,17 @@ export interface VassalConfig {
   /** die-on-idle: stop and exit 0 after this long without a request */
   readonly idleMs?: number;
   readonly policies: WorkerPolicies;
+  /** cheaper mode: the number of workers adapts between `min` and processes */
+  readonly cheaper?: CheaperMode;
+  /** with idleMs: exit (die-on-idle) or stop only the workers until the next connection (cheap) */
+  readonly idleAction?: 'die' | 'cheap';
+}
+
+/** uWSGI's spare algorithm's settings. */
+export interface CheaperMode {
+  readonly min: number;
+  readonly initial: number;
+  readonly step: number;
+  /** ticks (seconds) of overload before adding, and of idleness between retirements */
+  readonly overloadTicks: number;
 }

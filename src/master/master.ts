@@ -17,6 +17,7 @@ import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 import { startSosMonitor } from './sos-monitor.js';
 import { startPolicyMonitor } from './policy-monitor.js';
+import { startCheaperMonitor, watchForWake } from './cheaper-monitor.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
@@ -37,6 +38,9 @@ export class Master {
   private readonly statsEndpoint: StatsEndpoint;
   private sosMonitor: { stop(): void } | null = null;
   private policyMonitor: { stop(): void } | null = null;
+  private cheaperMonitor: { stop(): void } | null = null;
+  /** idle with cheap: waiting for a connection to start the workers again */
+  private wakeWatch: { stop(): void } | null = null;
 
   private constructor(
     private config: VassalConfig,
@@ -110,9 +114,9 @@ export class Master {
 
   /** vassal-sos, vassal-sos-backlog, die-on-idle: at start, and again with the new config after a reload. */
   private watchLoad(): void {
-    this.sosMonitor?.stop();
-    this.policyMonitor?.stop();
+    this.stopMonitors();
     if (this.state === 'stopping') return;
+    if (this.config.cheaper !== undefined) this.cheaperMonitor = startCheaperMonitor(this.config.cheaper, this.pool, this.log);
     this.policyMonitor = startPolicyMonitor(this.config, {
       serving: () => this.pool.current().filter((worker) => worker.status === 'ready'),
       act: (worker, verdict) => this.pool.act(worker, verdict),
@@ -129,11 +133,38 @@ export class Master {
       },
       onIdle: (idleMs) => {
         if (this.state === 'stopping') return;
+        if (this.config.idleAction === 'cheap') return this.cheapen(idleMs);
         this.log.info({ idleMs }, 'idle, stopping');
         this.tellEmperor({ type: 'master-idle', idleMs });
         this.stop('graceful');
       },
     });
+  }
+
+  private stopMonitors(): void {
+    for (const monitor of [this.sosMonitor, this.policyMonitor, this.cheaperMonitor, this.wakeWatch]) monitor?.stop();
+    this.sosMonitor = this.policyMonitor = this.cheaperMonitor = this.wakeWatch = null;
+  }
+
+  /** Idle with cheap: the workers stop, the sockets stay; the first connection waiting starts them again. */
+  private cheapen(idleMs: number): void {
+    this.log.info({ idleMs }, 'idle: workers stopped until the next connection');
+    this.stopMonitors();
+    this.pool.cheapenAll();
+    this.wakeWatch = watchForWake(() => this.sockets, this.config.listenBacklog, () => {
+      this.wakeWatch = null;
+      const started = this.pool.grow(this.config.cheaper?.initial ?? this.config.processes);
+      this.log.info({ started }, 'connection waiting: workers started');
+      this.watchLoad();
+    });
+  }
+
+  /** FIFO + and -: one worker more or fewer, within cheaper mode's bounds (as uWSGI: only in cheaper mode). */
+  private addOrRemoveWorker(command: 'add-worker' | 'remove-worker'): void {
+    const cheaper = this.config.cheaper;
+    if (cheaper === undefined) return this.log.warn({ command }, 'adding or removing a worker needs cheaper mode (cheaper = N)');
+    const done = command === 'add-worker' ? this.pool.grow(1) > 0 : this.pool.shrink(cheaper.min);
+    if (!done) this.log.warn({ command, ...this.pool.counts(), min: cheaper.min, max: this.config.processes }, 'no worker to add or remove within cheaper and processes');
   }
 
   /** Every async path has an owner: a failure is logged, and the master carries on. */
@@ -208,14 +239,15 @@ export class Master {
         return this.own(command, logStats(command, this.collector, this.log));
       case 'pause-toggle':
         return this.togglePause();
+      case 'add-worker':
+      case 'remove-worker':
+        return this.addOrRemoveWorker(command);
       case 'brutal-reload':
       case 'chain-reload':
       case 'reload-workers':
       case 'reload-workers-brutal':
       case 'reopen-logs':
       case 'write-pidfiles':
-      case 'add-worker':
-      case 'remove-worker':
       case 'emperor-rescan':
       case 'ask-reinforcements':
       case 'restore-snapshot':
@@ -305,8 +337,7 @@ export class Master {
     this.state = 'stopping';
     this.stopMode = mode;
     this.unwatchTouch();
-    this.sosMonitor?.stop();
-    this.policyMonitor?.stop();
+    this.stopMonitors();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
     this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');

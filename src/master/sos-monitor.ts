@@ -41,7 +41,7 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
   let ticking = false;
   let stopped = false;
   const tick = async (): Promise<void> => {
-    // the backlog form alone needs nothing from the workers
+    // the backlog form alone needs nothing from the workers; in cheaper mode, SOS only once every worker possible runs
     const ask = config.vassalSosMs !== undefined || idle !== null;
     const workers = ask ? deps.pool.current().filter((worker) => worker.readyAt !== null && worker.status !== 'exited') : [];
     const answers = await Promise.all(workers.map((worker) => worker.activity(ANSWER_MS)));
@@ -56,7 +56,9 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
     const live = [...deps.pool.current(), ...deps.pool.others()];
     const requests = deps.pool.retired.requests + live.reduce((sum, worker) => sum + (worker.lastActivity?.requests ?? 0), 0);
     // a worker still starting (or a slot backing off) is not idleness: the count starts once all serve
-    const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length + (full ? 0 : 1);
+    // cheaper mode: every active slot serving is all there is (a cheap slot is no worker starting)
+    const serving = workers.length === deps.pool.counts().active;
+    const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length + (serving ? 0 : 1);
     if (idle.sample({ now, requests, inflight })) {
       stopped = true;
       clearInterval(timer);

@@ -105,15 +105,15 @@ export class StatsCollector {
       memory: memoryOf.get(worker) ?? null,
     });
     return [
-      ...pool.slotViews().map((slot) => (slot.worker ? facts(slot.worker, slot.respawns, slot.harakiris) : this.emptySlot(slot.id, slot.respawns, slot.harakiris))),
+      ...pool.slotViews().map((slot) => (slot.worker ? facts(slot.worker, slot.respawns, slot.harakiris) : this.emptySlot(slot.id, slot.respawns, slot.harakiris, slot.cheap))),
       ...pool.others().map((worker) => facts(worker, 0, 0)),
     ];
   }
 
   /** A slot with no process: backing off after a failure (uWSGI's "cheap"). */
-  private emptySlot(id: number, respawns: number, harakiris: number): WorkerFacts {
+  private emptySlot(id: number, respawns: number, harakiris: number, cheap: boolean): WorkerFacts {
     const { pool } = this.source;
-    return { id, pid: null, generation: pool.generation, state: 'exited', kind: this.source.kind(), paused: pool.paused, spawnedAt: 0, respawns, harakiris, activity: null, previousRequests: 0, memory: null };
+    return { id, pid: null, generation: pool.generation, state: cheap ? 'cheap' : 'exited', kind: this.source.kind(), paused: pool.paused, spawnedAt: 0, respawns, harakiris, activity: null, previousRequests: 0, memory: null };
   }
 }
 

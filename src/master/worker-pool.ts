@@ -46,6 +46,12 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   /** no recycle before this (epoch ms): a replacement that failed is not retried every second */
   recycleAfter: number;
+  /** cheaper mode (or idle with cheap) left it without a worker on purpose: not refilled */
+  cheap: boolean;
+}
+
+function newSlot(worker: Worker | null, cheap = false): Slot {
+  return { worker, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0, cheap };
 }
 
 /** After a recycle's replacement failed, the old worker serves this long before the next attempt. */
@@ -76,16 +82,18 @@ export class WorkerPool {
   /** Start generation 1; resolves when all its workers are ready for the first time. */
   start(): Promise<void> {
     this.generation = 1;
-    this.slots = Array.from({ length: this.config.processes }, () => ({ worker: null, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0 }));
+    const active = this.config.cheaper?.initial ?? this.config.processes;
+    this.slots = Array.from({ length: this.config.processes }, (_, index) => newSlot(null, index >= active));
     return new Promise((resolve) => {
       this.onFirstReady = resolve;
-      this.slots.forEach((_, index) => this.spawnInSlot(index));
+      this.slots.forEach((slot, index) => slot.cheap || this.spawnInSlot(index));
     });
   }
 
   /** Once every slot holds a ready worker: the master is ready (the first time), or recovered. */
   private checkAllReady(): void {
-    if (!this.slots.every((slot) => slot.worker?.readyAt != null)) return;
+    const active = this.slots.filter((slot) => !slot.cheap);
+    if (active.length === 0 || !active.every((slot) => slot.worker?.readyAt != null)) return;
     if (this.onFirstReady) {
       this.onFirstReady();
       this.onFirstReady = null;
@@ -107,8 +115,53 @@ export class WorkerPool {
   }
 
   /** Every slot of the current generation, with its worker or none (backing off), and its respawns. */
-  slotViews(): { readonly id: number; readonly worker: Worker | null; readonly respawns: number; readonly harakiris: number }[] {
-    return this.slots.map((slot, index) => ({ id: index + 1, worker: slot.worker, respawns: slot.respawns, harakiris: slot.harakiris }));
+  slotViews(): { readonly id: number; readonly worker: Worker | null; readonly respawns: number; readonly harakiris: number; readonly cheap: boolean }[] {
+    return this.slots.map((slot, index) => ({ id: index + 1, worker: slot.worker, respawns: slot.respawns, harakiris: slot.harakiris, cheap: slot.cheap }));
+  }
+
+  /** Slots that hold (or are refilling) a worker, and slots left empty on purpose. */
+  counts(): { readonly active: number; readonly cheap: number } {
+    const cheap = this.slots.filter((slot) => slot.cheap).length;
+    return { active: this.slots.length - cheap, cheap };
+  }
+
+  /** Start workers in up to `n` cheap slots (cheaper mode, FIFO +, a wake after idle); returns how many. */
+  grow(n: number): number {
+    if (this.stopping || this.paused) return 0;
+    let started = 0;
+    this.slots.forEach((slot, index) => {
+      if (started >= n || !slot.cheap) return;
+      slot.cheap = false;
+      slot.failures = 0;
+      started += 1;
+      this.spawnInSlot(index);
+    });
+    if (started > 0) this.log.info({ started, active: this.counts().active }, 'workers added');
+    return started;
+  }
+
+  /** Retire the worker of the last active slot gracefully, keeping at least `min`; false if none could go. */
+  shrink(min: number): boolean {
+    if (this.stopping || this.counts().active <= min) return false;
+    const slot = this.slots.findLast((each) => !each.cheap);
+    if (slot === undefined) return false;
+    this.cheapen(slot);
+    this.log.info({ worker: this.slots.indexOf(slot) + 1, active: this.counts().active }, 'worker retired (cheaper)');
+    return true;
+  }
+
+  /** Idle with cheap: every worker drains and exits; the sockets stay open for the wake. */
+  cheapenAll(): void {
+    for (const slot of this.slots) if (!slot.cheap) this.cheapen(slot);
+  }
+
+  private cheapen(slot: Slot): void {
+    slot.cheap = true;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    const worker = slot.worker;
+    slot.worker = null;
+    if (worker !== null) this.retire(worker, 'graceful');
   }
 
   /** Workers of the next generation still starting, replacements being started, and old ones still draining. */
@@ -193,7 +246,7 @@ export class WorkerPool {
   private onCurrentExit(slot: Slot, worker: Worker): void {
     if (slot.worker !== worker) return; // retired meanwhile: not ours to replace
     slot.worker = null;
-    if (this.stopping || !worker.refill) return;
+    if (this.stopping || !worker.refill || slot.cheap) return;
     if (worker.appError?.configError === true && this.onFirstReady !== null) return this.events.onConfigError(worker.failure());
     const readyFor = worker.readyAt === null || worker.endReason === 'ready-timeout' ? null : Date.now() - worker.readyAt;
     const decision = nextRespawn(WORKER_RESPAWN_BACKOFF, slot.failures, readyFor);
@@ -212,7 +265,7 @@ export class WorkerPool {
   }
 
   private respawn(slot: Slot): void {
-    if (this.stopping || slot.worker !== null || !this.slots.includes(slot)) return;
+    if (this.stopping || slot.worker !== null || slot.cheap || !this.slots.includes(slot)) return;
     // while paused, a respawn waits for the resume (see resume())
     if (this.paused) return;
     slot.respawns += 1;
@@ -223,7 +276,7 @@ export class WorkerPool {
   async reload(config: VassalConfig, sockets: readonly HeldSocket[], mode: ReloadMode): Promise<ReloadOutcome> {
     if (this.stopping) return { ok: false, reason: 'the master is stopping' };
     const generation = this.generation + 1;
-    const fresh = Array.from({ length: config.processes }, (_, index) => this.spawn(index + 1, generation, config, sockets));
+    const fresh = Array.from({ length: this.activeAfterReload(config) }, (_, index) => this.spawn(index + 1, generation, config, sockets));
     this.starting = fresh;
     try {
       await Promise.all(fresh.map((worker) => worker.ready));
@@ -242,7 +295,7 @@ export class WorkerPool {
     this.generation = generation;
     this.config = config;
     this.sockets = sockets;
-    this.slots = fresh.map((worker) => ({ worker, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0 }));
+    this.slots = Array.from({ length: config.processes }, (_, index) => newSlot(fresh[index] ?? null, index >= fresh.length));
     this.failing = false;
     fresh.forEach((worker, index) => {
       const slot = this.slots[index];
@@ -250,6 +303,14 @@ export class WorkerPool {
     });
     for (const worker of old) this.retire(worker, mode);
     return { ok: true };
+  }
+
+  /** As many workers as now (cheaper mode, or none after idle with cheap), within the new config's bounds. */
+  private activeAfterReload(config: VassalConfig): number {
+    const active = this.counts().active;
+    if (active === 0 && this.slots.length > 0 && config.idleAction === 'cheap') return 0;
+    if (config.cheaper === undefined) return config.processes;
+    return Math.min(config.processes, Math.max(config.cheaper.min, active));
   }
 
   private retire(worker: Worker, mode: ReloadMode): void {

@@ -119,8 +119,8 @@ describe('broodlord options', () => {
     assert.equal(config.vassalSosBacklog, 64);
     assert.equal(config.idleMs, 2000);
   });
-  test('idle needs die-on-idle and module workers; die-on-idle needs idle; periods are above 0', async () => {
-    await fails(['minimal.ini', '--idle', '2'], 'UW_CONFIG_CONFLICT', 'idle', 'add die-on-idle');
+  test('idle needs die-on-idle or cheap, and module workers; die-on-idle needs idle; periods are above 0', async () => {
+    await fails(['minimal.ini', '--idle', '2'], 'UW_CONFIG_CONFLICT', 'idle', 'neither "die-on-idle = true"');
     await fails(['minimal.ini', '--die-on-idle'], 'UW_CONFIG_CONFLICT', 'die-on-idle', 'needs "idle = SECONDS"');
     await fails(['exec.ini', '--idle', '2', '--die-on-idle'], 'UW_CONFIG_CONFLICT', 'idle', 'needs module workers');
     await fails(['minimal.ini', '--vassal-sos', '0'], 'UW_CONFIG_INVALID_VALUE', 'vassal-sos', 'above 0');

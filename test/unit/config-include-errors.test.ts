@@ -78,11 +78,11 @@ describe('errors in included files', () => {
 
 describe('unknown options', () => {
   it('are all named at once, uWSGI options as not supported', async () => {
-    const file = dir.write('many.ini', `${HEAD}procesess = 2\ncheaper = 1\nfoo = 1\nwsgi-file = app.py\n`);
+    const file = dir.write('many.ini', `${HEAD}procesess = 2\nreuse-port = 1\nfoo = 1\nwsgi-file = app.py\n`);
     const err = await errorOf(file);
     assert.equal(err.code, 'UW_CONFIG_UNKNOWN_OPTION');
     assert.equal(err.key, 'procesess');
-    assert.equal(err.message, 'unknown options "procesess" (did you mean "processes"?), "foo"; uWSGI options "cheaper", "wsgi-file" are not supported by uw');
+    assert.equal(err.message, 'unknown options "procesess" (did you mean "processes"?), "foo"; uWSGI options "reuse-port", "wsgi-file" are not supported by uw');
   });
 
   it('only uWSGI options: their own code', async () => {
