@@ -15,9 +15,7 @@ import { StatsCollector } from './stats-collector.js';
 import { StatsEndpoint } from './stats-endpoint.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
-import { startSosMonitor } from './sos-monitor.js';
-import { startPolicyMonitor } from './policy-monitor.js';
-import { startCheaperMonitor, watchForWake } from './cheaper-monitor.js';
+import { LoadMonitors } from './load-monitors.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
@@ -36,11 +34,7 @@ export class Master {
   private zergServer: ZergServer | null = null;
   private readonly collector: StatsCollector;
   private readonly statsEndpoint: StatsEndpoint;
-  private sosMonitor: { stop(): void } | null = null;
-  private policyMonitor: { stop(): void } | null = null;
-  private cheaperMonitor: { stop(): void } | null = null;
-  /** idle with cheap: waiting for a connection to start the workers again */
-  private wakeWatch: { stop(): void } | null = null;
+  private readonly monitors: LoadMonitors;
 
   private constructor(
     private config: VassalConfig,
@@ -62,6 +56,22 @@ export class Master {
       startedAt: this.startedAt,
     });
     this.statsEndpoint = new StatsEndpoint(this.collector, log);
+    this.monitors = new LoadMonitors({
+      pool: this.pool,
+      sockets: () => this.sockets,
+      log,
+      onSos: (request) => {
+        if (!process.connected) return this.log.warn({ ...request }, 'reinforcements needed, but no emperor governs this master');
+        this.log.warn({ ...request }, 'asking the emperor for reinforcements');
+        this.tellEmperor({ type: 'master-sos', ...request });
+      },
+      onIdleStop: (idleMs) => {
+        if (this.state === 'stopping') return;
+        this.log.info({ idleMs }, 'idle, stopping');
+        this.tellEmperor({ type: 'master-idle', idleMs });
+        this.stop('graceful');
+      },
+    });
   }
 
   /** Load, bind and start; throws UwError (nothing started) on bad input. */
@@ -112,51 +122,10 @@ export class Master {
     this.watchLoad();
   }
 
-  /** vassal-sos, vassal-sos-backlog, die-on-idle: at start, and again with the new config after a reload. */
+  /** The load monitors (sos, die-on-idle, policies, cheaper): at start, and again with the new config after a reload. */
   private watchLoad(): void {
-    this.stopMonitors();
-    if (this.state === 'stopping') return;
-    if (this.config.cheaper !== undefined) this.cheaperMonitor = startCheaperMonitor(this.config.cheaper, this.pool, this.log);
-    this.policyMonitor = startPolicyMonitor(this.config, {
-      serving: () => this.pool.current().filter((worker) => worker.status === 'ready'),
-      act: (worker, verdict) => this.pool.act(worker, verdict),
-    });
-    this.sosMonitor = startSosMonitor({
-      config: this.config,
-      pool: this.pool,
-      sockets: () => this.sockets,
-      log: this.log,
-      onSos: (request) => {
-        if (!process.connected) return this.log.warn({ ...request }, 'reinforcements needed, but no emperor governs this master');
-        this.log.warn({ ...request }, 'asking the emperor for reinforcements');
-        this.tellEmperor({ type: 'master-sos', ...request });
-      },
-      onIdle: (idleMs) => {
-        if (this.state === 'stopping') return;
-        if (this.config.idleAction === 'cheap') return this.cheapen(idleMs);
-        this.log.info({ idleMs }, 'idle, stopping');
-        this.tellEmperor({ type: 'master-idle', idleMs });
-        this.stop('graceful');
-      },
-    });
-  }
-
-  private stopMonitors(): void {
-    for (const monitor of [this.sosMonitor, this.policyMonitor, this.cheaperMonitor, this.wakeWatch]) monitor?.stop();
-    this.sosMonitor = this.policyMonitor = this.cheaperMonitor = this.wakeWatch = null;
-  }
-
-  /** Idle with cheap: the workers stop, the sockets stay; the first connection waiting starts them again. */
-  private cheapen(idleMs: number): void {
-    this.log.info({ idleMs }, 'idle: workers stopped until the next connection');
-    this.stopMonitors();
-    this.pool.cheapenAll();
-    this.wakeWatch = watchForWake(() => this.sockets, this.config.listenBacklog, () => {
-      this.wakeWatch = null;
-      const started = this.pool.grow(this.config.cheaper?.initial ?? this.config.processes);
-      this.log.info({ started }, 'connection waiting: workers started');
-      this.watchLoad();
-    });
+    if (this.state === 'stopping') return this.monitors.stop();
+    this.monitors.start(this.config);
   }
 
   /** FIFO + and -: one worker more or fewer, within cheaper mode's bounds (as uWSGI: only in cheaper mode). */
@@ -337,7 +306,7 @@ export class Master {
     this.state = 'stopping';
     this.stopMode = mode;
     this.unwatchTouch();
-    this.stopMonitors();
+    this.monitors.stop();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
     this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');

@@ -4,6 +4,7 @@
 // policy needs them) and reads its memory from /proc (only with reload-on-rss),
 // then acts on judgeWorker's verdict through the pool.
 import { isNodeApp, type VassalConfig } from '../config/vassal-config.js';
+import type { Logger } from '../log/logger.js';
 import { processMemory } from './process-memory.js';
 import type { Worker } from './worker.js';
 import { hasPolicies, judgeWorker, type PolicyVerdict, type WorkerFacts } from './worker-policy.js';
@@ -22,7 +23,7 @@ export interface PolicyTarget {
 type LastAnswer = NonNullable<WorkerFacts['previous']>;
 
 /** Started by a master whose config has a policy; null otherwise. */
-export function startPolicyMonitor(config: VassalConfig, target: PolicyTarget): { stop(): void } | null {
+export function startPolicyMonitor(config: VassalConfig, log: Logger, target: PolicyTarget): { stop(): void } | null {
   const { policies } = config;
   if (!hasPolicies(policies)) return null;
   const ask = isNodeApp(config.app) && (policies.harakiriMs !== undefined || policies.maxRequests !== undefined);
@@ -55,7 +56,9 @@ export function startPolicyMonitor(config: VassalConfig, target: PolicyTarget): 
   const timer = setInterval(() => {
     if (ticking) return;
     ticking = true;
-    void tick().finally(() => (ticking = false));
+    tick()
+      .catch((err: unknown) => log.error({ err }, 'worker policy check failed'))
+      .finally(() => (ticking = false));
   }, TICK_MS);
   return {
     stop() {

@@ -57,10 +57,10 @@ describe('bad input, real uw', () => {
   });
 
   it('every unknown option of a file at once, uWSGI ones named as such', async () => {
-    const file = dir.write('unknown.ini', `${HEAD}procesess = 2\nharakiri = 20\nthreads = 4\nmy-thing = 1\n`);
+    const file = dir.write('unknown.ini', `${HEAD}procesess = 2\nreuse-port = 1\nthreads = 4\nmy-thing = 1\n`);
     assert.equal(
       await failure([file]),
-      `uw: config error in ${file}: unknown options "procesess" (did you mean "processes"?), "my-thing"; uWSGI options "harakiri", "threads" are not supported by uw [UW_CONFIG_UNKNOWN_OPTION]`,
+      `uw: config error in ${file}: unknown options "procesess" (did you mean "processes"?), "my-thing"; uWSGI options "reuse-port", "threads" are not supported by uw [UW_CONFIG_UNKNOWN_OPTION]`,
     );
   });
 
