@@ -14,6 +14,8 @@ const live = new Set<ProcessSet>();
 
 export class ProcessSet {
   private readonly processes = new Set<TrackedProcess>();
+  /** stops for what the set did not spawn itself (a daemon that detached, like PM2's) */
+  private readonly extraStops: (() => Promise<void>)[] = [];
 
   constructor() {
     live.add(this);
@@ -30,8 +32,15 @@ export class ProcessSet {
     return tracked;
   }
 
+  /** Also run `stop` in stopAll (before the processes this set spawned are stopped). */
+  onStop(stop: () => Promise<void>): void {
+    this.extraStops.push(stop);
+  }
+
   /** Stop every process still running (in parallel), then forget them. */
   async stopAll(graceMs = 5_000): Promise<void> {
+    const extra = this.extraStops.splice(0);
+    await Promise.all(extra.map((stop) => stop().catch(() => undefined)));
     const all = [...this.processes];
     this.processes.clear();
     await Promise.all(all.map((process) => process.stop(graceMs)));
