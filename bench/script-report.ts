@@ -33,6 +33,7 @@ export interface ScriptRun {
   readonly steadyMs: number;
   readonly rate: number;
   readonly reloadConnections: number;
+  readonly reloadTimeoutMs: number;
 }
 
 function throughputRows(names: readonly string[], samples: readonly LoadSample[], mode: ConnectionMode): string[][] {
@@ -50,7 +51,7 @@ function reloadRows(runs: readonly ReloadRun[]): string[][] {
   return runs.map((run) => {
     const r = run.reloading;
     const failures = Object.entries(r.errors).map(([kind, n]) => `${kind}: ${n}`).join(', ') || '-';
-    return [run.server, run.mode, `${int(r.ok)} / ${r.failed}`, failures, fmt(run.steady.latency.p99, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), fmt(median(run.reloadMs), 0), fmt(Math.max(...run.reloadMs), 0)];
+    return [run.server, run.mode, `${int(r.ok)} / ${r.failed}`, failures, String(run.steady.failed), fmt(run.steady.latency.p99, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), fmt(median(run.reloadMs), 0), fmt(Math.max(...run.reloadMs), 0)];
   });
 }
 
@@ -76,9 +77,9 @@ export function scriptReport(names: readonly string[], samples: readonly LoadSam
     '',
     table(head, throughputRows(names, samples, 'new-connection')),
     '',
-    `**Graceful reload under load**: ${run.reloads} reloads one after another (each once the previous one finished, plus 200 ms), while the client sends ${int(run.rate)} requests/s in total over ${run.reloadConnections} connections; steady state is ${run.steadyMs / 1000} s of the same load just before. uw: SIGHUP to the master, finished at its \`reload finished\` line; PM2: \`pm2 reload\`, finished when the command returns (PM2 starts a new worker, and once it listens sends the old one SIGINT, SIGKILL after 1.6 s; the script has no SIGINT handler of its own). A failure is any request that did not get a complete 200. node:cluster has no reload of its own: not measured.`,
+    `**Graceful reload under load**: ${run.reloads} reloads one after another (each once the previous one finished, plus 200 ms), while the client sends ${int(run.rate)} requests/s in total over ${run.reloadConnections} connections; steady state is ${run.steadyMs / 1000} s of the same load just before. uw: SIGHUP to the master, finished at its \`reload finished\` line; PM2: \`pm2 reload\`, finished when the command returns (PM2 starts a new worker, and once it listens sends the old one SIGINT, SIGKILL after 1.6 s; the script has no SIGINT handler of its own). A failure is any request that did not get a complete 200 (reset, refused, closed early, other status, no answer within ${run.reloadTimeoutMs / 1000} s). node:cluster has no reload of its own: not measured.`,
     '',
-    table(['server', 'client', 'during reloads: ok / failed', 'failures', 'steady p99 ms', 'reloads p99 ms', 'reloads max ms', 'reload p50 ms', 'reload max ms'], reloadRows(runs)),
+    table(['server', 'client', 'during reloads: ok / failed', 'failures', 'steady: failed', 'steady p99 ms', 'reloads p99 ms', 'reloads max ms', 'reload p50 ms', 'reload max ms'], reloadRows(runs)),
   ].join('\n');
   const uwReloads = runs.filter((r) => r.server === names[0]);
   const uwFailed = uwReloads.reduce((sum, r) => sum + r.reloading.failed, 0);

@@ -17,8 +17,10 @@ const WORKERS = 2;
 const CONNECTIONS = 32;
 const MODES: readonly ConnectionMode[] = ['keep-alive', 'new-connection'];
 /** the reload runs' load: well below what 2 Express workers serve, so a failure is the reload's */
-const RELOAD_RATE = 1_000;
+const RELOAD_RATE = 500;
 const RELOAD_CONNECTIONS = 16;
+/** a request unanswered this long during a reload counts as failed (and no longer holds the run up) */
+const RELOAD_TIMEOUT_MS = 10_000;
 
 function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(by % items.length), ...items.slice(0, by % items.length)];
@@ -33,7 +35,7 @@ async function measure(processes: ProcessSet, server: ScriptServer, mode: Connec
 
 /** Steady state, then `reloads` reloads one after another (200 ms apart) under the same load. */
 async function reloadUnderLoad(processes: ProcessSet, server: ScriptServer, reload: () => Promise<void>, mode: ConnectionMode, reloads: number, steadyMs: number): Promise<ReloadRun> {
-  const config: LoadConfig = { port: server.port, connections: RELOAD_CONNECTIONS, mode, durationMs: steadyMs, ratePerSec: RELOAD_RATE, timeoutMs: 30_000 };
+  const config: LoadConfig = { port: server.port, connections: RELOAD_CONNECTIONS, mode, durationMs: steadyMs, ratePerSec: RELOAD_RATE, timeoutMs: RELOAD_TIMEOUT_MS };
   const steady = await runLoad(processes, config);
   const load = startLoad(processes, { ...config, durationMs: 0 });
   const reloadMs: number[] = [];
@@ -55,12 +57,12 @@ async function reloadUnderLoad(processes: ProcessSet, server: ScriptServer, relo
 export async function runScript(options: BenchOptions): Promise<PartReport> {
   const rounds = options.quick ? 2 : 6;
   const durationMs = options.quick ? 1_000 : 3_000;
-  const reloads = options.quick ? 2 : 5;
+  const reloads = options.quick ? 1 : 5;
   const steadyMs = options.quick ? 1_000 : 3_000;
   const processes = new ProcessSet();
   try {
     options.progress('script: starting uw, node:cluster and PM2 with the Express script');
-    const servers = [await startUwScript(processes, WORKERS), await startClusterScript(processes, WORKERS), await startPm2Script(processes, WORKERS)];
+    const servers = await Promise.all([startUwScript(processes, WORKERS), startClusterScript(processes, WORKERS), startPm2Script(processes, WORKERS)]);
     for (const server of servers) await runLoad(processes, { port: server.port, connections: CONNECTIONS, mode: 'keep-alive', durationMs: 500, ratePerSec: 0, timeoutMs: 5_000 });
     const samples: LoadSample[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -80,7 +82,7 @@ export async function runScript(options: BenchOptions): Promise<PartReport> {
         reloadRuns.push(await reloadUnderLoad(processes, server, reload, mode, reloads, steadyMs));
       }
     }
-    return scriptReport(servers.map((s) => s.name), samples, reloadRuns, { rounds, durationMs, connections: CONNECTIONS, reloads, steadyMs, rate: RELOAD_RATE, reloadConnections: RELOAD_CONNECTIONS });
+    return scriptReport(servers.map((s) => s.name), samples, reloadRuns, { rounds, durationMs, connections: CONNECTIONS, reloads, steadyMs, rate: RELOAD_RATE, reloadConnections: RELOAD_CONNECTIONS, reloadTimeoutMs: RELOAD_TIMEOUT_MS });
   } finally {
     await processes.stopAll();
   }
