@@ -77,7 +77,7 @@ export function scriptReport(names: readonly string[], samples: readonly LoadSam
     '',
     table(head, throughputRows(names, samples, 'new-connection')),
     '',
-    `**Graceful reload under load**: ${run.reloads} reloads one after another (each once the previous one finished, plus 200 ms), while the client sends ${int(run.rate)} requests/s in total over ${run.reloadConnections} connections; steady state is ${run.steadyMs / 1000} s of the same load just before. uw: SIGHUP to the master, finished at its \`reload finished\` line; PM2: \`pm2 reload\`, finished when the command returns (PM2 starts a new worker, and once it listens sends the old one SIGINT, SIGKILL after 1.6 s; the script has no SIGINT handler of its own). A failure is any request that did not get a complete 200 (reset, refused, closed early, other status, no answer within ${run.reloadTimeoutMs / 1000} s). node:cluster has no reload of its own: not measured.`,
+    `**Graceful reload under load**: ${run.reloads} reload(s) one after another (each once the previous one finished, plus 200 ms), while the client sends ${int(run.rate)} requests/s in total over ${run.reloadConnections} connections; steady state is ${run.steadyMs / 1000} s of the same load just before. uw: SIGHUP to the master, finished at its \`reload finished\` line; PM2: \`pm2 reload\`, finished when the command returns (PM2 starts a new worker, and once it listens sends the old one SIGINT, SIGKILL after 1.6 s; the script has no SIGINT handler of its own). A failure is any request that did not get a complete 200 (reset, refused, closed early, other status, no answer within ${run.reloadTimeoutMs / 1000} s). node:cluster has no reload of its own: not measured.`,
     '',
     table(['server', 'client', 'during reloads: ok / failed', 'failures', 'steady: failed', 'steady p99 ms', 'reloads p99 ms', 'reloads max ms', 'reload p50 ms', 'reload max ms'], reloadRows(runs)),
   ].join('\n');
@@ -85,7 +85,7 @@ export function scriptReport(names: readonly string[], samples: readonly LoadSam
   const uwFailed = uwReloads.reduce((sum, r) => sum + r.reloading.failed, 0);
   const targets: TargetRow[] = [
     ...names.slice(1).map((other) => ratioTarget(names, samples, other)),
-    { figure: `Express script, failed requests over ${run.reloads} uw reloads (keep-alive and new connection)`, target: '0', measured: `${uwFailed} of ${int(uwReloads.reduce((sum, r) => sum + r.reloading.ok + r.reloading.failed, 0))}`, met: uwReloads.length === 0 ? null : uwFailed === 0 },
+    { figure: `Express script, failed requests over ${run.reloads} uw reload(s) per client (${uwReloads.map((r) => r.mode).join(', ')})`, target: '0', measured: `${uwFailed} of ${int(uwReloads.reduce((sum, r) => sum + r.reloading.ok + r.reloading.failed, 0))}`, met: uwReloads.length === 0 ? null : uwFailed === 0 },
   ];
   return { title: '7. An unmodified Express script: uw vs node:cluster vs PM2', markdown, targets };
 }
