@@ -63,11 +63,20 @@ function ratioTarget(names: readonly string[], samples: readonly LoadSample[], o
   return { figure: `Express script, keep-alive req/s, uw vs ${other.replace(/ \(.*$/, '')}`, target: '>= 0.95x', measured: `${value.toFixed(2)}x (${int(uw)} vs ${int(rps(other))})`, met: Number.isFinite(value) ? value >= 0.95 : null };
 }
 
+/** "uw / node:cluster: keep-alive 1.02x, new connection 1.40x; uw / PM2 ...": the ratios in one line. */
+function ratioLine(names: readonly string[], samples: readonly LoadSample[]): string {
+  const rps = (name: string, mode: ConnectionMode): number => median(samples.filter((s) => s.server === name && s.mode === mode).map((s) => s.result.reqPerSec));
+  const uw = names[0] ?? '';
+  return names.slice(1).map((other) => `uw / ${other.replace(/ \(.*$/, '')}: keep-alive ${ratio(rps(uw, 'keep-alive'), rps(other, 'keep-alive'))}, new connection ${ratio(rps(uw, 'new-connection'), rps(other, 'new-connection'))}`).join('; ');
+}
+
 /** names[0] is uw, the one the others are compared with. */
 export function scriptReport(names: readonly string[], samples: readonly LoadSample[], runs: readonly ReloadRun[], run: ScriptRun): PartReport {
   const head = ['server', 'req/s', 'uw ÷ this', 'p50 ms', 'p99 ms', 'server CPU %core', 'of which master / primary / PM2 daemon', 'server CPU µs/req', 'failed'];
   const markdown = [
-    `The same unmodified Express 5 script (\`bench/fixtures/express-app.cjs\`: \`app.get('/')\` answering a short text, then \`app.listen(process.env.PORT || 3000, process.env.HOST)\`) on 2 workers, three ways: uw (\`uw --http-socket 127.0.0.1:0 --script express-app.cjs --processes 2\`), a 10-line node:cluster primary forking 2 workers running the script (Node's default round-robin: the primary accepts every connection and hands it on), and PM2 cluster mode (\`pm2 start express-app.cjs -i 2\`, PM2 from npm, its own PM2_HOME in a temporary directory; PM2's daemon is the cluster primary). ${run.connections} connections, closed loop, ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in rotating order (medians shown), after a 0.5 s warm-up of each. "uw ÷ this" is uw's req/s divided by this server's. The server CPU is the whole tree of the root process (uw master, cluster primary, PM2 daemon, each with its workers).`,
+    `The same unmodified Express 5 script (\`bench/fixtures/express-app.cjs\`: \`app.get('/')\` answering a short text, then \`app.listen(process.env.PORT || 3000, process.env.HOST)\`) on 2 workers, three ways: uw (\`uw --http-socket 127.0.0.1:0 --script express-app.cjs --processes 2\`), a tiny node:cluster primary (\`bench/apps/script-cluster.ts\`) forking 2 workers that run the script (Node's default round-robin: the primary accepts every connection and hands it on), and PM2 cluster mode (\`pm2 start express-app.cjs -i 2\`, PM2 from npm, its own PM2_HOME in a temporary directory; PM2's daemon is the cluster primary; PM2's defaults otherwise). ${run.connections} connections, closed loop, ${run.durationMs / 1000} s per measurement, ${run.rounds} rounds in rotating order (medians shown), after a 0.5 s warm-up of each. "uw ÷ this" is uw's req/s divided by this server's. The server CPU is the whole tree of the root process (uw master, cluster primary, PM2 daemon, each with its workers).`,
+    '',
+    `**Requests/s, uw's ratio to each**: ${ratioLine(names, samples)}.`,
     '',
     '**Keep-alive**',
     '',
