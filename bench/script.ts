@@ -89,6 +89,7 @@ async function reloads(options: BenchOptions, processes: ProcessSet, servers: re
   return runs;
 }
 
+/** The part `--only script`: what moving an existing Express app from node:cluster or PM2 to uw costs or gains. */
 export async function runScript(options: BenchOptions): Promise<PartReport> {
   const rounds = options.quick ? 2 : 6;
   const durationMs = options.quick ? 1_000 : 3_000;
