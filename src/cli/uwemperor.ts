@@ -4,6 +4,7 @@
 //   uwemperor DIR|GLOB... [--option value ...] | uwemperor --config emperor.ini
 //   uwemperor --reload PIDFILE | --stop PIDFILE
 //   uwemperor ls|stats|top [--json] [--control PATH]: read a running emperor's statistics
+//   uwemperor import-pm2 ECOSYSTEM [--out DIR]: one vassal file per app of a PM2 ecosystem file
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { Emperor } from '../emperor/emperor.js';
 import { parseEmperorArgv } from '../emperor/emperor-argv.js';
@@ -29,6 +30,7 @@ const USAGE = `usage: uwemperor [--OPTION VALUE ...] DIR|GLOB|FILE ...
        uwemperor --config emperor.ini      (section [emperor], same option names)
        uwemperor --reload PIDFILE | --stop PIDFILE | --version
        uwemperor ls|stats|top [--control PATH] ...   (see uwemperor ls --help; a directory named ls: ./ls)
+       uwemperor import-pm2 ECOSYSTEM [--out DIR]    (see uwemperor import-pm2 --help)
 Keeps one master (uw) per vassal file (.ini, .yaml, .yml, .json): create a file
 to start it, touch or edit it to reload, remove it to stop.
 options:
@@ -40,6 +42,8 @@ signals: HUP reload all (and retry broken vassals), INT/TERM stop all gracefully
          USR1 status, WINCH rescan, URG clear back-offs`;
 
 async function main(argv: readonly string[]): Promise<number> {
+  // loaded only when named, like ls/stats/top: the emperor never evaluates it
+  if (argv[0] === 'import-pm2') return (await import('./import-pm2.js')).importPm2(argv.slice(1));
   const statsCommand = await runStatsCommand(argv);
   if (statsCommand !== null) return statsCommand;
   const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);
