@@ -33,7 +33,7 @@ async function importModule(file: string): Promise<unknown> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' && !(await exists(file))) throw new EcosystemError(`${file}: cannot read it: no such file`);
-    throw new EcosystemError(`${file}: cannot load it: ${firstLine(err)}`);
+    throw new EcosystemError(`${file}: cannot load it: ${firstLine(err)}${syntaxErrorLine(err, file)}`);
   }
 }
 
@@ -72,6 +72,13 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A CommonJS syntax error's stack starts with `FILE:LINE`: worth showing, since the message has no position. */
+function syntaxErrorLine(err: unknown, file: string): string {
+  if (!(err instanceof SyntaxError)) return '';
+  const where = err.stack?.split('\n')[0] ?? '';
+  return where.startsWith(`${file}:`) && /:\d+$/.test(where) ? ` (line ${where.slice(file.length + 1)})` : '';
 }
 
 function firstLine(err: unknown): string {

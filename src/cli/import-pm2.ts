@@ -74,7 +74,8 @@ function parseCommandLine(argv: readonly string[]): CommandLine | string {
     if (!help && positionals.length !== 1) return `expected one ecosystem file, got ${positionals.length} (see uwemperor import-pm2 --help)`;
     return { file: positionals[0] ?? '', out: values.out ?? '.', envName: values.env, force: values.force === true, help };
   } catch (err) {
-    return `${(err as Error).message.split('\n')[0] ?? String(err)} (see uwemperor import-pm2 --help)`;
+    // node:util's first sentence names the option; the rest is advice about "--"
+    return `${(err as Error).message.split(/\.\s/)[0] ?? String(err)} (see uwemperor import-pm2 --help)`;
   }
 }
 

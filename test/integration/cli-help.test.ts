@@ -28,4 +28,13 @@ describe('--help and --version', () => {
       assert.equal(stdout, `${version}\n`);
     });
   }
+
+  test('uwemperor import-pm2 --help says how it works, and that a .js ecosystem file runs', () => {
+    const { status, stdout } = run(EMPEROR_BIN, ['import-pm2', '--help']);
+    assert.equal(status, 0);
+    assert.match(stdout, /^usage: uwemperor import-pm2 ECOSYSTEM \[--out DIR\] \[--env NAME\] \[--force\]$/m);
+    assert.match(stdout, /loaded by running it/);
+    for (const flag of ['--out DIR', '--env NAME', '--force']) assert.match(stdout, new RegExp(`^  ${flag} `, 'm'));
+    assert.match(run(EMPEROR_BIN, ['--help']).stdout, /uwemperor import-pm2 ECOSYSTEM/);
+  });
 });
