@@ -49,7 +49,7 @@ export function translateApp(raw: unknown, index: number, ctx: TranslateContext)
     ...runnerEntries(runner),
     processesEntry(attributes.get('instances')),
     ...socketEntries(runner, env),
-    ...env.vars.filter(([key]) => !(runner.kind === 'script' && key === 'PORT' && env.port !== undefined)).map(([key, value]) => ({ key: 'env', value: `${key}=${value}` })),
+    ...envEntries(runner, env),
     ...userEntries(attributes),
     ...timing.entries,
   ];
@@ -118,11 +118,18 @@ function socketNotes(runner: Runner, env: AppEnv, attributes: ReadonlyMap<string
     return [`PORT ${env.port}: http-socket = 127.0.0.1:${env.port} (loopback only): PM2 apps often listen on all interfaces: write 0.0.0.0:${env.port} to accept other hosts`];
   }
   if (runner.kind === 'script') {
-    return ['no PORT (env or port): no http-socket written: add one (http-socket = 127.0.0.1:3000) so the app serves on the master\'s socket; without one, a second worker fails with EADDRINUSE'];
+    return ["no PORT (env or port): no http-socket written: if the app serves, add one (http-socket = 127.0.0.1:3000) so its listen() lands on the master's socket; without one, a second worker on the same port fails with EADDRINUSE"];
   }
-  const several = attributes.get('instances') !== undefined && processesEntry(attributes.get('instances')).value !== '1';
-  const port = env.port === undefined ? 'its own port' : `port ${env.port} itself`;
-  return [`exec: the app binds ${port} as under PM2 (no http-socket written: uw's sockets reach only a program that takes them from fd 3, LISTEN_FDS)${several ? '; several workers on one port need SO_REUSEPORT in the app' : ''}`];
+  const several = processesEntry(attributes.get('instances')).value !== '1' ? '; several workers on one port need SO_REUSEPORT in the app' : '';
+  const fds = "uw's sockets reach only a program that takes them from fd 3 (LISTEN_FDS)";
+  if (env.port !== undefined) return [`exec: the app binds port ${env.port} itself, as under PM2: no http-socket written (${fds})${several}`];
+  return [`exec: no http-socket written: ${fds}; an app that binds its own port goes on doing so${several}`];
+}
+
+/** env lines; a script's PORT is left to uw, which sets it to the http-socket's port. */
+function envEntries(runner: Runner, env: AppEnv): IniEntry[] {
+  const served = runner.kind === 'script' && env.port !== undefined;
+  return env.vars.filter(([key]) => !(served && key === 'PORT')).map(([key, value]) => ({ key: 'env', value: `${key}=${value}` }));
 }
 
 function userEntries(attributes: ReadonlyMap<string, unknown>): IniEntry[] {
