@@ -86,7 +86,8 @@ async function prepareOut(out: string): Promise<string | undefined> {
     if (!(await stat(out)).isDirectory()) return `--out ${out}: not a directory`;
     return undefined;
   } catch (err) {
-    return `--out ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    const code = (err as NodeJS.ErrnoException).code;
+    return `--out ${out}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'not a directory' : (code ?? String(err))}`;
   }
 }
 

@@ -71,12 +71,15 @@ describe('uwemperor import-pm2', () => {
     assert.match(readFileSync(`${out}/web.ini`, 'utf8'), /^env = NODE_ENV=production$/m);
   });
 
-  it('exits 2 with one line naming an ecosystem file it cannot read, and on a usage error', async () => {
+  it('exits 2 with one line naming an ecosystem file it cannot read, an --out that is not a directory, or a usage error', async () => {
     const broken = dir.write('broken.config.js', 'module.exports = { apps: [ };\n');
     const bad = await importPm2([broken, '--out', dir.file('none')]);
     assert.equal(bad.code, 2);
     assert.equal(bad.stdout, '');
     assert.match(bad.stderr, /^uwemperor import-pm2: .*broken\.config\.js: cannot load it: SyntaxError: .*\n$/);
+    const notDir = await importPm2([ECOSYSTEM, '--out', broken]);
+    assert.equal(notDir.code, 2);
+    assert.equal(notDir.stderr, `uwemperor import-pm2: --out ${broken}: not a directory\n`);
     const usage = await importPm2([]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^uwemperor import-pm2: expected one ecosystem file, got 0/);
