@@ -1,8 +1,10 @@
-// Ecosystem files in every form PM2 reads, and the one clear line for a file
-// that cannot be used.
+// Ecosystem files in every form PM2 reads, the one clear line for a file that
+// cannot be used, and how a script without a known extension is told apart.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { mkdirSync } from 'node:fs';
 import { EcosystemError, loadEcosystem } from '../../src/cli/import-pm2-load.js';
+import { probeScript } from '../../src/cli/import-pm2-probe.js';
 import { TempDir } from '../helpers/temp-dir.js';
 
 const dir = new TempDir();
@@ -46,5 +48,17 @@ describe('import-pm2: reading the ecosystem file', () => {
         return true;
       });
     }
+  });
+});
+
+describe('import-pm2: a script without a known extension', () => {
+  it('runs text under Node (as PM2 does), a binary or a non-node #! as a program', () => {
+    mkdirSync(dir.file('adir'));
+    assert.equal(probeScript(dir.write('www', "const app = require('../app');\n")), 'node');
+    assert.equal(probeScript(dir.write('cli', '#!/usr/bin/env node\nconsole.log(1);\n')), 'node');
+    assert.equal(probeScript(dir.write('run', '#!/bin/sh\nexec server\n')), 'program');
+    assert.equal(probeScript(dir.write('elf', '\x7fELF\0\0\0')), 'program');
+    assert.equal(probeScript(dir.file('none')), 'missing');
+    assert.equal(probeScript(dir.file('adir')), 'missing');
   });
 });
