@@ -1,14 +1,14 @@
 // PM2's limits in milliseconds and bytes → uw's in seconds and megabytes:
 // kill_timeout (SIGINT to SIGKILL) is both mercies, listen_timeout is when a
 // worker that never listens counts as ready anyway, and max_memory_restart is
-// reload-on-rss where uw has that option.
+// reload-on-rss (whole megabytes, rounded up).
 import type { IniEntry } from './import-pm2-ini.js';
 
 /** a worker not ready within this long is killed (ready-timeout's default) */
 const DEFAULT_READY_TIMEOUT_S = 30;
 
 /** The entries and notes for kill_timeout, listen_timeout and max_memory_restart. */
-export function timingEntries(attributes: ReadonlyMap<string, unknown>, kind: 'script' | 'exec', hasOption: (name: string) => boolean): { entries: IniEntry[]; notes: string[] } {
+export function timingEntries(attributes: ReadonlyMap<string, unknown>, kind: 'script' | 'exec'): { entries: IniEntry[]; notes: string[] } {
   const entries: IniEntry[] = [];
   const notes: string[] = [];
   const kill = milliseconds(attributes.get('kill_timeout'));
@@ -25,8 +25,7 @@ export function timingEntries(attributes: ReadonlyMap<string, unknown>, kind: 's
   if (memory !== undefined) {
     const bytes = byteSize(memory);
     if (bytes === undefined) notes.push('max_memory_restart: expected bytes or a size like 300M: not translated');
-    else if (hasOption('reload-on-rss')) entries.push({ key: 'reload-on-rss', value: String(Math.max(1, Math.ceil(bytes / 2 ** 20))) });
-    else notes.push('max_memory_restart: not translated: this uw has no reload-on-rss option');
+    else entries.push({ key: 'reload-on-rss', value: String(Math.max(1, Math.ceil(bytes / 2 ** 20))) });
   }
   return { entries, notes };
 }

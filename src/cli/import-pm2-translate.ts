@@ -16,8 +16,6 @@ export interface TranslateContext {
   readonly envName: string | undefined;
   /** what the script at this absolute path is (asked only when its name does not tell) */
   readonly probe: (file: string) => ScriptProbe;
-  /** whether uw has this vassal option (reload-on-rss may not exist yet) */
-  readonly hasOption: (name: string) => boolean;
 }
 
 /** A vassal to write: `stem` is the file name without `.ini`. */
@@ -43,7 +41,7 @@ export function translateApp(raw: unknown, index: number, ctx: TranslateContext)
   if (typeof words === 'string') return { ok: false, app, problem: words };
   const { runner, notes: runnerNotes } = chooseRunner({ script, interpreter: interpreterOf(attributes), ...words, probe: () => ctx.probe(path.resolve(chdir, script)) });
   const env = appEnv(attributes, ctx.envName);
-  const timing = timingEntries(attributes, runner.kind, ctx.hasOption);
+  const timing = timingEntries(attributes, runner.kind);
   const entries: IniEntry[] = [
     { key: 'chdir', value: chdir },
     ...runnerEntries(runner),

@@ -4,7 +4,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isOptionName } from '../config/options.js';
 import { renderIni } from './import-pm2-ini.js';
 import { EcosystemError, loadEcosystem } from './import-pm2-load.js';
 import { probeScript } from './import-pm2-probe.js';
@@ -93,7 +92,7 @@ async function prepareOut(out: string): Promise<string | undefined> {
 
 /** Translate and write every app; returns how many files were written. */
 async function writeAll(apps: readonly unknown[], options: CommandLine & { readonly source: string }): Promise<number> {
-  const ctx: TranslateContext = { baseDir: path.dirname(options.source), envName: options.envName, probe: probeScript, hasOption: isOptionName };
+  const ctx: TranslateContext = { baseDir: path.dirname(options.source), envName: options.envName, probe: probeScript };
   const translations = apps.map((app, index) => translateApp(app, index, ctx));
   const stems = uniqueStems(translations.map((t) => (t.ok ? t.vassal.stem : '')));
   let written = 0;

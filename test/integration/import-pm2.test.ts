@@ -37,7 +37,6 @@ describe('uwemperor import-pm2', () => {
     for (const expected of [
       /^web: PORT \d+: http-socket = 127\.0\.0\.1:\d+ \(loopback only\)/,
       /^web: watch: not translated: .*touch-reload/,
-      /^web: max_memory_restart: not translated/,
       /^web: out_file: not translated/,
       /^jobs: cron_restart: not translated/,
       /^api\/py: exec: the app binds port 5000 itself/,
@@ -47,6 +46,7 @@ describe('uwemperor import-pm2', () => {
     }
     assert.deepEqual(readdirSync(out).sort(), ['api-py.ini', 'jobs.ini', 'web.ini']);
     assert.match(readFileSync(`${out}/jobs.ini`, 'utf8'), /^script-args = --queue 'jobs '\\''high'\\'''$/m);
+    assert.match(readFileSync(`${out}/web.ini`, 'utf8'), /^reload-on-rss = 300$/m);
     assert.match(readFileSync(`${out}/api-py.ini`, 'utf8'), /^exec = python3 app\.py --port 5000$/m);
 
     const { cli, port: served } = await startMaster([`${out}/web.ini`]);

@@ -11,7 +11,7 @@ const BASE = '/srv/app';
 
 function context(overrides: Partial<TranslateContext> & { files?: Record<string, ScriptProbe> } = {}): TranslateContext {
   const { files = {}, ...rest } = overrides;
-  return { baseDir: BASE, envName: undefined, probe: (file) => files[file] ?? 'missing', hasOption: () => false, ...rest };
+  return { baseDir: BASE, envName: undefined, probe: (file) => files[file] ?? 'missing', ...rest };
 }
 
 function vassal(app: unknown, ctx: TranslateContext = context()): Pm2Vassal {
@@ -89,11 +89,11 @@ describe('import-pm2: one app', () => {
     assert.equal(value(vassal({ script: 'a.py', listen_timeout: 2000 }), 'exec-ready-after'), '2');
   });
 
-  it('writes user as uid, and max_memory_restart as reload-on-rss only where that option exists', () => {
+  it('writes user as uid, and max_memory_restart as reload-on-rss in whole megabytes', () => {
     assert.equal(value(vassal({ script: 'a.js', user: 'www-data', gid: 33 }), 'uid'), 'www-data');
-    assert.match(vassal({ script: 'a.js', max_memory_restart: '300M' }).notes.join('\n'), /max_memory_restart: not translated/);
-    const withRss = vassal({ script: 'a.js', max_memory_restart: '1G' }, context({ hasOption: (name) => name === 'reload-on-rss' }));
-    assert.equal(value(withRss, 'reload-on-rss'), '1024');
+    assert.equal(value(vassal({ script: 'a.js', max_memory_restart: '1G' }), 'reload-on-rss'), '1024');
+    assert.equal(value(vassal({ script: 'a.js', max_memory_restart: 1_500_000 }), 'reload-on-rss'), '2', 'rounded up');
+    assert.match(vassal({ script: 'a.js', max_memory_restart: '300 MB' }).notes.join('\n'), /max_memory_restart: expected bytes or a size like 300M/);
   });
 
   it('says one line per attribute it leaves, stays quiet about what uw does anyway, and names unknown ones', () => {
