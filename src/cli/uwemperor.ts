@@ -42,8 +42,12 @@ signals: HUP reload all (and retry broken vassals), INT/TERM stop all gracefully
          USR1 status, WINCH rescan, URG clear back-offs`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  // loaded only when named, like ls/stats/top: the emperor never evaluates it
-  if (argv[0] === 'import-pm2') return (await import('./import-pm2.js')).importPm2(argv.slice(1));
+  // tsc's unbundled output beside this file, imported only when named: the
+  // emperor's bundle stays without the config loader it never uses (~120 KB)
+  if (argv[0] === 'import-pm2') {
+    const command = (await import(new URL('./import-pm2.js', import.meta.url).href)) as typeof import('./import-pm2.js');
+    return command.importPm2(argv.slice(1));
+  }
   const statsCommand = await runStatsCommand(argv);
   if (statsCommand !== null) return statsCommand;
   const control = runControlCommand('uwemperor', argv, ['--reload', '--stop']);
