@@ -42,6 +42,7 @@ const isFalse = (value: unknown): boolean => value === false;
 const isTrue = (value: unknown): boolean => value === true;
 const always = (): boolean => true;
 
+/** Every attribute reported as not translated, with what to do in uw instead. */
 export const UNTRANSLATED: Readonly<Record<string, Untranslated>> = {
   watch: { instead: WATCH, silent: isFalse },
   ignore_watch: { instead: WATCH },

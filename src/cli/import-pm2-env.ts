@@ -3,6 +3,7 @@
 // cannot hold is reported, not written half.
 import { fitsOnIniLine } from './import-pm2-ini.js';
 
+/** The variables to write, PORT as a number for the http-socket, and what was left out. */
 export interface AppEnv {
   /** in the order PM2 lists them */
   readonly vars: ReadonlyArray<readonly [string, string]>;

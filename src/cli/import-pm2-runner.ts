@@ -6,10 +6,12 @@ import path from 'node:path';
 /** What a script without a known extension turned out to be: PM2 runs text with Node and a binary as is. */
 export type ScriptProbe = 'missing' | 'node' | 'program';
 
+/** A Node script (served on the master's sockets) or an exec command line, as words. */
 export type Runner =
   | { readonly kind: 'script'; readonly script: string; readonly args: readonly string[]; readonly nodeArgs: readonly string[] }
   | { readonly kind: 'exec'; readonly words: readonly string[] };
 
+/** What decides the runner: the app's script, interpreter and both argument lists. */
 export interface RunnerInput {
   readonly script: string;
   readonly interpreter: string | undefined;

@@ -9,6 +9,7 @@ import { chooseRunner, type Runner, type ScriptProbe } from './import-pm2-runner
 import { timingEntries } from './import-pm2-timing.js';
 import { pm2Words, shellLine } from './import-pm2-words.js';
 
+/** What a translation may know beyond the app itself. */
 export interface TranslateContext {
   /** base of a relative cwd: the ecosystem file's directory */
   readonly baseDir: string;
@@ -26,6 +27,7 @@ export interface Pm2Vassal {
   readonly notes: readonly string[];
 }
 
+/** A vassal to write, or why this app cannot become one. */
 export type Translation = { readonly ok: true; readonly vassal: Pm2Vassal } | { readonly ok: false; readonly app: string; readonly problem: string };
 
 /** Translate the app at `index` of the ecosystem file. */

@@ -12,6 +12,7 @@ import { nodeHost, type ConfigHost } from '../config/host.js';
 import { loadConfig } from '../config/load.js';
 import { randomHex } from '../process/random-hex.js';
 
+/** written; kept because something is at the path; or refused, with the line to print. */
 export type WriteOutcome =
   | { readonly kind: 'written' }
   | { readonly kind: 'exists' }
