@@ -19,7 +19,8 @@ export const ERROR_CODES = {
   UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',
   UW_PIDFILE: 'a pidfile cannot be read or written',
   UW_PIDFILE_LOCKED: 'another running process holds the pidfile',
-  UW_PATH_NOT_OURS: 'a socket or pidfile path holds something uw did not create (a symlink, a file), left alone',
+  UW_PATH_NOT_OURS: 'a socket, pidfile or master FIFO path holds something uw did not create (a symlink, a file), left alone',
+  UW_MASTER_FIFO: 'the master FIFO cannot be created (a missing directory, permissions)',
   UW_ZERG_ATTACH: 'a zerg cannot reach its zerg server or take its sockets (and has no zerg-fallback)',
   UW_ZERG_UNAVAILABLE: 'descriptor passing is not available here (python3 for zerg-server, Node internals for zerg)',
   UW_USAGE: 'bad command-line usage',
@@ -33,7 +34,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * held): the emperor retries them with its back-off. Every other code is a
  * config error, and the vassal stays broken until its file changes.
  */
-export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UW_SOCKET_IN_USE', 'UW_SOCKET_BIND', 'UW_PIDFILE', 'UW_PIDFILE_LOCKED', 'UW_PATH_NOT_OURS']);
+export const TRANSIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UW_SOCKET_IN_USE', 'UW_SOCKET_BIND', 'UW_PIDFILE', 'UW_PIDFILE_LOCKED', 'UW_PATH_NOT_OURS', 'UW_MASTER_FIFO']);
 
 /** Exit code of a config or usage error: the emperor marks the vassal broken. */
 export const CONFIG_ERROR_EXIT_CODE = 2;

@@ -3,18 +3,21 @@
 //   uw app.ini | uw --ini app.ini | uw --http-socket :8080 --module app.mjs
 //   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 //   uw --connect-and-read ADDR    (print the stats document served at ADDR)
+//   uw --fifo PATH CMDS           (write command bytes to a master FIFO)
 import { readFileSync } from 'node:fs';
 import { ADDRESS_EXPECTED, parseAddress } from '../config/addresses.js';
 import { argvToSources, type ConfigSource } from '../config/argv.js';
 import { OPTIONS, type OptionSpec } from '../config/options.js';
 import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
+import { FifoSendError, sendFifoCommands } from '../master/master-fifo-send.js';
 import { readStats } from '../stats/read-stats.js';
 import { runControlCommand } from './control-command.js';
 
 const USAGE = `usage: uw [CONFIG] [--OPTION VALUE ...]
        uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
        uw --connect-and-read ADDR   print the stats document a stats server sends
+       uw --fifo PATH CMDS          write commands to a master FIFO (r reload, q stop, s stats, ...)
 CONFIG is an .ini ([uwsgi] section), .yaml/.yml (uwsgi: key) or .json file,
 optionally FILE:SECTION. Every option is a key in the file or --option value here:
 ${Object.entries(OPTIONS)
@@ -58,8 +61,22 @@ async function connectAndRead(text: string | undefined): Promise<number> {
   return 0;
 }
 
+/** `uw --fifo PATH CMDS`: 0 once written; 1 with one line when no master reads it or the path is not a FIFO. */
+function fifo(path: string | undefined, commands: string[]): number {
+  if (path === undefined || commands.length === 0) throw new UwError('UW_USAGE', 'usage: uw --fifo PATH CMDS (e.g. uw --fifo /run/app.fifo r)');
+  try {
+    sendFifoCommands(path, commands.join(''));
+  } catch (err) {
+    if (!(err instanceof FifoSendError)) throw err;
+    console.error(`uw: ${err.message}`);
+    return 1;
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number | null> {
   if (argv[0] === '--connect-and-read') return connectAndRead(argv[1]);
+  if (argv[0] === '--fifo') return fifo(argv[1], argv.slice(2));
   const control = runControlCommand('uw', argv, ['--reload', '--stop', '--pause']);
   if (control !== null) return control;
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -74,6 +74,7 @@ export const OPTIONS = {
   'cheaper-step': { kind: 'int', doc: 'with cheaper: workers added at once when every worker is busy (default 1)' },
   'cheaper-overload': { kind: 'int', doc: 'with cheaper: seconds of every worker busy before adding, and of idleness before retiring one (default 3)' },
   'cheaper-algo': { kind: 'string', doc: 'with cheaper: the algorithm; only spare (the default) is built' },
+  'master-fifo': { kind: 'path', list: true, doc: 'a FIFO whose every byte is a command (r reload, q stop, s stats...; see "Master FIFO"); repeatable: the first is active, 0-9 switch slot' },
   stats: { kind: 'address', doc: 'serve the master\'s statistics here (host:port, :port = loopback, or a UNIX path): JSON on connect, HTTP GET / and /metrics' },
   'stats-server': { kind: 'address', alias: 'stats', doc: 'alias of stats' },
   'stats-http': { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility: a silent stats client gets HTTP headers with the JSON too' },

@@ -8,6 +8,7 @@ import { backlogSize, boolean, octalMode, positiveMs, processCount, secondsToMs,
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
+import { FIFO_SLOTS } from '../master/master-fifo-commands.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
@@ -62,6 +63,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     chdir,
     env,
     touchReload: settings.all('touch-reload').map((s) => path.resolve(ctx.cwd, s.value)),
+    masterFifo: masterFifoOf(settings.all('master-fifo'), ctx.cwd),
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
@@ -134,6 +136,13 @@ function statsOf(setting: Setting | undefined, cwd: string): VassalConfig['stats
   const parsed = parseAddress(setting.value, cwd);
   if (!parsed.ok) throw invalidValue(setting, parsed.expected);
   return { address: parsed.address, spec: setting.value };
+}
+
+/** master-fifo paths in slot order; the digits 0-9 reach ten of them, so an eleventh is an error. */
+function masterFifoOf(settings: readonly Setting[], cwd: string): string[] {
+  const eleventh = settings[FIFO_SLOTS];
+  if (eleventh !== undefined) throw invalidValue(eleventh, `at most ${FIFO_SLOTS} master-fifo paths (slots 0-9)`, `${settings.length} given`);
+  return settings.map((s) => path.resolve(cwd, s.value));
 }
 
 function pathOf(setting: Setting | undefined, cwd: string): string | undefined {

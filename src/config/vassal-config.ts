@@ -93,6 +93,8 @@ export interface VassalConfig {
   readonly vassalSosMs?: number;
   /** broodlord: ask when a listen queue holds this many */
   readonly vassalSosBacklog?: number;
+  /** master-fifo paths (absolute), slot 0 first */
+  readonly masterFifo: readonly string[];
   /** die-on-idle: stop and exit 0 after this long without a request */
   readonly idleMs?: number;
   readonly policies: WorkerPolicies;

@@ -164,6 +164,10 @@ export class Emperor {
       isStopped,
       zergOf,
       onSos: (reason) => (zergOf === null ? this.broodlord.sos(vassal, reason) : undefined),
+      onRescan: () => {
+        this.log.info({ vassal: identity }, 'vassal asks for a rescan');
+        if (!this.stopping) void this.rescan('vassal');
+      },
     });
     return vassal;
   }

@@ -2,7 +2,7 @@
 // through a handler table the compiler checks is complete; a failed spawn and
 // the exit are each reported once.
 import type { ChildProcess } from 'node:child_process';
-import { dispatch, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
+import { dispatch, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
 import type { VassalEvent } from './vassal-machine.js';
@@ -18,7 +18,9 @@ export interface MasterLinkCallbacks {
   /** the process never started: no exit event will follow */
   readonly onSpawnFailed: (err: Error) => void;
   /** broodlord: the master asks for reinforcements */
-  readonly onSos: (reason: 'busy' | 'backlog') => void;
+  readonly onSos: (reason: SosReason) => void;
+  /** the master asks for a rescan of the vassal files (master FIFO `E`) */
+  readonly onRescan: () => void;
   /** die-on-idle: the master stops by itself */
   readonly onIdle: () => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
@@ -48,6 +50,7 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
     'master-resumed': () => onEvent({ type: 'master-resumed' }),
     'master-stats': (message) => callbacks.onStats(message.id, message.stats),
     'master-sos': (message) => callbacks.onSos(message.reason),
+    'master-rescan': () => callbacks.onRescan(),
     'master-idle': (message) => {
       logger.info({ idleMs: message.idleMs }, 'master idle');
       callbacks.onIdle();

@@ -4,6 +4,7 @@
 // decides a state.
 import type { ChildProcess } from 'node:child_process';
 import type { MasterStatsDocument } from '../stats/master-document.js';
+import type { SosReason } from '../ipc/protocol.js';
 import type { Logger } from '../log/logger.js';
 import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -33,7 +34,9 @@ export interface VassalDeps {
   /** the master is stopped by a signal (SIGSTOP): it cannot report that itself */
   readonly isStopped?: (pid: number) => boolean;
   /** broodlord: the master asked for reinforcements */
-  readonly onSos?: (reason: 'busy' | 'backlog') => void;
+  readonly onSos?: (reason: SosReason) => void;
+  /** the master asks for a rescan (master FIFO `E`) */
+  readonly onRescan?: () => void;
   /** a zerg instance (broodlord) names its vassal here: its idle exit retires it instead of restarting it */
   readonly zergOf?: string | null;
 }
@@ -226,6 +229,7 @@ export class Vassal {
         if (this.child === child) this.masterMercyMs = mercyMs;
       },
       onSos: (reason) => this.deps.onSos?.(reason),
+      onRescan: () => this.deps.onRescan?.(),
       onIdle: () => {
         if (this.zergOf !== null) this.handle({ type: 'master-idle' });
         else this.deps.logger.warn({}, 'master idle: only a zerg instance retires, this one will be restarted');

@@ -83,6 +83,9 @@ export type MasterToWorker =
   | { readonly type: 'drain' }
   | { readonly type: 'activity-request'; readonly id: number };
 
+/** Why a master asks for reinforcements: every worker busy, a deep listen queue, or the operator (master FIFO `B`). */
+export type SosReason = 'busy' | 'backlog' | 'fifo';
+
 export type MasterToEmperor =
   // reloadMercyMs: the master's own stop limit, told once its config is loaded and after each
   // reload; the emperor waits at least that long before SIGKILL
@@ -99,7 +102,9 @@ export type MasterToEmperor =
   | { readonly type: 'master-resumed' }
   | { readonly type: 'master-stats'; readonly id: number; readonly stats: MasterStatsDocument }
   /** broodlord (uWSGI's byte 30): every worker busy for vassal-sos, or a listen queue at vassal-sos-backlog */
-  | { readonly type: 'master-sos'; readonly reason: 'busy' | 'backlog'; readonly busyMs?: number; readonly backlog?: number }
+  | { readonly type: 'master-sos'; readonly reason: SosReason; readonly busyMs?: number; readonly backlog?: number }
+  /** master FIFO `E` (uWSGI sends the emperor SIGWINCH): rescan the vassal files now */
+  | { readonly type: 'master-rescan' }
   /** die-on-idle (uWSGI's byte 22): no request for `idle`; a graceful stop and exit 0 follow, not a crash */
   | { readonly type: 'master-idle'; readonly idleMs: number };
 

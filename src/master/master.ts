@@ -7,7 +7,8 @@ import type { VassalConfig } from '../config/vassal-config.js';
 import { CONFIG_ERROR_EXIT_CODE, describeError } from '../errors.js';
 import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { removePidfile, writePidfile } from '../process/pidfile.js';
+import { removePidfile, rewritePidfile, writePidfile } from '../process/pidfile.js';
+import { MasterFifo } from './master-fifo.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
 import { prepareForExec, releaseSocket, type HeldSocket } from './sockets.js';
 import { logStats } from './stats.js';
@@ -35,6 +36,7 @@ export class Master {
   private readonly collector: StatsCollector;
   private readonly statsEndpoint: StatsEndpoint;
   private readonly monitors: LoadMonitors;
+  private readonly fifo: MasterFifo;
 
   private constructor(
     private config: VassalConfig,
@@ -72,6 +74,7 @@ export class Master {
         this.stop('graceful');
       },
     });
+    this.fifo = new MasterFifo(log, (command) => this.handle(command));
   }
 
   /** Load, bind and start; throws UwError (nothing started) on bad input. */
@@ -93,7 +96,9 @@ export class Master {
       started.master = master;
       await master.statsEndpoint.open(config);
       if (config.pidfile) writePidfile(config.pidfile);
+      master.fifo.open(config.masterFifo, config.file);
     } catch (err) {
+      started.master?.fifo.close();
       // nothing was served: the socket files we made are removed (only if they are still ours)
       await Promise.all([...sockets.map((socket) => releaseSocket(socket, true)), zergServer?.close(), started.master?.statsEndpoint.close()]);
       throw err;
@@ -190,6 +195,7 @@ export class Master {
 
   /** The one place commands are acted on. */
   handle(command: MasterCommand): void {
+    this.log.debug({ command, state: this.state }, 'master command');
     if (this.state === 'stopping') {
       if (STOP_COMMANDS.has(command)) this.escalateStop();
       return;
@@ -212,16 +218,39 @@ export class Master {
       case 'remove-worker':
         return this.addOrRemoveWorker(command);
       case 'brutal-reload':
+        return this.requestReload('brutal');
+      case 'write-pidfiles':
+        return this.rewritePidfiles();
+      case 'emperor-rescan':
+      case 'ask-reinforcements':
+        return this.askEmperor(command);
       case 'chain-reload':
       case 'reload-workers':
       case 'reload-workers-brutal':
       case 'reopen-logs':
-      case 'write-pidfiles':
-      case 'emperor-rescan':
-      case 'ask-reinforcements':
       case 'restore-snapshot':
         return this.log.warn({ command }, 'command not supported yet');
     }
+  }
+
+  /** FIFO `P`: the pidfile again, and the safe-pidfile once ready; a failure is logged, the master serves on. */
+  private rewritePidfiles(): void {
+    for (const file of [this.config.pidfile, this.ready ? this.config.safePidfile : undefined]) {
+      if (file === undefined) continue;
+      try {
+        rewritePidfile(file);
+        this.log.info({ file }, 'pidfile written');
+      } catch (err) {
+        this.log.error({ file, error: describeError(err) }, 'pidfile not written');
+      }
+    }
+  }
+
+  /** FIFO `E` and `B` are requests to the emperor; a master on its own says nobody will hear them. */
+  private askEmperor(command: 'emperor-rescan' | 'ask-reinforcements'): void {
+    if (!process.connected) return this.log.warn({ command }, 'no emperor governs this master');
+    this.log.info({ command }, 'asking the emperor');
+    this.tellEmperor(command === 'emperor-rescan' ? { type: 'master-rescan' } : { type: 'master-sos', reason: 'fifo' });
   }
 
   private togglePause(): void {
@@ -290,6 +319,7 @@ export class Master {
       this.sockets = next.sockets;
       this.armTouchReload();
       this.watchLoad();
+      this.fifo.reconfigure(config.masterFifo, config.file);
       await this.statsEndpoint.reconfigure(config);
     }
     // old workers may still drain on a removed socket: their own copy keeps it open
@@ -340,6 +370,7 @@ export class Master {
     await this.pool.stopAll(mode, this.config.reloadMercyMs);
     await released;
     await this.statsEndpoint.close();
+    this.fifo.close();
     if (this.config.vacuum) {
       if (this.config.pidfile) removePidfile(this.config.pidfile);
       if (this.config.safePidfile) removePidfile(this.config.safePidfile);

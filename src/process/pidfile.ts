@@ -28,18 +28,29 @@ const held = new Map<string, number>();
 /** Write `pid` to `path` and hold it; a pidfile another live process holds is refused (UW_PIDFILE_LOCKED). */
 export function writePidfile(path: string, pid: number = process.pid): void {
   if (held.has(path)) return;
+  held.set(path, takeOver(path, pid, undefined));
+}
+
+/** Write our pidfile again (master FIFO `P`): atomically, whether it is still ours, was removed or replaced. */
+export function rewritePidfile(path: string, pid: number = process.pid): void {
+  const old = held.get(path);
+  const fd = takeOver(path, pid, old);
+  held.set(path, fd);
+  // the old file left the path: its lock goes with it
+  if (old !== undefined) closeSync(old);
+}
+
+/** The locked descriptor of the file now at `path`; `ours` is the one we hold there already, whose lock we do not contend. */
+function takeOver(path: string, pid: number, ours: number | undefined): number {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const fd = tryTakeOver(path, pid);
-    if (fd !== null) {
-      held.set(path, fd);
-      return;
-    }
+    const fd = tryTakeOver(path, pid, ours);
+    if (fd !== null) return fd;
   }
   throw new UwError('UW_PIDFILE', 'cannot take the pidfile: it keeps being replaced', { file: path });
 }
 
 /** One attempt: the locked descriptor of the new pidfile, or null when the path changed under us. */
-function tryTakeOver(path: string, pid: number): number | null {
+function tryTakeOver(path: string, pid: number, ours: number | undefined): number | null {
   const temp = join(dirname(path), `.${basename(path)}.${randomHex(6)}.tmp`);
   let fd: number;
   try {
@@ -52,7 +63,7 @@ function tryTakeOver(path: string, pid: number): number | null {
   let kept = false;
   try {
     if (!lock(fd, path)) throw new UwError('UW_PIDFILE', 'cannot lock the new pidfile (someone else locked it)', { file: path });
-    kept = replace(path, temp);
+    kept = replace(path, temp, ours);
     return kept ? fd : null;
   } finally {
     rmSync(temp, { force: true });
@@ -61,7 +72,7 @@ function tryTakeOver(path: string, pid: number): number | null {
 }
 
 /** Put `temp` at `path` unless a live owner holds `path`; false when `path` changed meanwhile. */
-function replace(path: string, temp: string): boolean {
+function replace(path: string, temp: string, ours: number | undefined): boolean {
   const existing = openExisting(path);
   if (existing === null) {
     try {
@@ -73,7 +84,7 @@ function replace(path: string, temp: string): boolean {
     }
   }
   try {
-    if (!lock(existing, path)) {
+    if (!(ours !== undefined && sameInode(existing, ours)) && !lock(existing, path)) {
       // flock needs only read access: anyone who can read a 0644 pidfile can hold its lock.
       // Only a live writer counts; a lock on a file whose writer is gone is replaced, not obeyed
       const owner = pidIn(existing);
@@ -105,6 +116,11 @@ function openExisting(path: string): number | null {
     throw new UwError('UW_PATH_NOT_OURS', 'is not a regular file: not replacing it', { file: path });
   }
   return fd;
+}
+
+function sameInode(a: number, b: number): boolean {
+  const [x, y] = [fstatSync(a), fstatSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
 }
 
 function sameFile(fd: number, path: string): boolean {
