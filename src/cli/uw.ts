@@ -10,6 +10,7 @@ import { argvToSources, type ConfigSource } from '../config/argv.js';
 import { OPTIONS, type OptionSpec } from '../config/options.js';
 import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
+import { unknownFifoBytes } from '../master/master-fifo-commands.js';
 import { FifoSendError, sendFifoCommands } from '../master/master-fifo-send.js';
 import { readStats } from '../stats/read-stats.js';
 import { runControlCommand } from './control-command.js';
@@ -64,6 +65,8 @@ async function connectAndRead(text: string | undefined): Promise<number> {
 /** `uw --fifo PATH CMDS`: 0 once written; 1 with one line when no master reads it or the path is not a FIFO. */
 function fifo(path: string | undefined, commands: string[]): number {
   if (path === undefined || commands.length === 0) throw new UwError('UW_USAGE', 'usage: uw --fifo PATH CMDS (e.g. uw --fifo /run/app.fifo r)');
+  const unknown = unknownFifoBytes(commands.join(''));
+  if (unknown.length > 0) throw new UwError('UW_USAGE', `--fifo: unknown command ${unknown.map((c) => JSON.stringify(c)).join(', ')} (see "Master FIFO" in the README)`);
   try {
     sendFifoCommands(path, commands.join(''));
   } catch (err) {

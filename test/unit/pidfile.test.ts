@@ -3,11 +3,11 @@
 // only the pidfile this process wrote is ever removed. Real files, real flock(1).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { UwError } from '../../src/errors.js';
-import { readPidfile, removePidfile, writePidfile } from '../../src/process/pidfile.js';
+import { readPidfile, removePidfile, rewritePidfile, writePidfile } from '../../src/process/pidfile.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -82,6 +82,23 @@ describe('pidfile', () => {
     } finally {
       squatter.kill('SIGKILL');
     }
+  });
+
+  it('rewrites its own pidfile atomically and keeps it locked; one removed meanwhile comes back (master FIFO P)', () => {
+    const path = dir.file('rewrite.pid');
+    writePidfile(path);
+    const before = statSync(path).ino;
+    rewritePidfile(path);
+    assert.notEqual(statSync(path).ino, before, 'a new file renamed into place, not the old one written over');
+    assert.equal(readPidfile(path), process.pid);
+    assert.equal(spawnSync('flock', ['--exclusive', '--nonblock', path, 'true']).status, 1, 'the new file is locked');
+    rmSync(path);
+    rewritePidfile(path);
+    assert.equal(readPidfile(path), process.pid);
+    assert.equal(spawnSync('flock', ['--exclusive', '--nonblock', path, 'true']).status, 1);
+    removePidfile(path);
+    assert.equal(existsSync(path), false);
+    assert.deepEqual(readdirSync(dir.path).filter((name) => name.includes('rewrite.pid')), []);
   });
 
   it('reads a pidfile without echoing what else it holds', () => {
