@@ -95,8 +95,8 @@ export class Master {
       master = new Master(config, sockets, request, log);
       started.master = master;
       await master.statsEndpoint.open(config);
-      if (config.pidfile) writePidfile(config.pidfile);
       master.fifo.open(config.masterFifo, config.file);
+      if (config.pidfile) writePidfile(config.pidfile);
     } catch (err) {
       started.master?.fifo.close();
       // nothing was served: the socket files we made are removed (only if they are still ours)

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       chdir: DIR.replace(/\/$/, ''),
       env: { NODE_ENV: 'production', URL: 'http://example.com/#frag;x' },
       touchReload: [at('app.mjs'), at('full.ini')],
+      masterFifo: [at('run/a.fifo'), at('run/b.fifo')],
       dieOnTerm: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
