@@ -43,6 +43,12 @@ describe('master FIFO on disk', () => {
     const gone = await uwFifo(f0, 'r');
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /no FIFO at .*slot0\.fifo/);
+    // the freed path is another master's to take, beside the first (uWSGI's slot dance)
+    const successor = await startMaster([fifoVassal(dir, 'successor.ini', [f0])]);
+    writeFifo(f0, 's');
+    await successor.cli.waitForLog('master FIFO command', { command: 'stats' });
+    writeFifo(f0, 'q');
+    assert.deepEqual(await successor.cli.exited, { code: 0, signal: null });
     writeFifo(f2, '1');
     await cli.waitForLog('master FIFO moved', { slot: 1, path: f1 });
     writeFifo(f1, 'q');
