@@ -14,6 +14,7 @@ import { killAll, type SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writeFifo } from './master-fifo-harness.js';
 
 const dir = new TempDir();
 afterEach(killAll);
@@ -38,6 +39,19 @@ describe('cheaper mode', () => {
     await cli.waitForLog('worker retired (cheaper)', {}, 2, 30_000);
     await waitFor('one worker left', () => (liveWorkerPids(cli).length === 1 ? true : undefined), 15_000);
     assert.equal((await get({ port }, '/')).status, 200);
+  });
+
+  it('the master FIFO adds and removes workers within cheaper and processes', async () => {
+    const fifo = dir.file('cheaper.fifo');
+    const { cli } = await start('fifo.ini', `processes = 3\ncheaper = 1\ncheaper-overload = 60\nmaster-fifo = ${fifo}`);
+    assert.equal(liveWorkerPids(cli).length, 1);
+    writeFifo(fifo, '++');
+    await waitFor('three workers', () => (liveWorkerPids(cli).length === 3 ? true : undefined), 20_000);
+    writeFifo(fifo, '+');
+    await cli.waitForLog('no worker to add or remove within cheaper and processes', { command: 'add-worker' });
+    writeFifo(fifo, '---');
+    await waitFor('one worker', () => (liveWorkerPids(cli).length === 1 ? true : undefined), 20_000);
+    await cli.waitForLog('no worker to add or remove within cheaper and processes', { command: 'remove-worker' });
   });
 
   it('cheaper-initial sets the first count', async () => {
