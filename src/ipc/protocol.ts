@@ -73,9 +73,10 @@ export type WorkerToMaster =
   | { readonly type: 'final-activity'; readonly activity: WorkerActivity }
   /**
    * a script worker's app called listen(): `socket` is the index of the master's socket it
-   * was given, or null when it binds `asked` itself (all the master's sockets are taken)
+   * was given, or null when it binds `asked` itself (all the master's sockets are taken);
+   * `repeats`: the socket whose port or path it asked for again, refused with EADDRINUSE
    */
-  | { readonly type: 'app-listen'; readonly asked: string; readonly socket: number | null }
+  | { readonly type: 'app-listen'; readonly asked: string; readonly socket: number | null; readonly repeats?: number }
   /** a script worker became ready without listening on every socket (script-ready-after) */
   | { readonly type: 'app-unclaimed'; readonly sockets: readonly number[] };
 

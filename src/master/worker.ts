@@ -172,7 +172,7 @@ export class Worker {
         'final-activity': (message) => {
           this.lastActivity = parseWorkerActivity(message.activity) ?? this.lastActivity;
         },
-        'app-listen': (message) => this.noteAppListen(message.asked, message.socket),
+        'app-listen': (message) => this.noteAppListen(message.asked, message.socket, message.repeats),
         'app-unclaimed': (message) => {
           const where = this.socketsWhere(message.sockets);
           this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, unclaimed: where }, 'script ready (script-ready-after) without listening on every socket: those get no traffic from this worker');
@@ -189,9 +189,14 @@ export class Worker {
   }
 
   /** A script's app called listen(): on one of our sockets (by index), or binding `asked` itself. */
-  private noteAppListen(asked: unknown, socket: unknown): void {
+  private noteAppListen(asked: unknown, socket: unknown, repeats: unknown): void {
     const said = typeof asked === 'string' ? asked.slice(0, 200) : '?';
     const held = typeof socket === 'number' ? this.sockets[socket] : undefined;
+    const again = typeof repeats === 'number' ? this.sockets[repeats] : undefined;
+    if (again !== undefined) {
+      this.hooks.onNote?.('info', { worker: this.id, workerPid: this.pid, asked: said, where: again.where }, "script listens again on the port of the master's socket: refused (EADDRINUSE), it is served there");
+      return;
+    }
     if (held === undefined) {
       this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, asked: said }, 'script binds a port of its own (every socket of the master is taken): with processes > 1 each worker binds it');
       return;

@@ -3,7 +3,11 @@
 // - one socket: the app's first listen() gets it, whatever port or path it asked for;
 // - several: a listen() naming a socket's port (TCP) or path (UNIX) gets that
 //   socket, any other gets the first socket not yet taken, in config order;
-// - once every socket is taken, listen() binds as in plain Node (a metrics port).
+// - a further listen() on the port or path of a socket the app already got
+//   (by the socket's port or the one it asked for: Fastify's second server for
+//   'localhost' on ::1, say) fails with EADDRINUSE, as it would in plain Node
+//   next to a process holding that port: the app is served on the master's socket only;
+// - once every socket is taken, any other listen() binds as in plain Node (a metrics port).
 // A listen() on a descriptor or handle of the app's own is never redirected.
 
 /** One socket the master holds, as a script worker sees it. */
@@ -60,6 +64,31 @@ export function claimSocket(held: readonly HeldAddress[], taken: ReadonlySet<num
     if (named !== undefined) return named;
   }
   return free[0] ?? null;
+}
+
+/** A socket given to the app, and what the app asked for when it got it. */
+export interface Claim {
+  readonly socket: HeldAddress;
+  readonly request: ListenRequest;
+}
+
+/** The socket a further listen() repeats (the port or path of a claim's socket, or of what it asked), or null. */
+export function repeatedClaim(claims: readonly Claim[], request: ListenRequest): HeldAddress | null {
+  const key = keyOf(request);
+  if (key === null) return null;
+  const repeated = claims.find((claim) => keyOf(claim.request) === key || keyOf(requestOfWhere(claim.socket.where)) === key);
+  return repeated?.socket ?? null;
+}
+
+/** "port 3000" or "path /x.sock": what two listen() calls compete for; null for port 0 or a handle. */
+function keyOf(request: ListenRequest): string | null {
+  if (request.kind === 'path') return `path ${request.path}`;
+  return request.kind === 'port' && request.port !== 0 ? `port ${request.port}` : null;
+}
+
+function requestOfWhere(where: string): ListenRequest {
+  const port = portOfWhere(where);
+  return port === null ? { kind: 'path', path: where } : { kind: 'port', port, host: null };
 }
 
 /** The TCP port in "host:port", or null for a UNIX path. */

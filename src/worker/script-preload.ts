@@ -6,10 +6,12 @@
 import cluster from 'node:cluster';
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import { describeAppError } from './app-error.js';
+import { closeAfterOurDrain, runAppStop } from './app-stop.js';
 import { Drainer } from './drain.js';
-import { claimSocket, describeRequest, parseListenArgs, type HeldAddress } from './listen-claim.js';
+import { claimSocket, describeRequest, parseListenArgs, repeatedClaim, type Claim, type HeldAddress, type ListenRequest } from './listen-claim.js';
 import { RequestCounter } from './request-counter.js';
-import { controlWorker, sendToMaster, type StopListener } from './worker-control.js';
+import { controlWorker, sendToMaster } from './worker-control.js';
 
 const FIRST_LISTEN_FD = 3;
 /** With no socket to listen on, a script is ready once it stayed up this long (as exec-ready-after). */
@@ -24,17 +26,30 @@ const readyAfter = env.UW_SCRIPT_READY_AFTER_MS === undefined || env.UW_SCRIPT_R
 for (const name of ['UW_SOCKET_WHERE', 'UW_LISTEN_BACKLOG', 'UW_SCRIPT_READY_AFTER_MS', 'LISTEN_FDS', 'LISTEN_FDNAMES']) delete env[name];
 
 const taken = new Set<number>();
+const claims: Claim[] = [];
 const listening = new Set<number>();
 const servers: NetServer[] = [];
 const counter = new RequestCounter();
 const drainer = new Drainer(() => counter.responses());
 let ready = false;
+let drainBegun = false;
 
 // the master is gone (even SIGKILLed): a worker never outlives it
 process.on('disconnect', () => process.exit(0));
 if (!process.connected) process.exit(0);
 
-const ourStop = controlWorker({ servers: () => servers, drainer, counter, afterDrain: runAppStop });
+// the app's fatal error (a throw before it listens, a syntax error) as the master logs a module's: type, place,
+// stack. Node still prints it and exits; the message is in the channel's pipe before that (libuv writes at once)
+process.on('uncaughtExceptionMonitor', (err) => {
+  if (process.listenerCount('uncaughtException') > 0) return; // the app handles it: not fatal
+  sendToMaster({ type: 'app-error', ...describeAppError(err, process.argv[1] ?? '') });
+});
+
+const servedServers = (): NetServer[] => {
+  drainBegun = true;
+  return servers;
+};
+const ourStop = controlWorker({ servers: servedServers, drainer, counter, afterDrain: (cause) => runAppStop(cause, ourStop, () => process.exit(0)) });
 // the channel alone must not keep the app alive: a script that ends, ends (and is respawned)
 process.channel?.unref();
 
@@ -48,23 +63,10 @@ function becomeReady(): void {
 
 if (held.length === 0 || readyAfter !== null) setTimeout(becomeReady, readyAfter ?? DEFAULT_READY_AFTER_MS).unref();
 
-/**
- * After our drain: an app with its own SIGTERM (else SIGINT) handler gets it
- * now, with no connection left to lose, and exits when it is done (the master's
- * mercy is the limit); an app without one exits at once.
- */
-function runAppStop(why: 'reload' | 'stop'): void {
-  const own = (signal: NodeJS.Signals): StopListener[] => (process.listeners(signal) as StopListener[]).filter((listener) => listener !== ourStop);
-  // on a stop the signal itself already reached the app's handlers
-  const signal: NodeJS.Signals = own('SIGTERM').length > 0 ? 'SIGTERM' : 'SIGINT';
-  const handlers = own(signal);
-  if (handlers.length === 0) process.exit(0);
-  if (why === 'reload') for (const handler of handlers) handler(signal);
-}
-
 /** An HTTP server of the app, once it serves one of our sockets: counted, and drained without a lost request. */
 function adopt(server: NetServer): void {
   servers.push(server);
+  closeAfterOurDrain(server, () => drainBegun);
   if (!(server instanceof HttpServer)) return;
   const http = server as HttpServer;
   drainer.watch(http);
@@ -80,9 +82,12 @@ NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]): Net
   const { request, callback, signal } = parseListenArgs(args);
   const socket = claimSocket(held, taken, request);
   const asked = describeRequest(request);
-  sendToMaster({ type: 'app-listen', asked, socket: socket?.index ?? null });
+  const repeated = socket === null ? repeatedClaim(claims, request) : null;
+  sendToMaster({ type: 'app-listen', asked, socket: socket?.index ?? null, ...(repeated !== null && { repeats: repeated.index }) });
+  if (repeated !== null) return refuse(this, request, asked);
   if (socket === null) return (listen as (...a: unknown[]) => NetServer).apply(this, args);
   taken.add(socket.index);
+  claims.push({ socket, request });
   adopt(this);
   this.once('listening', () => {
     listening.add(socket.index);
@@ -91,6 +96,18 @@ NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]): Net
   const options = { fd: socket.fd, backlog, ...(signal !== undefined && { signal }) };
   return callback === undefined ? listen.call(this, options) : listen.call(this, options, callback);
 } as typeof NetServer.prototype.listen;
+
+/** A listen() repeating a claim's port or path fails as in plain Node beside a process holding it. */
+function refuse(server: NetServer, request: ListenRequest, asked: string): NetServer {
+  const err = Object.assign(new Error(`listen EADDRINUSE: address already in use ${asked}`), {
+    code: 'EADDRINUSE',
+    errno: -98,
+    syscall: 'listen',
+    ...(request.kind === 'port' ? { address: request.host ?? '::', port: request.port } : request.kind === 'path' && { address: request.path }),
+  });
+  process.nextTick(() => server.emit('error', err));
+  return server;
+}
 
 // the master runs the workers: an app's own cluster would fork processes that hold no socket
 cluster.fork = (): never => {

@@ -20,10 +20,13 @@ export interface WorkerControl {
   readonly counter: RequestCounter;
   /**
    * After a drain and the final counts: by default exit at once. A script worker
-   * whose app has its own SIGTERM handler runs it instead (see script-preload.ts).
+   * whose app has its own SIGTERM handler runs it instead (see app-stop.ts).
    */
-  readonly afterDrain?: (why: 'reload' | 'stop') => void;
+  readonly afterDrain?: (cause: DrainCause) => void;
 }
+
+/** What a drain was for: a reload (IPC), or a stop by a signal (which the app's own handlers also got). */
+export type DrainCause = { readonly why: 'reload' } | { readonly why: 'stop'; readonly signal: NodeJS.Signals };
 
 /** The signal handler a stop uses, so that a script worker can tell it from the app's own. */
 export type StopListener = (signal: NodeJS.Signals) => void;
@@ -31,21 +34,21 @@ export type StopListener = (signal: NodeJS.Signals) => void;
 /** Answer the master; returns the listener installed for SIGTERM and SIGINT. */
 export function controlWorker(control: WorkerControl): StopListener {
   const { drainer, counter } = control;
-  const finish = (why: 'reload' | 'stop'): void => {
+  const finish = (cause: DrainCause): void => {
     sendToMaster({ type: 'final-activity', activity: counter.snapshot() }, () => {
-      if (control.afterDrain) control.afterDrain(why);
+      if (control.afterDrain) control.afterDrain(cause);
       else process.exit(0);
     });
   };
   const handlers: MessageHandlers<MasterToWorker> = {
     drain: () => {
-      void drainer.drain(control.servers()).then(() => finish('reload'));
+      void drainer.drain(control.servers()).then(() => finish({ why: 'reload' }));
     },
     'activity-request': (message) => sendToMaster({ type: 'activity', id: message.id, activity: counter.snapshot() }),
   };
   process.on('message', (message) => dispatch(handlers, message));
   // the master's stop (SIGTERM; SIGINT too): finish in-flight requests, close idle connections, exit
-  const stop: StopListener = () => void drainer.drain(control.servers(), { closeIdle: true }).then(() => finish('stop'));
+  const stop: StopListener = (signal) => void drainer.drain(control.servers(), { closeIdle: true }).then(() => finish({ why: 'stop', signal }));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return stop;
