@@ -4,9 +4,9 @@
 // - several: a listen() naming a socket's port (TCP) or path (UNIX) gets that
 //   socket, any other gets the first socket not yet taken, in config order;
 // - a further listen() on the port or path of a socket the app already got
-//   (by the socket's port or the one it asked for: Fastify's second server for
-//   'localhost' on ::1, say) fails with EADDRINUSE, as it would in plain Node
-//   next to a process holding that port: the app is served on the master's socket only;
+//   (the socket's own or the one the app asked for then: Fastify's second server
+//   for 'localhost' on ::1, say) fails with EADDRINUSE, as it would in plain Node
+//   beside a process holding that port: the app is served on the master's socket;
 // - once every socket is taken, any other listen() binds as in plain Node (a metrics port).
 // A listen() on a descriptor or handle of the app's own is never redirected.
 
@@ -55,29 +55,29 @@ function portOf(value: unknown): number {
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
 }
 
-/** The socket `request` gets, or null: bind as plain Node does. */
-export function claimSocket(held: readonly HeldAddress[], taken: ReadonlySet<number>, request: ListenRequest): HeldAddress | null {
-  if (request.kind === 'own') return null;
-  const free = held.filter((socket) => !taken.has(socket.index));
-  if (held.length > 1) {
-    const named = free.find((socket) => (request.kind === 'path' ? socket.where === request.path : request.port !== 0 && portOfWhere(socket.where) === request.port));
-    if (named !== undefined) return named;
-  }
-  return free[0] ?? null;
-}
-
 /** A socket given to the app, and what the app asked for when it got it. */
 export interface Claim {
   readonly socket: HeldAddress;
   readonly request: ListenRequest;
 }
 
-/** The socket a further listen() repeats (the port or path of a claim's socket, or of what it asked), or null. */
-export function repeatedClaim(claims: readonly Claim[], request: ListenRequest): HeldAddress | null {
+/** What a listen() gets: one of the master's sockets, a refusal (it repeats a claim), or its own bind. */
+export type ClaimOutcome =
+  | { readonly kind: 'socket'; readonly socket: HeldAddress }
+  | { readonly kind: 'repeat'; readonly socket: HeldAddress }
+  | { readonly kind: 'bind' };
+
+/** Apply the rule above to `request`, given the sockets the app already got (`claims`). */
+export function claimSocket(held: readonly HeldAddress[], claims: readonly Claim[], request: ListenRequest): ClaimOutcome {
+  if (request.kind === 'own') return { kind: 'bind' };
   const key = keyOf(request);
-  if (key === null) return null;
-  const repeated = claims.find((claim) => keyOf(claim.request) === key || keyOf(requestOfWhere(claim.socket.where)) === key);
-  return repeated?.socket ?? null;
+  const free = held.filter((socket) => !claims.some((claim) => claim.socket.index === socket.index));
+  const named = held.length > 1 && key !== null ? free.find((socket) => keyOf(requestOfWhere(socket.where)) === key) : undefined;
+  if (named !== undefined) return { kind: 'socket', socket: named };
+  const repeated = key === null ? undefined : claims.find((claim) => keyOf(claim.request) === key || keyOf(requestOfWhere(claim.socket.where)) === key);
+  if (repeated !== undefined) return { kind: 'repeat', socket: repeated.socket };
+  const next = free[0];
+  return next === undefined ? { kind: 'bind' } : { kind: 'socket', socket: next };
 }
 
 /** "port 3000" or "path /x.sock": what two listen() calls compete for; null for port 0 or a handle. */

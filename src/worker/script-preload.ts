@@ -9,7 +9,7 @@ import { Server as NetServer } from 'node:net';
 import { describeAppError } from './app-error.js';
 import { closeAfterOurDrain, runAppStop } from './app-stop.js';
 import { Drainer } from './drain.js';
-import { claimSocket, describeRequest, parseListenArgs, repeatedClaim, type Claim, type HeldAddress, type ListenRequest } from './listen-claim.js';
+import { claimSocket, describeRequest, parseListenArgs, type Claim, type HeldAddress, type ListenRequest } from './listen-claim.js';
 import { RequestCounter } from './request-counter.js';
 import { controlWorker, sendToMaster } from './worker-control.js';
 
@@ -25,7 +25,6 @@ const readyAfter = env.UW_SCRIPT_READY_AFTER_MS === undefined || env.UW_SCRIPT_R
 // the app sees its own environment, not ours
 for (const name of ['UW_SOCKET_WHERE', 'UW_LISTEN_BACKLOG', 'UW_SCRIPT_READY_AFTER_MS', 'LISTEN_FDS', 'LISTEN_FDNAMES']) delete env[name];
 
-const taken = new Set<number>();
 const claims: Claim[] = [];
 const listening = new Set<number>();
 const servers: NetServer[] = [];
@@ -80,13 +79,12 @@ function adopt(server: NetServer): void {
 const listen = NetServer.prototype.listen;
 NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]): NetServer {
   const { request, callback, signal } = parseListenArgs(args);
-  const socket = claimSocket(held, taken, request);
+  const outcome = claimSocket(held, claims, request);
   const asked = describeRequest(request);
-  const repeated = socket === null ? repeatedClaim(claims, request) : null;
-  sendToMaster({ type: 'app-listen', asked, socket: socket?.index ?? null, ...(repeated !== null && { repeats: repeated.index }) });
-  if (repeated !== null) return refuse(this, request, asked);
+  const socket = outcome.kind === 'socket' ? outcome.socket : null;
+  sendToMaster({ type: 'app-listen', asked, socket: socket?.index ?? null, ...(outcome.kind === 'repeat' && { repeats: outcome.socket.index }) });
+  if (outcome.kind === 'repeat') return refuse(this, request, asked);
   if (socket === null) return (listen as (...a: unknown[]) => NetServer).apply(this, args);
-  taken.add(socket.index);
   claims.push({ socket, request });
   adopt(this);
   this.once('listening', () => {
