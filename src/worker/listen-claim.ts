@@ -2,7 +2,8 @@
 // workers. The rule, documented in the README ("Running an existing Node app"):
 // - one socket: the app's first listen() gets it, whatever port or path it asked for;
 // - several: a listen() naming a socket's port (TCP) or path (UNIX) gets that
-//   socket, any other gets the first socket not yet taken, in config order;
+//   socket; any other gets the first socket not yet taken, in config order,
+//   of its own kind (a port a TCP socket, a path a UNIX one) while there is one;
 // - a further listen() on the port or path of a socket the app already got
 //   (the socket's own or the one the app asked for then: Fastify's second server
 //   for 'localhost' on ::1, say) fails with EADDRINUSE, as it would in plain Node
@@ -76,7 +77,7 @@ export function claimSocket(held: readonly HeldAddress[], claims: readonly Claim
   if (named !== undefined) return { kind: 'socket', socket: named };
   const repeated = key === null ? undefined : claims.find((claim) => keyOf(claim.request) === key || keyOf(requestOfWhere(claim.socket.where)) === key);
   if (repeated !== undefined) return { kind: 'repeat', socket: repeated.socket };
-  const next = free[0];
+  const next = free.find((socket) => (portOfWhere(socket.where) === null) === (request.kind === 'path')) ?? free[0];
   return next === undefined ? { kind: 'bind' } : { kind: 'socket', socket: next };
 }
 

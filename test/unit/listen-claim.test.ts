@@ -64,6 +64,11 @@ describe('claimSocket: the rule', () => {
     assert.deepEqual(claimSocket(THREE, [], path('/run/admin.sock')), gets(THREE[2]));
     assert.deepEqual(claimSocket(THREE, [], port(3000)), gets(THREE[0]));
     assert.deepEqual(claimSocket(THREE, [claimed(THREE[0], port(3000))], port(4000)), gets(THREE[1]));
+    // of its own kind while there is one: a port never lands on the UNIX socket while a TCP one is free
+    const unixFirst = [tcp(0, '/run/admin.sock'), tcp(1, '127.0.0.1:8080')];
+    assert.deepEqual(claimSocket(unixFirst, [], port(3000)), gets(unixFirst[1]));
+    assert.deepEqual(claimSocket(unixFirst, [], path('/tmp/x.sock')), gets(unixFirst[0]));
+    assert.deepEqual(claimSocket(unixFirst, [claimed(unixFirst[1], port(3000))], port(4000)), gets(unixFirst[0]));
     const all = THREE.map((socket) => claimed(socket, port(0)));
     assert.deepEqual(claimSocket(THREE, all, port(3000)), BIND);
   });
