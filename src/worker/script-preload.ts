@@ -66,7 +66,8 @@ if (held.length === 0 || readyAfter !== null) setTimeout(becomeReady, readyAfter
 function adopt(server: NetServer): void {
   servers.push(server);
   closeAfterOurDrain(server, () => drainBegun);
-  if (!(server instanceof HttpServer)) return;
+  // http.Server, and https.Server (a tls.Server with the same request API), without loading node:https
+  if (!(server instanceof HttpServer) && typeof (server as Partial<HttpServer>).closeIdleConnections !== 'function') return;
   const http = server as HttpServer;
   drainer.watch(http);
   http.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
