@@ -3,18 +3,23 @@
 // PORT; two sockets claimed by kind and path whatever their config order; a
 // metrics port of the app's own bound as in plain Node (and the EADDRINUSE of
 // its second worker reported as an app error with back-off); the requests of
-// script workers counted in the stats server's document.
+// script workers counted in the stats server's document and in `uwemperor ls`.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { after, afterEach, describe, it } from 'node:test';
+import type { LsRow } from '../../src/cli/ls-rows.js';
 import type { MasterStatsDocument } from '../../src/stats/master-document.js';
 import { readStats } from '../../src/stats/read-stats.js';
 import { freePort } from '../helpers/free-port.js';
 import { get } from '../helpers/http-client.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
-import { UW_BIN } from '../helpers/paths.js';
+import { testControlPath } from '../helpers/control-socket.js';
+import { EMPEROR_BIN, UW_BIN } from '../helpers/paths.js';
 import { startMaster } from '../helpers/uw-master.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startEmperor, waitForState } from './emperor-harness.js';
 import { answeringPids, scriptVassal } from './script-harness.js';
 
 const dir = new TempDir();
@@ -80,5 +85,22 @@ describe('script workers: options and what the master sees', () => {
       assert.ok(worker.tx > 0);
     }
     assert.equal(document.workers.reduce((sum, worker) => sum + worker.requests, 0), document.total_requests);
+  });
+
+  it('counts them in `uwemperor ls` too, through a real emperor', async () => {
+    const control = testControlPath();
+    const port = await freePort();
+    mkdirSync(dir.file('vassals'));
+    scriptVassal(dir, 'vassals/app.ini', 'express.mjs', `http-socket = 127.0.0.1:${port}\n`);
+    const emperor = startEmperor([dir.file('vassals')], { fake: false, env: { UWEMPEROR_CONTROL: control } });
+    await waitForState(emperor, 'app.ini', 'ready', 1, 30_000);
+    await answeringPids(port, 2);
+    for (let i = 0; i < 10; i += 1) await get({ port });
+    const row = await waitFor('ls to show the requests', () => {
+      const rows = JSON.parse(execFileSync(process.execPath, [EMPEROR_BIN, 'ls', '--json', '--control', control], { encoding: 'utf8' })) as LsRow[];
+      const app = rows.find((each) => each.vassal === 'app.ini');
+      return (app?.requests ?? 0) >= 12 ? app : undefined;
+    }, 20_000, 200);
+    assert.deepEqual([row.state, row.workers_ready, row.workers_total], ['ready', 2, 2]);
   });
 });
