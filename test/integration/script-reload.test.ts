@@ -1,5 +1,5 @@
 // Reload and stop of script workers with a real `uw`: SIGHUP under load loses
-// no request; a stop finishes the request in flight; an app with its own
+// no request (Express, Fastify); a stop finishes the request in flight; an app with its own
 // SIGTERM handler has it run (after our drain on a reload, at once on a stop)
 // and still exits within the mercy, its requests answered; an app with only a
 // SIGINT handler is stopped by SIGTERM without waiting for the mercy.
@@ -35,27 +35,29 @@ function mark(pid: number): string | undefined {
 }
 
 describe('script workers: reload and stop', () => {
-  it(`loses no request over ${RELOADS} SIGHUPs under load (Express)`, async () => {
-    const { cli, port } = await startMaster([scriptVassal(dir, 'express-load.ini', 'express.mjs')]);
-    const load = startLoad(port, { keepAlive: 4, fresh: 4 });
-    try {
-      for (let reload = 1; reload <= RELOADS; reload += 1) {
+  for (const [name, script] of [['Express', 'express.mjs'], ['Fastify', 'fastify.mjs']] as const) {
+    it(`loses no request over ${RELOADS} SIGHUPs under load (${name})`, async () => {
+      const { cli, port } = await startMaster([scriptVassal(dir, `${script}-load.ini`, script)]);
+      const load = startLoad(port, { keepAlive: 4, fresh: 4 });
+      try {
+        for (let reload = 1; reload <= RELOADS; reload += 1) {
+          const before = load.result.ok;
+          await waitFor('requests flowing', () => (load.result.ok >= before + 50 ? true : undefined), 30_000);
+          cli.signal('SIGHUP');
+          await cli.waitForLog('reload finished', {}, reload, 60_000);
+        }
         const before = load.result.ok;
-        await waitFor('requests flowing', () => (load.result.ok >= before + 50 ? true : undefined), 30_000);
-        cli.signal('SIGHUP');
-        await cli.waitForLog('reload finished', {}, reload, 60_000);
+        await waitFor('requests after the last reload', () => (load.result.ok >= before + 50 ? true : undefined), 30_000);
+      } finally {
+        await load.stop();
       }
-      const before = load.result.ok;
-      await waitFor('requests after the last reload', () => (load.result.ok >= before + 50 ? true : undefined), 30_000);
-    } finally {
-      await load.stop();
-    }
-    const { ok, failed, errors, pids } = load.result;
-    assert.equal(failed, 0, `failed requests: ${errors.slice(0, 5).join(', ')}`);
-    assert.ok(ok > 250, `only ${ok} requests`);
-    assert.ok(pids.size >= RELOADS, `answers came from ${pids.size} worker PIDs`);
-    assert.equal(cli.find('worker drain timed out, killed').length, 0);
-  });
+      const { ok, failed, errors, pids } = load.result;
+      assert.equal(failed, 0, `failed requests: ${errors.slice(0, 5).join(', ')}`);
+      assert.ok(ok > 250, `only ${ok} requests`);
+      assert.ok(pids.size >= RELOADS, `answers came from ${pids.size} worker PIDs`);
+      assert.equal(cli.find('worker drain timed out, killed').length, 0);
+    });
+  }
 
   it('a stop (SIGTERM to the master) answers the request in flight first (Express)', async () => {
     const { cli, port } = await startMaster([scriptVassal(dir, 'express-stop.ini', 'express.mjs')]);
