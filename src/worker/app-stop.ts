@@ -8,15 +8,23 @@
 import type { Server as NetServer } from 'node:net';
 import type { DrainCause, StopListener } from './worker-control.js';
 
-/** After our drain: run the app's own stop handlers (unless the signal already did), or exit. */
+/** What follows our drain: wait for the app's handlers the signal already reached, run them now, or exit. */
+export type AppStopPlan = { readonly kind: 'wait' } | { readonly kind: 'run'; readonly signal: NodeJS.Signals } | { readonly kind: 'exit' };
+
+/** The plan, from how many SIGTERM and SIGINT handlers of its own the app has. */
+export function planAppStop(cause: DrainCause, own: Readonly<Record<'SIGTERM' | 'SIGINT', number>>): AppStopPlan {
+  // on a stop the signal itself already reached the app's handlers: they exit when they are done
+  if (cause.why === 'stop' && (cause.signal === 'SIGTERM' || cause.signal === 'SIGINT') && own[cause.signal] > 0) return { kind: 'wait' };
+  if (own.SIGTERM > 0) return { kind: 'run', signal: 'SIGTERM' };
+  return own.SIGINT > 0 ? { kind: 'run', signal: 'SIGINT' } : { kind: 'exit' };
+}
+
+/** After our drain: carry out planAppStop with the app's listeners (all but `ours`). */
 export function runAppStop(cause: DrainCause, ours: StopListener, exit: () => void): void {
   const own = (signal: NodeJS.Signals): StopListener[] => (process.listeners(signal) as StopListener[]).filter((listener) => listener !== ours);
-  // on a stop the signal itself already reached the app's handlers: they exit when they are done
-  if (cause.why === 'stop' && own(cause.signal).length > 0) return;
-  const signal: NodeJS.Signals = own('SIGTERM').length > 0 ? 'SIGTERM' : 'SIGINT';
-  const handlers = own(signal);
-  if (handlers.length === 0) return exit();
-  for (const handler of handlers) handler(signal);
+  const plan = planAppStop(cause, { SIGTERM: own('SIGTERM').length, SIGINT: own('SIGINT').length });
+  if (plan.kind === 'exit') return exit();
+  if (plan.kind === 'run') for (const handler of own(plan.signal)) handler(plan.signal);
 }
 
 /**
