@@ -74,7 +74,7 @@ export const UNTRANSLATED: Readonly<Record<string, Untranslated>> = {
   disable_source_map_support: { instead: 'uw adds no source-map support unless node-args has --enable-source-maps', silent: isTrue },
   filter_env: { instead: "workers get the master's environment plus the env lines; start the emperor with a clean environment to filter", silent: isFalse },
   append_env_to_name: { instead: 'the vassal is named after its file', silent: isFalse },
-  treekill: { instead: "uw signals each worker's own process", silent: isTrue },
+  treekill: { instead: "uw stops each worker's own process, and kills what it left behind in its process group", silent: isTrue },
   force: { instead: PM2_ONLY, silent: always },
   vizion: { instead: PM2_ONLY, silent: always },
   pmx: { instead: PM2_ONLY, silent: always },

@@ -55,7 +55,7 @@ export function translateApp(raw: unknown, index: number, ctx: TranslateContext)
   ];
   const unfit = entries.find((entry) => !fitsOnIniLine(entry.value));
   if (unfit !== undefined) return { ok: false, app, problem: `${unfit.key}: the value has a line break or spaces at an end, which an ini line cannot hold` };
-  const notes = [...runnerNotes, ...instancesNotes(attributes), ...socketNotes(runner, env, attributes), ...env.notes, ...timing.notes, ...otherNotes(raw as Record<string, unknown>, runner)];
+  const notes = [...runnerNotes, ...userNotes(attributes), ...instancesNotes(attributes), ...socketNotes(runner, env, attributes), ...env.notes, ...timing.notes, ...otherNotes(raw as Record<string, unknown>, runner)];
   return { ok: true, vassal: { app, stem: fileStem(app), entries, notes } };
 }
 
@@ -137,6 +137,12 @@ function userEntries(attributes: ReadonlyMap<string, unknown>): IniEntry[] {
     const value = attributes.get(key);
     return typeof value === 'string' || typeof value === 'number' ? [{ key, value: String(value) }] : [];
   });
+}
+
+/** PM2 runs an app as its daemon's user; a vassal without uid runs as whoever runs the emperor: root, often. */
+function userNotes(attributes: ReadonlyMap<string, unknown>): string[] {
+  if (attributes.has('uid')) return [];
+  return ['uid: none: under PM2 the app ran as the PM2 daemon\'s user; under an emperor started as root its workers would run as root: add uid = USER'];
 }
 
 /** One line for each attribute uw does not translate, saying what it does instead. */

@@ -40,7 +40,7 @@ export const OPTIONS = {
   'exec-ready-after': { kind: 'seconds', doc: 'with exec-notify off: ready after staying up this long (default 1)' },
   'exec-stop-signal': { kind: 'signal', doc: 'signal asking an exec worker to finish its requests and exit, on reload and stop (default SIGTERM)' },
   harakiri: { kind: 'seconds', doc: 'a request running longer than this gets its worker killed and replaced (Node workers; the request is cut, counted and logged)' },
-  'harakiri-verbose': { kind: 'bool', bare: 'true', doc: 'with harakiri: log the stuck worker\'s JavaScript stack (Node\'s diagnostic report) before killing it' },
+  'harakiri-verbose': { kind: 'bool', bare: 'true', doc: 'with harakiri: the harakiri line also carries the stuck worker\'s last stderr lines' },
   'max-requests': { kind: 'int', doc: 'recycle a worker (gracefully: its replacement is ready first) after it served this many requests (Node workers)' },
   'max-requests-delta': { kind: 'int', doc: 'add (worker id - 1) x this to max-requests of each worker, so they do not all recycle at once' },
   'max-worker-lifetime': { kind: 'seconds', doc: 'recycle a worker gracefully after it ran this long' },

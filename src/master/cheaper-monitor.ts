@@ -21,9 +21,12 @@ const WAKE_POLL_MS = 100;
 export function startCheaperMonitor(cheaper: CheaperMode, pool: WorkerPool, log: Logger): { stop(): void } {
   const spare = new SpareAlgorithm(cheaper);
   let ticking = false;
+  let stopped = false;
   const tick = async (): Promise<void> => {
     const ready = pool.current().filter((worker) => worker.status === 'ready');
     const answers = await Promise.all(ready.map((worker) => worker.activity(ANSWER_MS)));
+    // stopped meanwhile (a reload, a stop): the answers are for a config that is gone
+    if (stopped) return;
     const { active, cheap } = pool.counts();
     const free = answers.filter((answer) => answer !== null && answer.inflight === 0).length;
     const decision = spare.sample({ active, busy: active - free, spare: cheap });
@@ -37,15 +40,19 @@ export function startCheaperMonitor(cheaper: CheaperMode, pool: WorkerPool, log:
       .catch((err: unknown) => log.error({ err }, 'cheaper check failed'))
       .finally(() => (ticking = false));
   }, TICK_MS);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
-/** Idle with cheap: wait for a connection in a listen queue, then call `wake` once. */
-export function watchForWake(sockets: () => readonly HeldSocket[], backlog: number, wake: () => void): { stop(): void } {
+/** Idle with cheap: wait for a connection in a listen queue, then call `wake` until it says it woke the workers (not while paused). */
+export function watchForWake(sockets: () => readonly HeldSocket[], backlog: number, wake: () => boolean): { stop(): void } {
   const timer = setInterval(() => {
     if (!listenQueues(sockets(), backlog).some((queue) => queue.queue > 0)) return;
-    clearInterval(timer);
-    wake();
+    if (wake()) clearInterval(timer);
   }, WAKE_POLL_MS);
   return { stop: () => clearInterval(timer) };
 }

@@ -34,6 +34,8 @@ export class LoadMonitors {
   start(config: VassalConfig): void {
     this.stop();
     const { pool, log } = this.deps;
+    // idle with cheap, and no worker runs (a reload while cheap): only the wake watch
+    if (config.idleAction === 'cheap' && pool.counts().active === 0) return this.watchForWake(config);
     this.running = [
       config.cheaper === undefined ? null : startCheaperMonitor(config.cheaper, pool, log),
       startPolicyMonitor(config, log, {
@@ -62,11 +64,19 @@ export class LoadMonitors {
     log.info({ idleMs }, 'idle: workers stopped until the next connection');
     this.stop();
     pool.cheapenAll();
+    this.watchForWake(config);
+  }
+
+  private watchForWake(config: VassalConfig): void {
+    const { pool, log } = this.deps;
     this.running = [
       watchForWake(this.deps.sockets, config.listenBacklog, () => {
+        // paused: the connection waits until the resume, and so does the wake
+        if (pool.paused) return false;
         const started = pool.grow(config.cheaper?.initial ?? config.processes);
         log.info({ started }, 'connection waiting: workers started');
         this.start(config);
+        return true;
       }),
     ];
   }

@@ -10,6 +10,8 @@ export interface WorkerFacts {
   readonly id: number;
   /** epoch ms */
   readonly spawnedAt: number;
+  /** epoch ms of its last resume after a pause, 0 if never paused: no harakiri counts time before it */
+  readonly resumedAt: number;
   /** requests served since it started; null when unknown (exec, or no answer yet) */
   readonly requests: number | null;
   /** resident bytes; null when not read */
@@ -34,12 +36,14 @@ function harakiri(policies: WorkerPolicies, facts: WorkerFacts, now: number): Po
   if (limit === undefined) return null;
   const { answer, previous } = facts;
   if (answer !== null) {
-    if (answer.current === null || now - answer.current.since <= limit) return null;
-    return { action: 'harakiri', request: answer.current.request, runningMs: now - answer.current.since, inflight: answer.inflight, blocked: false };
+    if (answer.current === null) return null;
+    const running = now - answer.current.since;
+    if (now - Math.max(answer.current.since, facts.resumedAt) <= limit) return null;
+    return { action: 'harakiri', request: answer.current.request, runningMs: running, inflight: answer.inflight, blocked: false };
   }
   // no answer: its event loop is blocked, so whatever it was serving has been stuck at least since then
   const since = previous?.current?.since ?? previous?.at ?? facts.spawnedAt;
-  if (now - since <= limit) return null;
+  if (now - Math.max(since, facts.resumedAt) <= limit) return null;
   return { action: 'harakiri', request: previous?.current?.request ?? null, runningMs: now - since, inflight: previous?.inflight ?? 0, blocked: true };
 }
 

@@ -344,7 +344,7 @@ export class WorkerPool {
 
   pause(): void {
     this.paused = true;
-    for (const worker of [...this.current(), ...this.starting]) worker.pause();
+    for (const worker of [...this.current(), ...this.starting, ...this.replacing]) worker.pause();
   }
 
   resume(): void {

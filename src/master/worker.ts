@@ -11,7 +11,7 @@ import { isNodeApp, type AppSpec, type VassalConfig } from '../config/vassal-con
 import { appErrorLine, dispatch, parseWorkerActivity, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
 import { describeExit, type ExitInfo } from '../process/exit-info.js';
 import type { ChildProcess } from '../process/spawn.js';
-import { sendSignal, terminate } from '../process/terminate.js';
+import { killGroup, sendSignal, terminate } from '../process/terminate.js';
 import type { HeldSocket } from './sockets.js';
 import { StderrTail } from './stderr-tail.js';
 import { spawnWorker } from './worker-spawn.js';
@@ -21,6 +21,8 @@ export type WorkerStatus = 'starting' | 'ready' | 'draining' | 'exited';
 /** Why the master ended a worker; null means nobody asked it to exit (a crash). */
 export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout' | 'harakiri';
 
+/** At most this many log lines per worker about its app's listen() calls (the app may send anything). */
+const MAX_APP_NOTES = 32;
 /** How long an exit waits for the worker's last stderr bytes before it is reported. */
 const STDERR_FLUSH_MS = 200;
 
@@ -41,6 +43,8 @@ export class Worker {
   since = Date.now();
   readyAt: number | null = null;
   paused = false;
+  /** epoch ms of the last resume: time paused is no request's fault (harakiri counts from here at the earliest) */
+  resumedAt = 0;
   /** why the master ended it (null: it ended by itself) */
   endReason: EndReason | null = null;
   /** refill the slot after this exit: false once the master retires or stops it */
@@ -58,6 +62,8 @@ export class Worker {
   /** the last bytes of its stderr, for failure reports */
   private readonly stderr: StderrTail | null = null;
   private readyTimer: NodeJS.Timeout | null = null;
+  /** log lines written for a script's app-listen and app-unclaimed messages */
+  private appNotes = 0;
   /** indexes of the sockets a script worker's app listens on */
   private readonly appListening = new Set<number>();
   /** the latest counts it reported (its final ones once it exited after a drain); null for exec workers */
@@ -98,6 +104,8 @@ export class Worker {
       });
       child.once('exit', (code, signal) => {
         const exit = { code, signal };
+        // whatever it started and left behind goes with it (it led its own process group)
+        killGroup(child);
         // its last words: stderr, and the final counts on the IPC channel (which may come after 'exit')
         void Promise.all([this.stderrFlushed(), this.channelClosed()]).then(() => {
           this.exit = exit;
@@ -174,8 +182,8 @@ export class Worker {
         },
         'app-listen': (message) => this.noteAppListen(message.asked, message.socket, message.repeats),
         'app-unclaimed': (message) => {
-          const where = this.socketsWhere(message.sockets);
-          this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, unclaimed: where }, 'script ready (script-ready-after) without listening on every socket: those get no traffic from this worker');
+          const where = [...new Set(this.socketsWhere(message.sockets))];
+          this.note('warn', { worker: this.id, workerPid: this.pid, unclaimed: where }, 'script ready (script-ready-after) without listening on every socket: those get no traffic from this worker');
         },
       };
       child.on('message', (message) => dispatch(handlers, message));
@@ -194,19 +202,24 @@ export class Worker {
     const held = typeof socket === 'number' ? this.sockets[socket] : undefined;
     const again = typeof repeats === 'number' ? this.sockets[repeats] : undefined;
     if (again !== undefined) {
-      this.hooks.onNote?.('info', { worker: this.id, workerPid: this.pid, asked: said, where: again.where }, "script listens again on the port of the master's socket: refused (EADDRINUSE), it is served there");
+      this.note('info', { worker: this.id, workerPid: this.pid, asked: said, where: again.where }, "script listens again on the port of the master's socket: refused (EADDRINUSE), it is served there");
       return;
     }
     if (held === undefined) {
-      this.hooks.onNote?.('warn', { worker: this.id, workerPid: this.pid, asked: said }, 'script binds a port of its own (every socket of the master is taken): with processes > 1 each worker binds it');
+      this.note('warn', { worker: this.id, workerPid: this.pid, asked: said }, 'script binds a port of its own (every socket of the master is taken): with processes > 1 each worker binds it');
       return;
     }
     this.appListening.add(socket as number);
-    this.hooks.onNote?.('info', { worker: this.id, workerPid: this.pid, asked: said, where: held.where }, 'script listens on the master\'s socket');
+    this.note('info', { worker: this.id, workerPid: this.pid, asked: said, where: held.where }, 'script listens on the master\'s socket');
+  }
+
+  /** A log line about the app, until MAX_APP_NOTES of them: the app is untrusted, a flood must not flood the master's log. */
+  private note(...args: Parameters<NonNullable<WorkerHooks['onNote']>>): void {
+    if (this.appNotes++ < MAX_APP_NOTES) this.hooks.onNote?.(...args);
   }
 
   private socketsWhere(indexes: unknown): string[] {
-    return Array.isArray(indexes) ? indexes.flatMap((index) => (typeof index === 'number' && this.sockets[index] ? [this.sockets[index].where] : [])) : [];
+    return Array.isArray(indexes) ? indexes.slice(0, this.sockets.length).flatMap((index) => (typeof index === 'number' && this.sockets[index] ? [this.sockets[index].where] : [])) : [];
   }
 
   /** The last lines it printed on stderr, or null. */
@@ -258,17 +271,17 @@ export class Worker {
     if (this.status === 'exited' || child === null) return this.exited.then(() => undefined);
     this.setStatus('draining');
     const app = this.config.app;
-    if (app.kind === 'exec') return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate });
-    if (why === 'stop') return terminate(child, { signal: 'SIGTERM', graceMs: mercyMs, onEscalate });
+    if (app.kind === 'exec') return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate, group: true });
+    if (why === 'stop') return terminate(child, { signal: 'SIGTERM', graceMs: mercyMs, onEscalate, group: true });
     this.resume();
     this.send({ type: 'drain' });
-    return terminate(child, { signal: null, graceMs: mercyMs, onEscalate });
+    return terminate(child, { signal: null, graceMs: mercyMs, onEscalate, group: true });
   }
 
   /** harakiri: SIGKILL now; unlike stop(), its slot is refilled (the respawn back-off decides when). */
   harakiri(): void {
     this.endReason ??= 'harakiri';
-    if (this.child !== null && this.status !== 'exited') sendSignal(this.child, 'SIGKILL');
+    if (this.child !== null && this.status !== 'exited') killGroup(this.child);
   }
 
   /** End now: `signal` (then SIGKILL after graceMs), recording why. Its slot is not refilled. */
@@ -276,7 +289,7 @@ export class Worker {
     this.endReason ??= reason;
     this.refill = false;
     if (this.child === null) return this.exited.then(() => undefined);
-    return terminate(this.child, { signal, graceMs });
+    return terminate(this.child, { signal, graceMs, group: true });
   }
 
   /** ready-timeout counts only while the worker runs: a pause stops the clock, a resume starts it again. */
@@ -288,7 +301,7 @@ export class Worker {
       if (this.status !== 'starting') return;
       // planned, but a failure all the same: the slot is refilled with back-off
       this.endReason ??= 'ready-timeout';
-      sendSignal(child, 'SIGKILL');
+      killGroup(child);
     }, this.config.readyTimeoutMs);
   }
 
@@ -307,6 +320,7 @@ export class Worker {
   resume(): void {
     if (!this.paused || this.child === null) return;
     this.paused = false;
+    this.resumedAt = Date.now();
     sendSignal(this.child, 'SIGCONT');
     this.armReadyTimeout();
   }

@@ -8,6 +8,8 @@ export interface TerminateOptions {
   readonly graceMs: number;
   /** told when the grace period ran out and SIGKILL was sent */
   readonly onEscalate?: () => void;
+  /** the child leads its own process group: the SIGKILL goes to the whole group */
+  readonly group?: boolean;
 }
 
 /** True once the child has exited (exit code or signal known). */
@@ -21,7 +23,8 @@ export function terminate(child: ChildProcess, options: TerminateOptions): Promi
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       options.onEscalate?.();
-      sendSignal(child, 'SIGKILL');
+      if (options.group === true) killGroup(child);
+      else sendSignal(child, 'SIGKILL');
     }, options.graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
@@ -31,6 +34,20 @@ export function terminate(child: ChildProcess, options: TerminateOptions): Promi
     // a stopped (paused) process only acts on most signals once it runs again
     if (options.signal !== 'SIGKILL') sendSignal(child, 'SIGCONT');
   });
+}
+
+/**
+ * SIGKILL a child that leads its own process group, and everything else in the
+ * group: what it started itself (a shell's children, an app's subprocesses)
+ * would otherwise be orphaned, and keep a port or a file.
+ */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is empty
+  }
 }
 
 /** kill() that tolerates a child which already exited. */

@@ -57,6 +57,15 @@ describe('harakiri', () => {
     assert.equal((await get({ port }, '/')).status, 200);
   });
 
+  it('kills what the stuck worker started too (its process group): no orphan survives', async () => {
+    const { cli, port } = await start('orphan.ini', 'harakiri = 1', 1);
+    const child = Number((await get({ port }, '/child')).body);
+    assert.ok(child > 0 && isAlive(child));
+    void get({ port }, '/hang', false, 20_000).catch(() => undefined);
+    await cli.waitForLog('harakiri: request too long, worker killed');
+    await waitFor('the worker\'s own subprocess to be gone', () => (isAlive(child) ? undefined : true));
+  });
+
   it('kills a worker whose event loop stays blocked longer than harakiri', async () => {
     const { cli, port } = await start('spin.ini', 'harakiri = 1', 1);
     const [worker] = liveWorkerPids(cli);

@@ -98,10 +98,15 @@ describe('import-pm2: one app', () => {
 
   it('says one line per attribute it leaves, stays quiet about what uw does anyway, and names unknown ones', () => {
     const v = vassal({ script: 'a.js', env: { PORT: 1 }, watch: ['src'], autorestart: true, autostart: false, cron: '0 * * * *', max_restarts: 3, merge_logs: true, frobnicate: 1 });
-    const notes = v.notes.filter((note) => !note.startsWith('PORT'));
+    const notes = v.notes.filter((note) => !note.startsWith('PORT') && !note.startsWith('uid'));
     assert.deepEqual(notes.map((note) => note.split(':')[0]), ['watch', 'autostart', 'cron', 'max_restarts', 'frobnicate']);
     assert.match(notes[0] ?? '', /touch-reload/);
     assert.match(notes[4] ?? '', /unknown PM2 attribute/);
+  });
+
+  it('says that an app without uid would run as the emperor\'s user (root, often)', () => {
+    assert.ok(vassal({ script: 'a.js' }).notes.some((note) => /^uid: none: .*would run as root/.test(note)));
+    assert.ok(!vassal({ script: 'a.js', uid: 'www' }).notes.some((note) => note.startsWith('uid')));
   });
 
   it('refuses an app without a script, or with a value no ini line can hold', () => {

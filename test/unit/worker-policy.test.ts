@@ -8,7 +8,7 @@ import { judgeWorker, type WorkerFacts } from '../../src/master/worker-policy.js
 const NOW = 1_000_000;
 const none: WorkerPolicies = { harakiriVerbose: false, maxRequestsDelta: 0, maxLifetimeDeltaMs: 0, minLifetimeMs: 10_000 };
 const facts = (over: Partial<WorkerFacts> = {}): WorkerFacts => ({
-  id: 1, spawnedAt: NOW - 60_000, requests: 0, rss: 50 * 1024 * 1024, answer: { inflight: 0, current: null }, previous: null, ...over,
+  id: 1, spawnedAt: NOW - 60_000, resumedAt: 0, requests: 0, rss: 50 * 1024 * 1024, answer: { inflight: 0, current: null }, previous: null, ...over,
 });
 
 describe('judgeWorker', () => {
@@ -47,6 +47,14 @@ describe('judgeWorker', () => {
     const life = { ...none, maxLifetimeMs: 2000, maxLifetimeDeltaMs: 1000 };
     assert.deepEqual(judgeWorker(life, facts({ id: 2, spawnedAt: NOW - 3000 }), NOW), { action: 'recycle', reason: 'max-worker-lifetime: ran 3 s (limit 3 s)' });
     assert.equal(judgeWorker(life, facts({ id: 2, spawnedAt: NOW - 2999 }), NOW), null);
+  });
+
+  it('harakiri counts no time spent paused', () => {
+    const policies = { ...none, harakiriMs: 5000 };
+    const long = facts({ resumedAt: NOW - 1000, answer: { inflight: 1, current: { request: 'GET /x', since: NOW - 9000 } } });
+    assert.equal(judgeWorker(policies, long, NOW), null);
+    const blocked = facts({ resumedAt: NOW - 1000, answer: null, previous: { at: NOW - 9000, inflight: 0, current: null } });
+    assert.equal(judgeWorker(policies, blocked, NOW), null);
   });
 
   it('harakiri comes before a recycle', () => {
