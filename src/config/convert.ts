@@ -55,6 +55,12 @@ export const positiveMs: Converter<number> = {
   },
 };
 
+/** `reload-mode`: a whole new generation at once, or one worker at a time. */
+export const reloadMode: Converter<'graceful' | 'chain'> = {
+  expected: 'graceful or chain',
+  convert: (text) => (text === 'graceful' || text === 'chain' ? text : undefined),
+};
+
 /** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
 export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
 

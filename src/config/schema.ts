@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, boolean, octalMode, positiveMs, processCount, secondsToMs, sosBacklog } from './convert.js';
+import { backlogSize, boolean, octalMode, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
@@ -64,6 +64,8 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     env,
     touchReload: settings.all('touch-reload').map((s) => path.resolve(ctx.cwd, s.value)),
     masterFifo: masterFifoOf(settings.all('master-fifo'), ctx.cwd),
+    touchChainReload: settings.all('touch-chain-reload').map((s) => path.resolve(ctx.cwd, s.value)),
+    reloadMode: settings.read('reload-mode', reloadMode, 'graceful'),
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),

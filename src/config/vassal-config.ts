@@ -72,6 +72,10 @@ export interface VassalConfig {
   readonly pidfile?: string;
   readonly safePidfile?: string;
   readonly touchReload: readonly string[];
+  /** files whose touch asks for a chain reload */
+  readonly touchChainReload: readonly string[];
+  /** how SIGHUP, touch-reload and the emperor reload */
+  readonly reloadMode: 'graceful' | 'chain';
   readonly dieOnTerm: boolean;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;

@@ -11,6 +11,8 @@ import { removePidfile, rewritePidfile, writePidfile } from '../process/pidfile.
 import { MasterFifo } from './master-fifo.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
 import { prepareForExec, releaseSocket, type HeldSocket } from './sockets.js';
+import { ReadyConfigs } from './ready-configs.js';
+import { chainFallback, coalesceReload, type ConfigSource, type ReloadRequest } from './reload-request.js';
 import { logStats } from './stats.js';
 import { StatsCollector } from './stats-collector.js';
 import { StatsEndpoint } from './stats-endpoint.js';
@@ -26,7 +28,9 @@ export class Master {
   private state: MasterState = 'starting';
   /** all workers have been ready at least once */
   private ready = false;
-  private pendingReload: ReloadMode | null = null;
+  private pendingReload: ReloadRequest | null = null;
+  /** restore-snapshot's configs: the last two that became ready */
+  private readonly readyConfigs = new ReadyConfigs<VassalConfig>();
   /** set once a stop began; a graceful stop can still turn brutal */
   private stopMode: StopMode | null = null;
   private unwatchTouch: () => void = () => undefined;
@@ -150,6 +154,7 @@ export class Master {
   private markReady(): void {
     if (this.ready || this.state === 'stopping') return;
     this.ready = true;
+    this.readyConfigs.ready(this.config);
     if (this.state === 'starting') this.state = 'running';
     this.writeSafePidfile();
     this.log.info({ generation: this.pool.generation, startMs: Date.now() - this.startedAt }, 'master ready');
@@ -187,10 +192,18 @@ export class Master {
 
   private armTouchReload(): void {
     this.unwatchTouch();
-    this.unwatchTouch = watchTouchReload(this.config.touchReload, (path) => {
+    const unwatchReload = watchTouchReload(this.config.touchReload, (path) => {
       this.log.info({ file: path }, 'touch-reload');
       this.handle('reload');
     });
+    const unwatchChain = watchTouchReload(this.config.touchChainReload, (path) => {
+      this.log.info({ file: path }, 'touch-chain-reload');
+      this.handle('chain-reload');
+    });
+    this.unwatchTouch = () => {
+      unwatchReload();
+      unwatchChain();
+    };
   }
 
   /** The one place commands are acted on. */
@@ -202,7 +215,15 @@ export class Master {
     }
     switch (command) {
       case 'reload':
-        return this.requestReload('graceful');
+        return this.requestReload(this.config.reloadMode);
+      case 'chain-reload':
+        return this.requestReload('chain');
+      case 'reload-workers':
+        return this.requestReload('graceful', 'current');
+      case 'reload-workers-brutal':
+        return this.requestReload('brutal', 'current');
+      case 'restore-snapshot':
+        return this.requestReload('graceful', 'snapshot');
       case 'term':
         return this.config.dieOnTerm ? this.stop('graceful') : this.requestReload('brutal');
       case 'stop':
@@ -224,11 +245,7 @@ export class Master {
       case 'emperor-rescan':
       case 'ask-reinforcements':
         return this.askEmperor(command);
-      case 'chain-reload':
-      case 'reload-workers':
-      case 'reload-workers-brutal':
       case 'reopen-logs':
-      case 'restore-snapshot':
         return this.log.warn({ command }, 'command not supported yet');
     }
   }
@@ -266,29 +283,30 @@ export class Master {
     }
   }
 
-  private requestReload(mode: ReloadMode): void {
+  private requestReload(mode: ReloadMode, source: ConfigSource = 'file'): void {
     // coalesce: one pending reload at most, brutal if any request was brutal
-    this.pendingReload = this.pendingReload === 'brutal' ? 'brutal' : mode;
-    if (this.pool.paused) this.log.info({ mode }, 'reload deferred until resume');
+    this.pendingReload = coalesceReload(this.pendingReload, { mode, source });
+    if (this.pool.paused) this.log.info({ mode, source }, 'reload deferred until resume');
     this.runPendingReload();
   }
 
   private runPendingReload(): void {
     // a reload may also replace a first generation that never got ready (a crash loop)
     if ((this.state !== 'running' && this.state !== 'starting') || this.pendingReload === null || this.pool.paused) return;
-    const mode = this.pendingReload;
+    const request = this.pendingReload;
     this.pendingReload = null;
-    this.own('reload', this.reload(mode));
+    this.own('reload', this.reload(request));
   }
 
-  private async reload(mode: ReloadMode): Promise<void> {
+  private async reload(request: ReloadRequest): Promise<void> {
+    const { mode, source } = request;
     this.state = 'reloading';
     const startedAt = Date.now();
     const generation = this.pool.generation + 1;
-    this.log.info({ mode, generation }, 'reload started');
+    this.log.info({ mode, source, generation }, 'reload started');
     this.tellEmperor({ type: 'master-reloading', generation });
     // whatever goes wrong, the reload ends: a master stuck in `reloading` would swallow every later SIGHUP
-    const outcome = await this.reloadWorkers(mode).catch((err: unknown) => ({ ok: false as const, reason: describeError(err) }));
+    const outcome = await this.reloadWorkers(request).catch((err: unknown) => ({ ok: false as const, reason: describeError(err) }));
     const durationMs = Date.now() - startedAt;
     if (this.state !== 'reloading') return; // stopped meanwhile
     this.state = this.ready ? 'running' : 'starting';
@@ -299,12 +317,12 @@ export class Master {
     this.runPendingReload();
   }
 
-  private async reloadWorkers(mode: ReloadMode): Promise<{ ok: true } | { ok: false; reason: string }> {
+  private async reloadWorkers(request: ReloadRequest): Promise<{ ok: true } | { ok: false; reason: string }> {
     let config: VassalConfig;
     let next: SocketChange;
     try {
-      config = await loadConfig(this.request);
-      next = await resocket(this.sockets, config, this.log);
+      config = await this.reloadConfig(request.source);
+      next = request.source === 'current' ? { sockets: this.sockets, added: [], removed: [] } : await resocket(this.sockets, config, this.log);
       // kept sockets were made non-blocking again if the old workers were module ones
       if (config.app.kind === 'exec') prepareForExec(next.sockets, config.file);
     } catch (err) {
@@ -312,9 +330,11 @@ export class Master {
     }
     logSockets(next.added, this.log);
     if (config.zergServer !== this.config.zergServer) this.log.warn({ zergServer: this.config.zergServer ?? null }, 'zerg-server changes take effect at the next start');
-    const outcome = await this.pool.reload(config, next.sockets, mode);
+    const outcome = await this.pool.reload(config, next.sockets, this.chainOrGraceful(request.mode, config, next));
     const unused = outcome.ok ? next.removed : next.added;
     if (outcome.ok) {
+      if (request.source === 'snapshot') this.readyConfigs.restored(config);
+      else this.readyConfigs.ready(config);
       this.config = config;
       this.sockets = next.sockets;
       this.armTouchReload();
@@ -325,6 +345,27 @@ export class Master {
     // old workers may still drain on a removed socket: their own copy keeps it open
     await Promise.all(unused.map((socket) => releaseSocket(socket, this.config.vacuum)));
     return outcome;
+  }
+
+  /** The config a reload runs: the file read again, the one running now, or restore-snapshot's. */
+  private async reloadConfig(source: ConfigSource): Promise<VassalConfig> {
+    if (source === 'file') return loadConfig(this.request);
+    if (source === 'current') return this.config;
+    const current = this.readyConfigs.current;
+    const target = current === null ? null : this.readyConfigs.target(this.pool.runsOnly(current));
+    if (target === null) throw new Error('no configuration has been ready yet: no snapshot to restore');
+    this.log.info({ restoring: target === current ? 'the current ready config' : 'the previous ready config' }, 'restoring a snapshot');
+    return target;
+  }
+
+  /** A chain keeps the sockets and the number of workers; otherwise it is done as a graceful reload, said in the log. */
+  private chainOrGraceful(mode: ReloadMode, config: VassalConfig, next: SocketChange): ReloadMode {
+    if (mode !== 'chain') return mode;
+    const socketsChanged = next.sockets.length !== this.sockets.length || next.sockets.some((socket, index) => socket !== this.sockets[index]);
+    const why = chainFallback({ wasReady: this.ready, processes: { now: this.config.processes, next: config.processes }, kind: { now: this.config.app.kind, next: config.app.kind }, socketsChanged });
+    if (why === null) return 'chain';
+    this.log.warn({ why }, 'chain reload done as a graceful reload');
+    return 'graceful';
   }
 
   /**

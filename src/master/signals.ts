@@ -28,7 +28,7 @@ export type MasterCommand =
   | 'emperor-rescan'
   /** ask the emperor for reinforcements (FIFO B) */
   | 'ask-reinforcements'
-  /** rebuild the workers from the last configuration that became ready (SIGURG, FIFO U) */
+  /** rebuild the workers from the previous configuration that became ready (SIGURG, FIFO U; see ready-configs.ts) */
   | 'restore-snapshot';
 
 export const SIGNAL_TABLE: Readonly<Record<string, MasterCommand>> = {
@@ -39,6 +39,7 @@ export const SIGNAL_TABLE: Readonly<Record<string, MasterCommand>> = {
   SIGUSR1: 'stats',
   SIGUSR2: 'status',
   SIGTSTP: 'pause-toggle',
+  SIGURG: 'restore-snapshot', // rebuild the workers from the previous config that became ready
 };
 
 /** Commands that end the master; a second one during a graceful stop makes it brutal. */

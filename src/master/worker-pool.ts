@@ -1,17 +1,21 @@
 // The master's workers, by generation. The current generation serves; a reload
 // starts the next one beside it and switches only once every new worker is
-// ready, then retires the old ones (drain, or kill when brutal). A current
-// worker that dies is respawned in its slot, with back-off if it dies young.
+// ready, then retires the old ones (drain, or kill when brutal); a chain
+// reload replaces one slot at a time instead (chain-reload.ts). A current
+// worker that dies is respawned in its slot with the config it was started
+// with (slots differ after a chain that stopped), with back-off if it dies young.
 // A failure (dead before ready, not ready in time, or not started at all) is
 // reported through `onFailing`, and `onRecovered` once every slot serves again.
 import type { Logger } from '../log/logger.js';
 import type { VassalConfig } from '../config/vassal-config.js';
+import { runChain } from './chain-reload.js';
 import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
 import type { HeldSocket } from './sockets.js';
 import { Worker } from './worker.js';
 import type { PolicyVerdict } from './worker-policy.js';
 
-export type ReloadMode = 'graceful' | 'brutal';
+/** graceful: a whole new generation, then the old one drains; brutal: the old one is killed; chain: one slot at a time */
+export type ReloadMode = 'graceful' | 'brutal' | 'chain';
 /** graceful: finish in-flight requests (SIGKILL after the mercy); brutal: SIGKILL now */
 export type StopMode = 'graceful' | 'brutal';
 export type ReloadOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -39,6 +43,9 @@ export interface RetiredCounts {
 
 interface Slot {
   worker: Worker | null;
+  /** what its worker is started with: the same for every slot, except after a chain that stopped */
+  config: VassalConfig;
+  generation: number;
   failures: number;
   respawns: number;
   /** requests cut by harakiri in this slot */
@@ -50,8 +57,8 @@ interface Slot {
   cheap: boolean;
 }
 
-function newSlot(worker: Worker | null, cheap = false): Slot {
-  return { worker, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0, cheap };
+function newSlot(worker: Worker | null, config: VassalConfig, generation: number, cheap = false): Slot {
+  return { worker, config, generation, failures: 0, respawns: 0, harakiris: 0, timer: null, recycleAfter: 0, cheap };
 }
 
 /** After a recycle's replacement failed, the old worker serves this long before the next attempt. */
@@ -67,6 +74,8 @@ export class WorkerPool {
   /** replacements started by a recycle, not yet ready */
   private readonly replacing = new Set<Worker>();
   private starting: Worker[] = [];
+  /** a chain reload runs: no recycle, grow or shrink meanwhile (at most N+1 workers) */
+  private chaining = false;
   private stopping = false;
   private onFirstReady: (() => void) | null = null;
   /** a slot failed since every slot last served */
@@ -83,7 +92,7 @@ export class WorkerPool {
   start(): Promise<void> {
     this.generation = 1;
     const active = this.config.cheaper?.initial ?? this.config.processes;
-    this.slots = Array.from({ length: this.config.processes }, (_, index) => newSlot(null, index >= active));
+    this.slots = Array.from({ length: this.config.processes }, (_, index) => newSlot(null, this.config, 1, index >= active));
     return new Promise((resolve) => {
       this.onFirstReady = resolve;
       this.slots.forEach((slot, index) => slot.cheap || this.spawnInSlot(index));
@@ -127,7 +136,8 @@ export class WorkerPool {
 
   /** Start workers in up to `n` cheap slots (cheaper mode, FIFO +, a wake after idle); returns how many. */
   grow(n: number): number {
-    if (this.stopping || this.paused) return 0;
+    // during a chain reload the number of workers holds still (at most N+1); cheaper mode asks again later
+    if (this.stopping || this.paused || this.chaining) return 0;
     let started = 0;
     this.slots.forEach((slot, index) => {
       if (started >= n || !slot.cheap) return;
@@ -142,7 +152,7 @@ export class WorkerPool {
 
   /** Retire the worker of the last active slot gracefully, keeping at least `min`; false if none could go. */
   shrink(min: number): boolean {
-    if (this.stopping || this.counts().active <= min) return false;
+    if (this.stopping || this.chaining || this.counts().active <= min) return false;
     const slot = this.slots.findLast((each) => !each.cheap);
     if (slot === undefined) return false;
     this.cheapen(slot);
@@ -187,9 +197,9 @@ export class WorkerPool {
 
   /** Replace `worker` with a new one, ready first, then drain it: capacity never drops. One recycle at a time. */
   private recycle(slot: Slot, worker: Worker, reason: string): void {
-    if (this.replacing.size > 0 || this.starting.length > 0 || this.paused || Date.now() < slot.recycleAfter) return;
+    if (this.chaining || this.replacing.size > 0 || this.starting.length > 0 || this.paused || Date.now() < slot.recycleAfter) return;
     this.log.info({ worker: worker.id, workerPid: worker.pid, reason }, 'worker recycle started');
-    const fresh = this.spawn(worker.id, this.generation, this.config, this.sockets);
+    const fresh = this.spawn(worker.id, slot.generation, slot.config, this.sockets);
     this.replacing.add(fresh);
     void fresh.ready.then(
       () => {
@@ -213,10 +223,15 @@ export class WorkerPool {
     return this.slots[worker.id - 1]?.worker === worker ? (this.slots[worker.id - 1]?.respawns ?? 0) : 0;
   }
 
+  /** True when every slot's worker is started with `config` (not so after a chain that stopped). */
+  runsOnly(config: VassalConfig): boolean {
+    return this.slots.every((slot) => slot.config === config);
+  }
+
   private spawnInSlot(index: number): Worker {
     const slot = this.slots[index];
     if (!slot) throw new Error(`no worker slot ${index + 1}`);
-    const worker = this.spawn(index + 1, this.generation, this.config, this.sockets);
+    const worker = this.spawn(index + 1, slot.generation, slot.config, this.sockets);
     slot.worker = worker;
     void worker.ready.then(() => this.checkAllReady(), () => undefined);
     void worker.exited.then(() => this.onCurrentExit(slot, worker));
@@ -275,6 +290,7 @@ export class WorkerPool {
   /** Start the next generation with `config`; switch to it only when all of it is ready. */
   async reload(config: VassalConfig, sockets: readonly HeldSocket[], mode: ReloadMode): Promise<ReloadOutcome> {
     if (this.stopping) return { ok: false, reason: 'the master is stopping' };
+    if (mode === 'chain') return this.chain(config, sockets);
     const generation = this.generation + 1;
     const fresh = Array.from({ length: this.activeAfterReload(config) }, (_, index) => this.spawn(index + 1, generation, config, sockets));
     this.starting = fresh;
@@ -295,7 +311,7 @@ export class WorkerPool {
     this.generation = generation;
     this.config = config;
     this.sockets = sockets;
-    this.slots = Array.from({ length: config.processes }, (_, index) => newSlot(fresh[index] ?? null, index >= fresh.length));
+    this.slots = Array.from({ length: config.processes }, (_, index) => newSlot(fresh[index] ?? null, config, generation, index >= fresh.length));
     this.failing = false;
     fresh.forEach((worker, index) => {
       const slot = this.slots[index];
@@ -311,6 +327,59 @@ export class WorkerPool {
     if (active === 0 && this.slots.length > 0 && config.idleAction === 'cheap') return 0;
     if (config.cheaper === undefined) return config.processes;
     return Math.min(config.processes, Math.max(config.cheaper.min, active));
+  }
+
+  /** One slot at a time, with the sockets held now (the master falls back to a graceful reload when they change). */
+  private async chain(config: VassalConfig, sockets: readonly HeldSocket[]): Promise<ReloadOutcome> {
+    this.chaining = true;
+    try {
+      const outcome = await this.runChain(config, sockets);
+      // slots left empty by cheaper mode start their next worker with the new config
+      if (outcome.ok) for (const slot of this.slots.filter((each) => each.cheap)) Object.assign(slot, { config, generation: this.generation });
+      return outcome;
+    } finally {
+      this.chaining = false;
+    }
+  }
+
+  private runChain(config: VassalConfig, sockets: readonly HeldSocket[]): Promise<ReloadOutcome> {
+    const generation = this.generation + 1;
+    return runChain({
+      slots: this.slots.length,
+      generation,
+      log: this.log,
+      stopping: () => this.stopping,
+      settled: async () => {
+        // a recycle started before the chain ends first (its old worker then retires)
+        await Promise.allSettled([...this.replacing].map((worker) => worker.ready));
+        await Promise.all([...this.retiring].map((worker) => worker.exited));
+      },
+      boot: (index) => {
+        const worker = this.spawn(index + 1, generation, config, sockets);
+        this.starting = [worker];
+        return worker;
+      },
+      swap: (index, worker) => {
+        this.starting = [];
+        const slot = this.slots[index];
+        if (!slot) return null;
+        if (slot.timer) clearTimeout(slot.timer);
+        const old = slot.worker;
+        const fresh = newSlot(worker, config, generation);
+        this.slots[index] = fresh;
+        this.generation = generation;
+        this.config = config;
+        this.sockets = sockets;
+        void worker.exited.then(() => this.onCurrentExit(fresh, worker));
+        if (old) this.retire(old, 'graceful');
+        this.checkAllReady();
+        return old?.pid ?? null;
+      },
+      discard: (worker) => {
+        this.starting = [];
+        void worker.stop('abort', 'SIGKILL', 0);
+      },
+    });
   }
 
   private retire(worker: Worker, mode: ReloadMode): void {

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       env: { NODE_ENV: 'production', URL: 'http://example.com/#frag;x' },
       touchReload: [at('app.mjs'), at('full.ini')],
       masterFifo: [at('run/a.fifo'), at('run/b.fifo')],
+      touchChainReload: [],
+      reloadMode: 'graceful',
       dieOnTerm: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,

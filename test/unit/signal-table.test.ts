@@ -12,6 +12,7 @@ describe('master signal table', () => {
       SIGUSR1: 'stats',
       SIGUSR2: 'status',
       SIGTSTP: 'pause-toggle',
+      SIGURG: 'restore-snapshot',
     });
   });
 });
