@@ -310,8 +310,8 @@ export class Master {
     const durationMs = Date.now() - startedAt;
     if (this.state !== 'reloading') return; // stopped meanwhile
     this.state = this.ready ? 'running' : 'starting';
-    if (outcome.ok) this.log.info({ mode, generation, durationMs }, 'reload finished');
-    else this.log.error({ mode, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
+    if (outcome.ok) this.log.info({ mode, source, generation, durationMs }, 'reload finished');
+    else this.log.error({ mode, source, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
     this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, reloadMercyMs: this.config.reloadMercyMs, ...(!outcome.ok && { reason: outcome.reason }) });
     if (outcome.ok) this.markReady();
     this.runPendingReload();
