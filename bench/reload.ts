@@ -1,8 +1,8 @@
 // Part 2, reload under load: 10 graceful reloads of a 2-worker hello vassal while
 // a client sends at a fixed rate, with keep-alive and with a new connection per
-// request: SIGHUP to a standalone master, and `touch` of the vassal file under
-// the emperor. Each is compared with the same client on the same vassal at
-// steady state just before.
+// request: SIGHUP to a standalone master (reload-mode graceful, then chain), and
+// `touch` of the vassal file under the emperor. Each is compared with the same
+// client on the same vassal at steady state just before.
 import { fmt, int, table } from './lib/format.js';
 import { withoutCa } from './lib/env.js';
 import { startEmperor, touch, vassalPort, vassalState, writeVassal } from './lib/emperor.js';
@@ -14,13 +14,14 @@ import { startUw } from './lib/servers.js';
 import { median } from './lib/stats.js';
 import { slowByPhase, type PhaseCounts } from './lib/reload-phases.js';
 import { sleep, withTempDir } from './lib/temp-dir.js';
-import type { TrackedProcess } from './lib/tracked-process.js';
+import { lineTime, type LogLine, type TrackedProcess } from './lib/tracked-process.js';
 
 const RELOADS = 10;
 const CONNECTIONS = 16;
 const RATE = 2_000;
 const MODES: readonly ConnectionMode[] = ['keep-alive', 'new-connection'];
 const SIGHUP = 'SIGHUP to the master';
+const CHAIN = `${SIGHUP} (reload-mode = chain)`;
 
 
 interface Scenario {
@@ -33,6 +34,18 @@ interface Scenario {
   /** requests slower than twice the steady p99, by the reload phase they were sent in */
   readonly slowPhases: PhaseCounts;
   readonly slowOver: number;
+  /** chain reloads: how long each old worker drained after its replacement took over */
+  readonly drainMs: readonly number[];
+}
+
+/** For each `chain reload: worker replaced` line of master `pid`: ms until the old worker it replaced exited. */
+function chainDrains(lines: readonly LogLine[], pid: number): number[] {
+  const mine = lines.filter((line) => line.pid === pid);
+  return mine.flatMap((line) => {
+    if (line.msg !== 'chain reload: worker replaced') return [];
+    const exit = mine.find((l) => l.msg === 'worker exited' && l.workerPid === line.oldPid);
+    return exit === undefined ? [] : [lineTime(exit) - lineTime(line)];
+  });
 }
 
 /** Steady state, then a run with RELOADS reloads triggered by `trigger` (master PID `masterPid` logs them). */
@@ -58,14 +71,15 @@ async function scenario(processes: ProcessSet, log: TrackedProcess, masterPid: n
     await load.stop().catch(() => undefined);
   }
   const reloading = await load.result;
-  return { how, mode, steady, reloading, reloadMs, slowOver, slowPhases: slowByPhase(log.lines.slice(firstLine), masterPid, reloading.slow) };
+  const lines = log.lines.slice(firstLine);
+  return { how, mode, steady, reloading, reloadMs, slowOver, slowPhases: slowByPhase(lines, masterPid, reloading.slow), drainMs: chainDrains(lines, masterPid) };
 }
 
-/** `env`: the master's environment (its workers inherit it); `how`: the label. */
-async function underMaster(options: BenchOptions, steadyMs: number, how: string, env: NodeJS.ProcessEnv): Promise<Scenario[]> {
+/** `env`: the master's environment (its workers inherit it); `how`: the label; `uwOptions`: more of uw's options. */
+async function underMaster(options: BenchOptions, steadyMs: number, how: string, env: NodeJS.ProcessEnv, uwOptions: readonly string[] = []): Promise<Scenario[]> {
   const processes = new ProcessSet();
   try {
-    const uw = await startUw(processes, 2, env);
+    const uw = await startUw(processes, 2, env, '', uwOptions);
     const out: Scenario[] = [];
     for (const mode of MODES) {
       options.progress(`reload: ${RELOADS} x ${how}, ${mode}`);
@@ -97,9 +111,26 @@ async function underEmperor(options: BenchOptions, steadyMs: number): Promise<Sc
   });
 }
 
+/** One row per SIGHUP scenario: graceful vs chain. */
+function modeRows(scenarios: readonly Scenario[]): string[][] {
+  return scenarios.filter((s) => s.how === SIGHUP || s.how === CHAIN).map((s) => [
+    s.how === CHAIN ? 'chain' : 'graceful',
+    s.mode,
+    fmt(s.steady.latency.p99, 2),
+    fmt(s.reloading.latency.p99, 2),
+    `${(s.reloading.latency.p99 / s.steady.latency.p99).toFixed(2)}x`,
+    fmt(median(s.reloadMs), 0),
+    s.drainMs.length === 0 ? '-' : `${fmt(median(s.drainMs), 0)} / ${fmt(Math.max(...s.drainMs), 0)}`,
+  ]);
+}
+
 export async function runReload(options: BenchOptions): Promise<PartReport> {
   const steadyMs = options.quick ? 1_500 : 5_000;
-  const scenarios = [...(await underMaster(options, steadyMs, SIGHUP, process.env)), ...(await underEmperor(options, steadyMs))];
+  const scenarios = [
+    ...(await underMaster(options, steadyMs, SIGHUP, process.env)),
+    ...(await underMaster(options, steadyMs, CHAIN, process.env, ['--reload-mode', 'chain'])),
+    ...(await underEmperor(options, steadyMs)),
+  ];
   // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse
   const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS (master and workers)`, withoutCa());
   const rows = [...scenarios, ...lean].map((s) => {
@@ -122,7 +153,9 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
     '',
     table(head, rows),
     '',
-    'Chain reload (one worker at a time) does not exist yet, so it is not measured.',
+    `Reload p99 vs steady, per reload mode (SIGHUP to the master). A chain reload replaces one worker at a time: the next replacement boots once the old worker it replaced has exited (its drain, measured below), so its *boot* phase spans the whole chain.`,
+    '',
+    table(['reload mode', 'client', 'steady p99 ms', 'reloads p99 ms', 'ratio', 'reload p50 ms', 'old worker drain p50 / max ms'], modeRows(scenarios)),
   ].join('\n');
   return { title: '2. Reload under load', markdown, targets };
 }

@@ -20,9 +20,9 @@ export function portOf(where: unknown): number {
   return port;
 }
 
-/** A uw master with `workers` module workers running the hello app (in `env`, which its workers inherit); `label` names the variant. */
-export async function startUw(processes: ProcessSet, workers: number, env: NodeJS.ProcessEnv = process.env, label = ''): Promise<RunningServer> {
-  const args = [UW_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', String(workers)];
+/** A uw master with `workers` module workers running the hello app (in `env`, which its workers inherit); `label` names the variant, `options` are more of uw's. */
+export async function startUw(processes: ProcessSet, workers: number, env: NodeJS.ProcessEnv = process.env, label = '', options: readonly string[] = []): Promise<RunningServer> {
+  const args = [UW_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', String(workers), ...options];
   const master = processes.spawn('uw', process.execPath, args, { env });
   const bound = await master.waitForMsg('socket bound', {}, START_TIMEOUT_MS);
   await master.waitForMsg('master ready', {}, START_TIMEOUT_MS);
