@@ -55,6 +55,7 @@ describe('config errors', () => {
     await fails(argv('--vacuum=maybe'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'vacuum', message: 'expected true, false, yes, no, on, off, 1 or 0, got "maybe"' });
     await fails(argv('--chmod-socket=rw'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'chmod-socket', message: 'expected an octal mode' });
     await fails(argv('--listen', '1e3'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'listen', message: 'got "1e3"' });
+    await fails(argv('--reload-mode', 'rolling'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'reload-mode', message: 'option "reload-mode": expected graceful or chain, got "rolling"' });
     await fails(argv('--env', 'NOEQUALS'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'env', message: 'expected KEY=VALUE, got "NOEQUALS"' });
     await fails(argv('--chdir', 'nope'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'chdir', message: 'expected an existing directory, got "nope"' });
     await fails(argv('--uid', 'uw-no-such-user'), { code: 'UW_CONFIG_INVALID_VALUE', file: CLI, key: 'uid', message: '(no such user (getent passwd))' });
