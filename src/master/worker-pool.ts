@@ -9,9 +9,10 @@
 import type { Logger } from '../log/logger.js';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { runChain } from './chain-reload.js';
+import { launchWorker, type RetiredCounts } from './launch-worker.js';
 import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
 import type { HeldSocket } from './sockets.js';
-import { Worker } from './worker.js';
+import type { Worker } from './worker.js';
 import type { PolicyVerdict } from './worker-policy.js';
 
 /** graceful: a whole new generation, then the old one drains; brutal: the old one is killed; chain: one slot at a time */
@@ -33,12 +34,6 @@ export interface PoolEvents {
   readonly onRecovered: () => void;
   /** a worker of the first generation found the config unfit for its app: respawning cannot help */
   readonly onConfigError: (error: string) => void;
-}
-
-/** Counts of workers that exited, so that a master's totals never go down. */
-export interface RetiredCounts {
-  requests: number;
-  exceptions: number;
 }
 
 interface Slot {
@@ -239,23 +234,7 @@ export class WorkerPool {
   }
 
   private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
-    const worker = new Worker(id, generation, config, sockets, {
-      onExited: (gone) => {
-        this.retired.requests += gone.lastActivity?.requests ?? 0;
-        this.retired.exceptions += gone.lastActivity?.exceptions ?? 0;
-      },
-      onNote: (level, fields, message) => this.log[level]({ generation, ...fields }, message),
-    });
-    // a spawn that failed is logged once, as `worker exited` with its spawnError
-    if (worker.pid !== null) this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
-    void worker.ready.then(() => this.log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);
-    void worker.exited.then((exit) => {
-      const { appError, spawnError } = worker;
-      this.log.info({ worker: id, workerPid: worker.pid, generation, code: exit.code, signal: exit.signal, endReason: worker.endReason, ...(spawnError !== null && { spawnError }) }, 'worker exited');
-      // the app's own account of why it could not start: type, place and stack
-      if (appError !== null) this.log.error({ worker: id, workerPid: worker.pid, generation, ...appError }, 'worker app error');
-    });
-    return worker;
+    return launchWorker(id, generation, config, sockets, this.log, this.retired);
   }
 
   private onCurrentExit(slot: Slot, worker: Worker): void {
