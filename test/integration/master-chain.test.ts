@@ -77,6 +77,27 @@ describe('chain reload', () => {
     assert.equal(cli.find('chain reload: worker replaced').length, 2);
   });
 
+  it('runs reloads asked for during a chain after it, coalesced into one', async () => {
+    const file = dir.write('chain-queue.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nprocesses = 3\nreload-mode = chain\n`);
+    const { cli } = await startMaster([file]);
+    cli.signal('SIGHUP');
+    await cli.waitForLog('chain reload started');
+    cli.signal('SIGHUP');
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished', { mode: 'chain' }, 2, 60_000);
+    const [first, second] = cli.find('reload finished');
+    assert.equal(cli.find('chain reload started').length, 2);
+    assert.ok(first !== undefined && second !== undefined);
+    // the second started after the first finished, and nothing more was pending (a third would have
+    // started in the same tick as the second finished, before the stats asked for now)
+    cli.signal('SIGUSR1');
+    await cli.waitForLog('stats');
+    const started = cli.find('reload started');
+    assert.equal(started.length, 2);
+    assert.ok(String(started[1]?.time) >= String(first.time), `second reload started at ${String(started[1]?.time)}, the first finished at ${String(first.time)}`);
+    assert.equal(cli.find('chain reload: worker replaced').length, 6);
+  });
+
   it('does a chain as a graceful reload when processes changes, and says so', async () => {
     const text = (processes: number): string => `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nprocesses = ${processes}\nreload-mode = chain\n`;
     const file = dir.write('chain-grow.ini', text(1));
