@@ -1,4 +1,5 @@
-// Chain reload as a pure step function. Slots are replaced in order; before a
+// Chain reload as a pure step function. Slots are replaced in the order given
+// (every slot that holds a worker, in the pool's order); before a
 // replacement boots, every retiring worker must have exited, so that at most
 // N+1 workers exist (memory never doubles), and an old worker is retired only
 // once its replacement is ready, so that N workers always serve. A replacement
@@ -8,12 +9,13 @@
 /**
  * settling: waiting for every retiring worker to exit before `slot` boots;
  * booting: the replacement of `slot` is starting; done and stopped are final.
+ * `at` counts the slots of the order already replaced.
  */
 export type ChainState =
-  | { readonly phase: 'settling'; readonly slot: number }
-  | { readonly phase: 'booting'; readonly slot: number }
+  | { readonly phase: 'settling'; readonly at: number; readonly slot: number }
+  | { readonly phase: 'booting'; readonly at: number; readonly slot: number }
   | { readonly phase: 'done' }
-  | { readonly phase: 'stopped'; readonly slot: number; readonly reason: string };
+  | { readonly phase: 'stopped'; readonly at: number; readonly slot: number; readonly reason: string };
 
 export type ChainEvent =
   /** no worker is retiring any more */
@@ -38,28 +40,29 @@ export interface ChainStep {
   readonly effects: readonly ChainEffect[];
 }
 
-/** The first step of a chain over `slots` slots (slots are numbered from 0). */
-export function startChain(slots: number): ChainStep {
-  return slots > 0 ? { state: { phase: 'settling', slot: 0 }, effects: [] } : { state: { phase: 'done' }, effects: [] };
+/** The `at`-th step of the order: settling before its slot boots, or done past the end. */
+function settle(order: readonly number[], at: number): ChainState {
+  const slot = order[at];
+  return slot === undefined ? { phase: 'done' } : { phase: 'settling', at, slot };
+}
+
+/** The first step of a chain over the slots of `order` (slot indexes from 0). */
+export function startChain(order: readonly number[]): ChainStep {
+  return { state: settle(order, 0), effects: [] };
 }
 
 /** The one transition function; a (phase, event) pair not listed is ignored on purpose. */
-export function stepChain(state: ChainState, event: ChainEvent, slots: number): ChainStep {
+export function stepChain(state: ChainState, event: ChainEvent, order: readonly number[]): ChainStep {
   const ignored: ChainStep = { state, effects: [] };
   if (state.phase === 'done' || state.phase === 'stopped') return ignored;
+  const { at, slot } = state;
   if (event.type === 'cancel') {
-    const stopped: ChainState = { phase: 'stopped', slot: state.slot, reason: event.reason };
-    return { state: stopped, effects: state.phase === 'booting' ? [{ type: 'discard', slot: state.slot }] : [] };
+    return { state: { phase: 'stopped', at, slot, reason: event.reason }, effects: state.phase === 'booting' ? [{ type: 'discard', slot }] : [] };
   }
   if (state.phase === 'settling') {
-    return event.type === 'settled' ? { state: { phase: 'booting', slot: state.slot }, effects: [{ type: 'boot', slot: state.slot }] } : ignored;
+    return event.type === 'settled' ? { state: { phase: 'booting', at, slot }, effects: [{ type: 'boot', slot }] } : ignored;
   }
-  if (event.type === 'ready') {
-    const next = state.slot + 1;
-    return { state: next < slots ? { phase: 'settling', slot: next } : { phase: 'done' }, effects: [{ type: 'swap', slot: state.slot }] };
-  }
-  if (event.type === 'not-ready') {
-    return { state: { phase: 'stopped', slot: state.slot, reason: event.reason }, effects: [{ type: 'discard', slot: state.slot }] };
-  }
+  if (event.type === 'ready') return { state: settle(order, at + 1), effects: [{ type: 'swap', slot }] };
+  if (event.type === 'not-ready') return { state: { phase: 'stopped', at, slot, reason: event.reason }, effects: [{ type: 'discard', slot }] };
   return ignored;
 }

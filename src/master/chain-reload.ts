@@ -6,7 +6,8 @@ import type { Worker } from './worker.js';
 
 /** What the chain needs from the pool. */
 export interface ChainHost {
-  readonly slots: number;
+  /** the slots to replace, in order (0-based) */
+  readonly order: readonly number[];
   readonly generation: number;
   /** resolves once every worker retiring now has exited */
   settled(): Promise<void>;
@@ -25,18 +26,19 @@ export type ChainOutcome = { readonly ok: true } | { readonly ok: false; readonl
 
 /** Replace every slot's worker one at a time; resolves when the chain is done or stopped. */
 export async function runChain(host: ChainHost): Promise<ChainOutcome> {
-  let { state, effects } = startChain(host.slots);
+  const { order } = host;
+  let { state, effects } = startChain(order);
   let replacement: Worker | null = null;
-  host.log.info({ generation: host.generation, slots: host.slots }, 'chain reload started');
+  host.log.info({ generation: host.generation, slots: order.length }, 'chain reload started');
   for (;;) {
     for (const effect of effects) replacement = perform(host, effect, replacement);
     if (state.phase === 'done') return { ok: true };
     if (state.phase === 'stopped') {
-      host.log.error({ worker: state.slot + 1, generation: host.generation, replaced: state.slot, keptOld: host.slots - state.slot, reason: state.reason }, 'chain reload stopped');
+      host.log.error({ worker: state.slot + 1, generation: host.generation, replaced: state.at, keptOld: order.length - state.at, reason: state.reason }, 'chain reload stopped');
       return { ok: false, reason: state.reason };
     }
     const event = await nextEvent(host, state, replacement);
-    ({ state, effects } = stepChain(state, host.stopping() ? { type: 'cancel', reason: 'the master is stopping' } : event, host.slots));
+    ({ state, effects } = stepChain(state, host.stopping() ? { type: 'cancel', reason: 'the master is stopping' } : event, order));
   }
 }
 

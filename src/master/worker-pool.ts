@@ -324,7 +324,7 @@ export class WorkerPool {
   private runChain(config: VassalConfig, sockets: readonly HeldSocket[]): Promise<ReloadOutcome> {
     const generation = this.generation + 1;
     return runChain({
-      slots: this.slots.length,
+      order: this.slots.map((_, index) => index),
       generation,
       log: this.log,
       stopping: () => this.stopping,

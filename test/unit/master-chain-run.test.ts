@@ -30,7 +30,7 @@ function fakeHost(slots: number) {
   let settle = (): void => undefined;
   let stopping = false;
   const host: ChainHost = {
-    slots,
+    order: Array.from({ length: slots }, (_, index) => index),
     generation: 2,
     log: pino({ level: 'silent' }),
     settled: () => {
