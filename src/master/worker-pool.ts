@@ -324,7 +324,8 @@ export class WorkerPool {
   private runChain(config: VassalConfig, sockets: readonly HeldSocket[]): Promise<ReloadOutcome> {
     const generation = this.generation + 1;
     return runChain({
-      order: this.slots.map((_, index) => index),
+      // only slots with a worker: one cheaper mode left empty stays so
+      order: this.slots.flatMap((slot, index) => (slot.cheap ? [] : [index])),
       generation,
       log: this.log,
       stopping: () => this.stopping,

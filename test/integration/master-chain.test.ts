@@ -98,6 +98,18 @@ describe('chain reload', () => {
     assert.equal(cli.find('chain reload: worker replaced').length, 6);
   });
 
+  it('in cheaper mode replaces only the workers running, leaving the empty slots empty', async () => {
+    const file = dir.write('chain-cheaper.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nprocesses = 3\ncheaper = 1\ncheaper-initial = 2\nreload-mode = chain\n`);
+    const { cli } = await startMaster([file]);
+    assert.equal(liveWorkerPids(cli).length, 2);
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished', { mode: 'chain' }, 1, 30_000);
+    assert.equal(cli.find('chain reload started')[0]?.slots, 2);
+    assert.deepEqual(cli.find('chain reload: worker replaced').map((line) => line.worker), [1, 2]);
+    await waitFor('the old workers gone', () => (liveWorkerPids(cli).every((pid) => cli.find('worker ready', { workerPid: pid, generation: 2 }).length === 1) ? true : undefined));
+    assert.ok(liveWorkerPids(cli).length <= 2, `${liveWorkerPids(cli).length} workers`);
+  });
+
   it('does a chain as a graceful reload when processes changes, and says so', async () => {
     const text = (processes: number): string => `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hello.mjs\nprocesses = ${processes}\nreload-mode = chain\n`;
     const file = dir.write('chain-grow.ini', text(1));
