@@ -81,6 +81,12 @@ export const OPTIONS = {
   'stats-server': { kind: 'address', alias: 'stats', doc: 'alias of stats' },
   'stats-http': { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility: a silent stats client gets HTTP headers with the JSON too' },
   'stats-chmod': { kind: 'mode', bare: '666', doc: 'permissions of a UNIX stats socket (octal; default 600; chmod-socket does not apply to it)' },
+  logto: { kind: 'path', doc: 'write the master\'s lines and the workers\' output to this file (opened by the master, 0640, never through a symlink; relative to the vassal file)' },
+  logto2: { kind: 'path', doc: 'as logto, but the file is opened as the workers\' user (uid/gid): that user must be able to write it' },
+  'log-format': { kind: 'string', doc: '`json` (default: one pino record per line) or `text` (one human line per record)' },
+  'log-maxsize': { kind: 'int', doc: 'with logto: rotate the file once it would grow past this many bytes (FILE.1, FILE.2, ...)' },
+  'log-backups': { kind: 'int', doc: 'rotated files kept by log-maxsize, 1 to 1000 (default 1)' },
+  'touch-logreopen': { kind: 'path', list: true, doc: 'reopen the log file when this file\'s mtime changes (for logrotate\'s postrotate)' },
   master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -9,6 +9,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
 import { FIFO_SLOTS } from '../master/master-fifo-commands.js';
+import { logSettings } from './log-options.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
 import { shown } from './raw-entry.js';
@@ -85,6 +86,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     ...(statsChmod === undefined ? {} : { statsChmod: convert(statsChmod, octalMode) }),
     ...broodlordOptions(settings, app.kind),
     policies: workerPolicies(settings, app.kind),
+    log: logSettings(settings, ctx.cwd, ctx.env),
   };
   const unix = config.sockets.find((socket) => socket.address.type === 'unix');
   const cheapSetting = settings.last('cheap');

@@ -1,6 +1,8 @@
 // The validated, frozen configuration of one vassal: what the master runs from.
 // Built once by the schema from the raw option list; never mutated afterwards.
 
+import type { LogSettings } from './log-options.js';
+
 export type ListenAddress =
   | { readonly type: 'tcp'; readonly host: string; readonly port: number }
   | { readonly type: 'unix'; readonly path: string };
@@ -106,6 +108,8 @@ export interface VassalConfig {
   readonly cheaper?: CheaperMode;
   /** with idleMs: exit (die-on-idle) or stop only the workers until the next connection (cheap) */
   readonly idleAction?: 'die' | 'cheap';
+  /** logto, log-format, rotation and reopen */
+  readonly log: LogSettings;
 }
 
 /** uWSGI's spare algorithm's settings. */

@@ -20,6 +20,7 @@ export function launchWorker(id: number, generation: number, config: VassalConfi
       retired.exceptions += gone.lastActivity?.exceptions ?? 0;
     },
     onNote: (level, fields, message) => log[level]({ generation, ...fields }, message),
+    log,
   });
   if (worker.pid !== null) log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
   void worker.ready.then(() => log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);

@@ -6,7 +6,8 @@ import { loadConfig } from '../config/load.js';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { CONFIG_ERROR_EXIT_CODE, describeError } from '../errors.js';
 import { dispatch, type EmperorToMaster, type MasterToEmperor, type MessageHandlers } from '../ipc/protocol.js';
-import { createLogger, type Logger } from '../log/logger.js';
+import { createLogger, destinationOf, type Logger } from '../log/logger.js';
+import { openVassalDestination } from '../log/vassal-destination.js';
 import { removePidfile, rewritePidfile, writePidfile } from '../process/pidfile.js';
 import { MasterFifo } from './master-fifo.js';
 import { installSignalHandlers, STOP_COMMANDS, type MasterCommand } from './signals.js';
@@ -85,7 +86,7 @@ export class Master {
   static async start(request: ConfigRequest): Promise<Master> {
     const config = await loadConfig(request);
     process.title = `uw master (${config.name})`;
-    const log = createLogger({ vassal: config.name });
+    const log = createLogger({ vassal: config.name }, openVassalDestination(config));
     const sockets: HeldSocket[] = [];
     const started: { master?: Master } = {};
     let zergServer: ZergServer | null = null;
@@ -200,9 +201,11 @@ export class Master {
       this.log.info({ file: path }, 'touch-chain-reload');
       this.handle('chain-reload');
     });
+    const unwatchReopen = watchTouchReload(this.config.log.touchReopen, () => this.handle('reopen-logs'));
     this.unwatchTouch = () => {
       unwatchReload();
       unwatchChain();
+      unwatchReopen();
     };
   }
 
@@ -238,6 +241,8 @@ export class Master {
       case 'add-worker':
       case 'remove-worker':
         return this.addOrRemoveWorker(command);
+      case 'reopen-logs':
+        return this.reopenLogs();
       case 'brutal-reload':
         return this.requestReload('brutal');
       case 'write-pidfiles':
@@ -245,8 +250,6 @@ export class Master {
       case 'emperor-rescan':
       case 'ask-reinforcements':
         return this.askEmperor(command);
-      case 'reopen-logs':
-        return this.log.warn({ command }, 'command not supported yet');
     }
   }
 
@@ -268,6 +271,14 @@ export class Master {
     if (!process.connected) return this.log.warn({ command }, 'no emperor governs this master');
     this.log.info({ command }, 'asking the emperor');
     this.tellEmperor(command === 'emperor-rescan' ? { type: 'master-rescan' } : { type: 'master-sos', reason: 'fifo' });
+  }
+
+  /** logrotate moved the file (or a size rotation is wanted): lines queued go to the old file, the next ones to a new one. */
+  private reopenLogs(): void {
+    const destination = destinationOf(this.log);
+    if (this.config.log.file === undefined || destination === undefined) return this.log.info({}, 'log reopen asked, but the log goes to stdout');
+    destination.reopen();
+    this.log.info({ file: this.config.log.file }, 'log file reopened');
   }
 
   private togglePause(): void {

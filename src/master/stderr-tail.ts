@@ -26,18 +26,23 @@ export class StderrTail {
   /** bytes not passed through because `output` was backed up */
   dropped = 0;
 
-  constructor(input: Readable, private readonly output: Writable = process.stderr) {
-    guard(output);
+  /** `output` null: only the tail is kept (the master captures the output as log lines, worker-output.ts). */
+  constructor(input: Readable, private readonly output: Writable | null = process.stderr) {
+    if (output !== null) guard(output);
     input.on('data', (chunk: Buffer) => this.take(chunk));
     // EPIPE and the like on a worker's pipe end only the copy, never the master
     input.on('error', () => undefined);
   }
 
   private take(chunk: Buffer): void {
-    if (!failedOutputs.has(this.output) && this.output.writableLength < PASS_THROUGH_BACKLOG_BYTES) this.output.write(chunk);
-    else this.dropped += chunk.length;
+    if (this.output !== null) this.passThrough(this.output, chunk);
     const joined = Buffer.concat([this.tail, chunk]);
     this.tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
+  }
+
+  private passThrough(output: Writable, chunk: Buffer): void {
+    if (!failedOutputs.has(output) && output.writableLength < PASS_THROUGH_BACKLOG_BYTES) output.write(chunk);
+    else this.dropped += chunk.length;
   }
 
   /** The last lines the worker printed, trimmed, or null if it printed nothing. */

@@ -14,6 +14,8 @@ const SCRIPT_PRELOAD = new URL('../worker/script-preload.js', import.meta.url).h
 const FIRST_LISTEN_FD = 3;
 /** stderr comes through the master (see stderr-tail.ts), which keeps its tail for failure reports */
 const STDERR = 'pipe';
+/** stdout too: each line becomes a log record of the worker (worker-output.ts) */
+const STDOUT = 'pipe';
 
 export interface SpawnedWorker {
   readonly child: ChildProcess;
@@ -47,7 +49,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     // for apps that listen(process.env.PORT || 3000); the vassal's own env = PORT=... wins
     const port = sockets.map((socket) => portOfWhere(socket.where)).find((each) => each !== null);
     if (port != null && config.env.PORT === undefined) env.PORT = String(port);
-    const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, 'ipc'];
+    const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
     const args = [...app.nodeArgs, `--import=${SCRIPT_PRELOAD}`, app.path, ...app.args];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
   }
@@ -55,13 +57,13 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_APP_MODULE = app.path;
     env.UW_APP_EXPORT = app.exportName;
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
-    const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, 'ipc'];
+    const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
     // the extra argument leaves room in argv for the process title naming the vassal
     const args = [WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
   }
   if (app.notify) env.NOTIFY_FD = String(channelFd);
-  const stdio: StdioOptions = ['ignore', 'inherit', STDERR, ...fds, app.notify ? 'pipe' : 'ignore'];
+  const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, app.notify ? 'pipe' : 'ignore'];
   // setpriv has set the parent-death signal by now; if this master died before that, the
   // parent is no longer us and nothing would ever stop the worker: it leaves at once
   const script = `[ "$PPID" = ${process.pid} ] || exit 1; LISTEN_PID=$$; export LISTEN_PID; exec ${app.command}`;

@@ -14,6 +14,8 @@ import type { ChildProcess } from '../process/spawn.js';
 import { killGroup, sendSignal, terminate } from '../process/terminate.js';
 import type { HeldSocket } from './sockets.js';
 import { StderrTail } from './stderr-tail.js';
+import { WorkerOutput } from './worker-output.js';
+import type { Logger } from '../log/logger.js';
 import { spawnWorker } from './worker-spawn.js';
 
 export type WorkerStatus = 'starting' | 'ready' | 'draining' | 'exited';
@@ -32,6 +34,8 @@ export interface WorkerHooks {
   readonly onExited?: (worker: Worker) => void;
   /** something worth a log line (a script's app listening, or ready without every socket) */
   readonly onNote?: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+  /** the pool's logger: the worker's stdout and stderr lines are written through it (worker-output.ts) */
+  readonly log?: Logger;
 }
 
 export class Worker {
@@ -88,7 +92,8 @@ export class Worker {
       spawnFailure = err;
     }
     const child = this.child;
-    if (child?.stderr) this.stderr = new StderrTail(child.stderr);
+    if (child?.stderr) this.stderr = new StderrTail(child.stderr, hooks.log === undefined ? process.stderr : null);
+    if (child && hooks.log) new WorkerOutput(hooks.log.child({ worker: id, workerPid: child.pid ?? null, generation }), { stdout: child.stdout, stderr: child.stderr });
     this.exited = new Promise((resolve) => {
       const failSpawn = (err: unknown): void => {
         if (this.exit !== null) return;
@@ -134,7 +139,10 @@ export class Worker {
 
   /** After the exit, the pipe may still hold the worker's last words: wait for its end, briefly. */
   private stderrFlushed(): Promise<void> {
-    const pipe = this.child?.stderr;
+    return Promise.all([this.child?.stdout, this.child?.stderr].map((pipe) => this.pipeClosed(pipe))).then(() => undefined);
+  }
+
+  private pipeClosed(pipe: Readable | null | undefined): Promise<void> {
     if (!pipe || pipe.readableEnded || pipe.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, STDERR_FLUSH_MS);

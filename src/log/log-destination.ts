@@ -1,0 +1,133 @@
+// Where a master's log lines go: stdout or a file (logto), written by pino's
+// own sonic-boom in asynchronous mode, so a slow disk or reader never blocks
+// the event loop. It tells its writers when it is backed up (they pause the
+// workers' pipes until it drains), keeps at most MAX_BUFFERED_BYTES queued
+// (beyond that lines are dropped and counted), reopens on demand (logrotate),
+// rotates by size, and reports a failing file once while serving goes on.
+import { EventEmitter } from 'node:events';
+import { pino } from 'pino';
+import { openLogFile, type OpenAs } from './log-file.js';
+import { shiftBackups } from './log-rotation.js';
+import { formatText } from './text-format.js';
+
+type Boom = ReturnType<typeof pino.destination>;
+
+/** Bytes queued for the file at most; a line beyond is dropped (counted), never queued. */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** What the master's log lines are written to, and how. */
+export interface DestinationSpec {
+  /** absolute path; undefined for stdout */
+  readonly file?: string;
+  /** open the file as this user (logto2) */
+  readonly openAs?: OpenAs;
+  readonly format: 'json' | 'text';
+  /** rotate once the file would grow past this many bytes */
+  readonly maxSize?: number;
+  readonly backups: number;
+}
+
+/** A pino destination stream with back-pressure, reopen and rotation. */
+export class LogDestination extends EventEmitter {
+  private boom: Boom;
+  /** bytes in the current file (for log-maxsize), counted as they are queued */
+  private size = 0;
+  /** lines dropped because the queue was full (the file not writable, the reader stalled) */
+  dropped = 0;
+  private failing = false;
+
+  /** Opens the file now (throws its error: the caller turns it into a config error). */
+  constructor(private readonly spec: DestinationSpec) {
+    super();
+    this.boom = this.open();
+  }
+
+  /** pino's entry point: one serialised record. */
+  write(line: string): boolean {
+    const text = this.spec.format === 'text' ? formatText(line) : line;
+    const bytes = Buffer.byteLength(text);
+    if (this.spec.maxSize !== undefined && this.size > 0 && this.size + bytes > this.spec.maxSize) this.rotate();
+    this.size += bytes;
+    return this.boom.write(text);
+  }
+
+  /** True while more than a pipe's worth waits: writers should wait for 'drain'. */
+  get backedUp(): boolean {
+    return this.queued() >= BACKED_UP_BYTES;
+  }
+
+  /** True when a line of `bytes` would be dropped. */
+  full(bytes: number): boolean {
+    return this.queued() + bytes > MAX_BUFFERED_BYTES;
+  }
+
+  /** Close the file and open its name again (after logrotate moved it): queued lines go to the old file, new ones to the new. */
+  reopen(): void {
+    if (this.spec.file === undefined) return;
+    let next: Boom;
+    try {
+      next = this.open();
+    } catch (err) {
+      return this.report(err, 'log file cannot be reopened, still writing to the old one');
+    }
+    const old = this.boom;
+    this.boom = next;
+    this.size = 0;
+    old.removeAllListeners('drain');
+    old.end();
+  }
+
+  /** Write what is queued now: before process.exit. */
+  flushSync(): void {
+    try {
+      this.boom.flushSync();
+    } catch {
+      // not open yet, or the file is failing: nothing more can be done at exit
+    }
+  }
+
+  /** pino's logger.flush(). */
+  flush(callback?: (err?: Error) => void): void {
+    this.boom.flush(callback);
+  }
+
+  private open(): Boom {
+    const fd = this.spec.file === undefined ? 1 : openLogFile(this.spec.file, this.spec.openAs);
+    const boom = pino.destination({ fd, sync: false, maxLength: MAX_BUFFERED_BYTES });
+    boom.on('drain', () => this.emit('drain'));
+    boom.on('drop', () => (this.dropped += 1));
+    boom.on('error', (err: unknown) => this.report(err, 'log file write failed; lines are kept up to the queue limit, then dropped and counted'));
+    boom.on('write', () => this.recovered());
+    return boom;
+  }
+
+  private rotate(): void {
+    if (this.spec.file === undefined) return;
+    try {
+      shiftBackups(this.spec.file, this.spec.backups);
+    } catch (err) {
+      this.size = 0; // do not try again at every line
+      return this.report(err, 'log file cannot be rotated');
+    }
+    this.reopen();
+  }
+
+  private queued(): number {
+    return (this.boom as unknown as { _len: number })._len;
+  }
+
+  /** Once per episode, on stderr (the log itself is what fails), never fatal. */
+  private report(err: unknown, msg: string): void {
+    if (this.failing) return;
+    this.failing = true;
+    const error = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), pid: process.pid, file: this.spec.file, error, msg })}\n`);
+  }
+
+  private recovered(): void {
+    this.failing = false;
+  }
+}
+
+/** Queued bytes above which writers pause their sources. */
+const BACKED_UP_BYTES = 256 * 1024;
