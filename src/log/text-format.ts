@@ -15,18 +15,24 @@ export function formatText(json: string): string {
   }
   if (record === null || typeof record !== 'object') return `${json.trimEnd()}\n`;
   const time = typeof record.time === 'string' ? record.time.slice(11, 23) : '';
-  const level = String(record.level ?? '').toUpperCase().padEnd(5);
+  const level = text(record.level).toUpperCase().padEnd(5);
   const extra = Object.entries(record)
     .filter(([key]) => !PREFIX_KEYS.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const message = String(record.msg ?? '');
+    .map(([key, value]) => `${key}=${text(value)}`);
+  const message = text(record.msg);
   return `${time} ${level} [${who(record)}] ${message}${extra.length > 0 ? ` ${extra.join(' ')}` : ''}\n`;
 }
 
 /** `vassal`, `vassal/w2`, `vassal/w2 err`: whose line it is. */
 function who(record: Record<string, unknown>): string {
-  const name = String(record.vassal ?? record.name ?? record.pid ?? '');
-  const worker = record.worker === undefined ? '' : `/w${String(record.worker)}`;
+  const name = text(record.vassal ?? record.name ?? record.pid);
+  const worker = record.worker === undefined ? '' : `/w${text(record.worker)}`;
   const stream = record.stream === 'stderr' ? ' err' : record.stream === 'stdout' ? ' out' : '';
   return `${name}${worker}${stream}`;
+}
+
+/** A field as text: strings as they are, anything else as JSON, absent as ''. */
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
