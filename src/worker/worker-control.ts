@@ -37,7 +37,7 @@ export function controlWorker(control: WorkerControl): StopListener {
   const finish = (cause: DrainCause): void => {
     sendToMaster({ type: 'final-activity', activity: counter.snapshot() }, () => {
       if (control.afterDrain) control.afterDrain(cause);
-      else process.exit(0);
+      else outputFlushed(() => process.exit(0));
     });
   };
   const handlers: MessageHandlers<MasterToWorker> = {
@@ -52,4 +52,15 @@ export function controlWorker(control: WorkerControl): StopListener {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return stop;
+}
+
+/** The app's last lines, still queued on stdout and stderr (pipes to the master), are written before the exit. */
+function outputFlushed(then: () => void): void {
+  let left = 2;
+  const one = (): void => {
+    left -= 1;
+    if (left === 0) then();
+  };
+  process.stdout.write('', one);
+  process.stderr.write('', one);
 }
