@@ -3,7 +3,7 @@
 // line when its directory is missing or a symlink was planted at its name.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { APPS, UW_BIN } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
