@@ -20,6 +20,7 @@ import { emperorMetrics } from '../stats/emperor-metrics.js';
 import { systemClock } from '../emperor/clock.js';
 import { describeError, UwError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
+import { openEmperorDestination } from '../log/emperor-destination.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { spawnProcess } from '../process/spawn.js';
 import { terminate } from '../process/terminate.js';
@@ -74,14 +75,15 @@ function readVersion(): string {
 }
 
 async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof resolveTargets>>, version: string): Promise<number> {
-  const logger = createLogger({ name: 'uwemperor' });
+  const logFormat = settings.logFormat ?? (process.stdout.isTTY && settings.logto === undefined ? 'text' : 'json');
+  const logger = createLogger({ name: 'uwemperor' }, openEmperorDestination(settings.logto, logFormat));
   process.title = `uwemperor ${settings.targets.join(' ')}`;
   const emperor = new Emperor({
     settings,
     targets,
     logger,
     clock: systemClock,
-    spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest(settings, identity, file)),
+    spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file)),
     stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),
     version,
   });

@@ -7,8 +7,10 @@ import { UwError } from '../errors.js';
 import { boundedInt } from './convert.js';
 import { convert, invalidValue, type Setting, type Settings } from './settings.js';
 
-/** The environment variable the emperor sets from vassal-logto-dir. */
+/** The environment variable the emperor sets from vassal-logto-dir (or its own logto). */
 export const VASSAL_LOGTO_ENV = 'UW_VASSAL_LOGTO';
+/** The emperor's log format, for a vassal that sets no log-format. */
+export const LOG_FORMAT_ENV = 'UW_LOG_FORMAT';
 
 /** A vassal's log destination, validated. */
 export interface LogSettings {
@@ -47,7 +49,7 @@ export function logSettings(settings: Settings, cwd: string, env: NodeJS.Process
     ...(file === undefined ? {} : { file }),
     ...(named === undefined ? {} : { source: { file: named.file, key: named.key } }),
     asWorkers: logto2 !== undefined,
-    format: format?.value === 'text' ? 'text' : 'json',
+    format: (format?.value ?? env[LOG_FORMAT_ENV]) === 'text' ? 'text' : 'json',
     ...(size === undefined ? {} : { maxSize: convert(size, maxSize) }),
     backups: settings.read('log-backups', backupCount, 1),
     touchReopen: settings.all('touch-logreopen').map((s) => path.resolve(cwd, s.value)),

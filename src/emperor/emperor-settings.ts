@@ -29,6 +29,12 @@ export interface EmperorSettings {
   readonly stats: ListenAddress | undefined;
   /** an explicit control socket path; undefined: defaultControlPath() */
   readonly control: string | undefined;
+  /** the emperor's own log file (and the vassals' without their own); undefined: stdout */
+  readonly logto: string | undefined;
+  /** each vassal logs to DIR/<vassal>.log unless it sets logto */
+  readonly vassalLogtoDir: string | undefined;
+  /** undefined: text on a terminal without logto, else json */
+  readonly logFormat: 'json' | 'text' | undefined;
 }
 
 /** Defaults, as documented in --help and config/emperor.ini. */
@@ -66,6 +72,9 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     broodlord: scalar('emperor-broodlord', (option) => integer(option, 0, MAX_BROODLORD), 0),
     stats: scalar('stats', address, undefined),
     control: scalar('control', (option) => socketPath(path(option), option), undefined),
+    logto: scalar('logto', path, undefined),
+    vassalLogtoDir: scalar('vassal-logto-dir', path, undefined),
+    logFormat: scalar('log-format', logFormat, undefined),
   });
 }
 
@@ -110,4 +119,9 @@ function invalid(option: RawEmperorOption, expected: string): never {
   const got = JSON.stringify(option.value);
   if (option.file === undefined) throw new UwError('UW_USAGE', `expected --${option.name} to be ${expected}, got ${got}`);
   throw new UwError('UW_CONFIG_INVALID_VALUE', `expected "${option.name}" to be ${expected}, got ${got}`, { file: option.file, key: option.name });
+}
+
+function logFormat(option: RawEmperorOption): 'json' | 'text' {
+  if (option.value === 'json' || option.value === 'text') return option.value;
+  return invalid(option, 'json or text');
 }

@@ -2,10 +2,11 @@
 // in the vassal file's directory, with an IPC channel, and under a parent-death
 // signal so the master dies with the emperor even if the emperor is SIGKILLed,
 // and in its own process group so a terminal's signals reach only the emperor.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parkCaCerts } from '../process/ca-certs-env.js';
 import type { SpawnRequest } from '../process/spawn.js';
+import { LOG_FORMAT_ENV, VASSAL_LOGTO_ENV } from '../config/log-options.js';
 
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
 export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
@@ -16,6 +17,11 @@ export interface MasterCommandSettings {
   readonly vassalsInherit: readonly string[];
   /** "key=value", passed as --key=value after the vassal file so it wins */
   readonly vassalSet: readonly string[];
+  /** where the master logs unless its vassal sets logto: DIR/<vassal>.log, else the emperor's own logto */
+  readonly vassalLogtoDir: string | undefined;
+  readonly logto: string | undefined;
+  /** the emperor's format, for masters whose vassal sets none */
+  readonly logFormat: 'json' | 'text';
 }
 
 /** The spawn request for the master of `file`, named `identity` in its logs and title. */
@@ -32,9 +38,15 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: parkCaCerts(process.env),
+    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity) },
     dieWithParent: true,
     // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully
     ownProcessGroup: true,
   };
+}
+
+/** The log defaults a master takes unless its vassal names its own (see config/log-options.ts). */
+function logEnv(settings: MasterCommandSettings, identity: string): NodeJS.ProcessEnv {
+  const file = settings.vassalLogtoDir === undefined ? settings.logto : join(settings.vassalLogtoDir, `${identity.replaceAll('/', '_')}.log`);
+  return { [LOG_FORMAT_ENV]: settings.logFormat, ...(file !== undefined && { [VASSAL_LOGTO_ENV]: file }) };
 }

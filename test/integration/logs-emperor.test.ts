@@ -1,0 +1,58 @@
+// The emperor's logs: its own logto, vassal-logto-dir giving each vassal its
+// file (unless the vassal names one), and the text format by default on a terminal.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { testControlPath } from '../helpers/control-socket.js';
+import { APPS, EMPEROR_BIN } from '../helpers/paths.js';
+import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { hasTmux, quote, Tmux } from './cli-tmux.js';
+import { startEmperor, useVassalDirs } from './emperor-harness.js';
+import { LogFileReader } from './logs-file-reader.js';
+
+const vassalDir = useVassalDirs();
+const app = (extra = ''): string => `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}log-writer.mjs\nenv = LOG_MODE=ids\nprocesses = 2\n${extra}`;
+
+describe('emperor logs', () => {
+  it('gives each vassal DIR/<vassal>.log, keeps its own lines in its logto, and lets a vassal name its own file', async () => {
+    const dir = vassalDir();
+    const logs = dir.file('logs');
+    mkdirSync(logs);
+    dir.write('vassals/a.ini', app());
+    dir.write('vassals/b.ini', app());
+    dir.write('vassals/c.ini', app(`logto = ${dir.file('own-c.log')}\n`));
+    const emperor = startEmperor([dir.file('vassals'), '--logto', dir.file('emperor.log'), '--vassal-logto-dir', logs], { fake: false });
+    for (const [vassal, file] of [['a.ini', `${logs}/a.ini.log`], ['b.ini', `${logs}/b.ini.log`], ['c.ini', dir.file('own-c.log')]] as const) {
+      const reader = new LogFileReader(file);
+      await reader.waitFor('master ready', {}, 1, 30_000);
+      await reader.waitFor(/^err /, {}, 2);
+      const output = reader.lines.filter((line) => line.stream !== undefined);
+      assert.ok(output.length >= 4);
+      for (const line of output) assert.ok(String(line.msg).includes(`vassal=${vassal} worker=${String(line.worker)} pid=${String(line.workerPid)}`), JSON.stringify(line));
+      assert.ok(reader.lines.every((line) => line.vassal === vassal), `only ${vassal}'s lines in ${file}`);
+    }
+    assert.ok(!existsSync(`${logs}/c.ini.log`), 'a vassal\'s own logto wins');
+    const own = new LogFileReader(dir.file('emperor.log'));
+    await own.waitFor('vassal state', { vassal: 'c.ini', to: 'ready' }, 1, 30_000);
+    assert.equal(emperor.lines.length, 0, 'nothing on stdout');
+  });
+
+  it('prints the text format on a terminal by default', { skip: !hasTmux }, async () => {
+    const dir = vassalDir();
+    dir.write('a.ini', app());
+    const tmux = new Tmux();
+    try {
+      tmux.start(`UWEMPEROR_CONTROL=${quote(testControlPath())} exec ${quote(process.execPath)} ${quote(EMPEROR_BIN)} ${quote(dir.path)}`, 200);
+      await tmux.waitForScreen(/\[a\.ini\/w\d out\] out vassal=a\.ini worker=\d pid=\d+/, 30_000);
+      const screen = await tmux.waitForScreen(/INFO +\[a\.ini\] master ready/, 30_000);
+      assert.doesNotMatch(screen, /\{"level"/);
+    } finally {
+      const pid = tmux.pidOf(EMPEROR_BIN);
+      if (pid !== undefined) {
+        process.kill(pid, 'SIGINT');
+        await waitFor('the emperor to stop', () => (isAlive(pid) ? undefined : true), 30_000).catch(() => process.kill(pid, 'SIGKILL'));
+      }
+      tmux.kill();
+    }
+  });
+});
