@@ -341,6 +341,7 @@ export class Master {
     }
     logSockets(next.added, this.log);
     if (config.zergServer !== this.config.zergServer) this.log.warn({ zergServer: this.config.zergServer ?? null }, 'zerg-server changes take effect at the next start');
+    if (config.log.file !== this.config.log.file || config.log.format !== this.config.log.format) this.log.warn({ logto: this.config.log.file ?? null }, 'logto and log-format changes take effect at the next start');
     const outcome = await this.pool.reload(config, next.sockets, this.chainOrGraceful(request.mode, config, next));
     const unused = outcome.ok ? next.removed : next.added;
     if (outcome.ok) {

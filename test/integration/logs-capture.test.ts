@@ -40,12 +40,14 @@ describe('worker output capture', () => {
     }
   });
 
-  it('joins a line written in two parts and cuts a 1 MiB line at 16 KiB, marked and counted', async () => {
+  it('joins a line written in two parts, cuts a 1 MiB line at 16 KiB (marked, counted), keeps a JSON line structured', async () => {
     const { cli } = await startMaster([vassal('partial.ini', 'partial')]);
-    await cli.waitForLog('after the long line');
+    await cli.waitForLog('structured');
     const output = cli.lines.filter((line) => line.stream === 'stdout');
-    assert.deepEqual(output.map((line) => (line.cut ? `cut:${String(line.msg).length}` : line.msg)), ['abcdef', 'cut:16384', 'after the long line']);
+    assert.deepEqual(output.map((line) => (line.cut ? `cut:${String(line.msg).length}` : line.msg)), ['abcdef', 'cut:16384', 'after the long line', 'structured']);
     assert.match(String(output[1]?.msg), /^x+$/);
+    // an app's own JSON line keeps its fields, under the master's attribution
+    assert.deepEqual([output[3]?.userId, output[3]?.workerPid, output[3]?.level], [7, output[0]?.workerPid, 'info']);
     cli.signal('SIGINT');
     const report = await cli.waitForLog('worker output cut or dropped');
     assert.deepEqual([report.cutLines, report.droppedLines, report.worker], [1, 0, 1]);

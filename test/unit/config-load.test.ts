@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       statsHttp: true,
       statsChmod: 0o640,
       policies: { harakiriVerbose: false, maxRequestsDelta: 0, maxLifetimeDeltaMs: 0, minLifetimeMs: 10_000 },
+      log: { asWorkers: false, backups: 1, format: 'json', touchReopen: [] },
     });
   });
 
