@@ -41,16 +41,19 @@ describe('emperor logs', () => {
     const dir = vassalDir();
     dir.write('a.ini', app());
     const tmux = new Tmux();
+    let pid: number | undefined;
     try {
       tmux.start(`UWEMPEROR_CONTROL=${quote(testControlPath())} exec ${quote(process.execPath)} ${quote(EMPEROR_BIN)} ${quote(dir.path)}`, 200);
+      // exec'ed by the pane's shell: the pane's process is the emperor (whose title soon hides its command line)
+      pid = Number(tmux.pane('#{pane_pid}'));
       await tmux.waitForScreen(/\[a\.ini\/w\d out\] out vassal=a\.ini worker=\d pid=\d+/, 30_000);
       const screen = await tmux.waitForScreen(/INFO +\[a\.ini\] master ready/, 30_000);
       assert.doesNotMatch(screen, /\{"level"/);
     } finally {
-      const pid = tmux.pidOf(EMPEROR_BIN);
-      if (pid !== undefined) {
-        process.kill(pid, 'SIGINT');
-        await waitFor('the emperor to stop', () => (isAlive(pid) ? undefined : true), 30_000).catch(() => process.kill(pid, 'SIGKILL'));
+      const emperor = pid;
+      if (emperor !== undefined && emperor > 0 && isAlive(emperor)) {
+        process.kill(emperor, 'SIGINT');
+        await waitFor('the emperor to stop', () => (isAlive(emperor) ? undefined : true), 30_000).catch(() => process.kill(emperor, 'SIGKILL'));
       }
       tmux.kill();
     }
