@@ -35,6 +35,8 @@ export class LogDestination extends EventEmitter {
   /** lines dropped because the queue was full (the file not writable, the reader stalled) */
   dropped = 0;
   private failing = false;
+  /** stdout is gone for good (its terminal closed, its reader exited): lines are dropped and counted */
+  private gone = false;
 
   /** Opens the file now (throws its error: the caller turns it into a config error). */
   constructor(private readonly spec: DestinationSpec) {
@@ -44,6 +46,10 @@ export class LogDestination extends EventEmitter {
 
   /** pino's entry point: one serialised record. */
   write(line: string): boolean {
+    if (this.gone) {
+      this.dropped += 1;
+      return true;
+    }
     const text = this.spec.format === 'text' ? formatText(line) : line;
     const bytes = Buffer.byteLength(text);
     if (this.spec.maxSize !== undefined && this.size > 0 && this.size + bytes > this.spec.maxSize) this.rotate();
@@ -96,7 +102,11 @@ export class LogDestination extends EventEmitter {
     const boom = pino.destination({ fd, sync: false, maxLength: MAX_BUFFERED_BYTES });
     boom.on('drain', () => this.emit('drain'));
     boom.on('drop', () => (this.dropped += 1));
-    boom.on('error', (err: unknown) => this.report(err, 'log file write failed; lines are kept up to the queue limit, then dropped and counted'));
+    boom.on('error', (err: unknown) => {
+      // a closed terminal (EIO) or reader (EPIPE) never comes back: retrying every line would spin on it
+      if (this.spec.file === undefined && STDOUT_GONE.has((err as NodeJS.ErrnoException).code ?? '')) this.gone = true;
+      this.report(err, this.gone ? 'stdout is gone: log lines are dropped from now on' : 'log file write failed; lines are kept up to the queue limit, then dropped and counted');
+    });
     boom.on('write', () => this.recovered());
     return boom;
   }
@@ -121,13 +131,23 @@ export class LogDestination extends EventEmitter {
     if (this.failing) return;
     this.failing = true;
     const error = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), pid: process.pid, file: this.spec.file, error, msg })}\n`);
+    try {
+      process.stderr.write(`${JSON.stringify({ level: 'error', time: new Date().toISOString(), pid: process.pid, file: this.spec.file, error, msg })}\n`);
+    } catch {
+      // stderr is the same closed terminal: nobody is left to tell
+    }
   }
 
   private recovered(): void {
     this.failing = false;
   }
 }
+
+/** Errors after which stdout never works again. */
+const STDOUT_GONE = new Set(['EIO', 'EPIPE', 'EBADF', 'ENXIO', 'ECONNRESET']);
+
+// a write to a closed terminal also fails asynchronously, as an 'error' event that nobody else listens to
+process.stderr.on('error', () => undefined);
 
 /** Queued bytes above which writers pause their sources. */
 const BACKED_UP_BYTES = 256 * 1024;
