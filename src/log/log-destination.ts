@@ -59,12 +59,12 @@ export class LogDestination extends EventEmitter {
 
   /** True while more than a pipe's worth waits: writers should wait for 'drain'. */
   get backedUp(): boolean {
-    return this.queued() >= BACKED_UP_BYTES;
+    return !this.gone && this.queued() >= BACKED_UP_BYTES;
   }
 
   /** True when a line of `bytes` would be dropped. */
   full(bytes: number): boolean {
-    return this.queued() + bytes > MAX_BUFFERED_BYTES;
+    return !this.gone && this.queued() + bytes > MAX_BUFFERED_BYTES;
   }
 
   /** Close the file and open its name again (after logrotate moved it): queued lines go to the old file, new ones to the new. */
@@ -85,6 +85,7 @@ export class LogDestination extends EventEmitter {
 
   /** Write what is queued now: before process.exit. */
   flushSync(): void {
+    if (this.gone) return;
     try {
       this.boom.flushSync();
     } catch {
@@ -94,6 +95,7 @@ export class LogDestination extends EventEmitter {
 
   /** pino's logger.flush(). */
   flush(callback?: (err?: Error) => void): void {
+    if (this.gone) return callback?.();
     this.boom.flush(callback);
   }
 
@@ -106,6 +108,13 @@ export class LogDestination extends EventEmitter {
       // a closed terminal (EIO) or reader (EPIPE) never comes back: retrying every line would spin on it
       if (this.spec.file === undefined && STDOUT_GONE.has((err as NodeJS.ErrnoException).code ?? '')) this.gone = true;
       this.report(err, this.gone ? 'stdout is gone: log lines are dropped from now on' : 'log file write failed; lines are kept up to the queue limit, then dropped and counted');
+      if (!this.gone) return;
+      // pino flushes this stream synchronously at exit, and sonic-boom's flushSync retries every
+      // error but EAGAIN forever: marked destroyed (without closing fd 1, which another file could
+      // then take), the exit hook skips it instead of spinning on EIO
+      (boom as unknown as { destroyed: boolean }).destroyed = true;
+      // writers paused on the backed-up queue would otherwise wait for a drain that never comes
+      this.emit('drain');
     });
     boom.on('write', () => this.recovered());
     return boom;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { testControlPath } from '../helpers/control-socket.js';
 import { APPS, EMPEROR_BIN } from '../helpers/paths.js';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { descendantsOf, isAlive, waitFor } from '../helpers/wait-for.js';
 import { hasTmux, quote, Tmux } from './cli-tmux.js';
 import { startEmperor, useVassalDirs } from './emperor-harness.js';
 import { LogFileReader } from './logs-file-reader.js';
@@ -56,6 +56,28 @@ describe('emperor logs', () => {
         await waitFor('the emperor to stop', () => (isAlive(emperor) ? undefined : true), 30_000).catch(() => process.kill(emperor, 'SIGKILL'));
       }
       tmux.kill();
+    }
+  });
+  it('stops on SIGINT after its terminal closed (stdout gone: lines dropped, never retried)', { skip: !hasTmux }, async () => {
+    const dir = vassalDir();
+    dir.write('a.ini', app());
+    const tmux = new Tmux();
+    let emperor: number | undefined;
+    try {
+      tmux.start(`UWEMPEROR_CONTROL=${quote(testControlPath())} exec ${quote(process.execPath)} ${quote(EMPEROR_BIN)} ${quote(dir.path)}`, 200);
+      emperor = Number(tmux.pane('#{pane_pid}'));
+      await tmux.waitForScreen(/INFO +\[a\.ini\] master ready/, 30_000);
+      const family = [emperor, ...descendantsOf(emperor)];
+      // the terminal goes away (an ssh session ends): every process writing to it gets EIO from now on
+      tmux.kill();
+      const pid = emperor;
+      await waitFor('the reload the closed terminal\'s SIGHUP asked for to go by', () => (isAlive(pid) ? true : undefined));
+      process.kill(pid, 'SIGINT');
+      await waitFor('the emperor, its masters and workers to stop', () => (family.some(isAlive) ? undefined : true), 30_000);
+      emperor = undefined;
+    } finally {
+      tmux.kill();
+      if (emperor !== undefined && isAlive(emperor)) process.kill(emperor, 'SIGKILL');
     }
   });
 });
