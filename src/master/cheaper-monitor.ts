@@ -8,6 +8,7 @@
 import type { CheaperMode } from '../config/vassal-config.js';
 import type { Logger } from '../log/logger.js';
 import { SpareAlgorithm } from './cheaper-spare.js';
+import { startPeriodicCheck, type PeriodicCheck } from './periodic-check.js';
 import { listenQueues } from './listen-queue.js';
 import type { HeldSocket } from './sockets.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -20,32 +21,18 @@ const WAKE_POLL_MS = 100;
 /** Spare algorithm: started by a master in cheaper mode. */
 export function startCheaperMonitor(cheaper: CheaperMode, pool: WorkerPool, log: Logger): { stop(): void } {
   const spare = new SpareAlgorithm(cheaper);
-  let ticking = false;
-  let stopped = false;
-  const tick = async (): Promise<void> => {
+  const tick = async (check: PeriodicCheck): Promise<void> => {
     const ready = pool.current().filter((worker) => worker.status === 'ready');
     const answers = await Promise.all(ready.map((worker) => worker.activity(ANSWER_MS)));
     // stopped meanwhile (a reload, a stop): the answers are for a config that is gone
-    if (stopped) return;
+    if (check.stopped) return;
     const { active, cheap } = pool.counts();
     const free = answers.filter((answer) => answer !== null && answer.inflight === 0).length;
     const decision = spare.sample({ active, busy: active - free, spare: cheap });
     if (decision > 0) pool.grow(decision);
     else if (decision < 0) pool.shrink(cheaper.min);
   };
-  const timer = setInterval(() => {
-    if (ticking || pool.paused) return;
-    ticking = true;
-    tick()
-      .catch((err: unknown) => log.error({ err }, 'cheaper check failed'))
-      .finally(() => (ticking = false));
-  }, TICK_MS);
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPeriodicCheck(TICK_MS, tick, (err) => log.error({ err }, 'cheaper check failed'), () => pool.paused);
 }
 
 /** Idle with cheap: wait for a connection in a listen queue, then call `wake` until it says it woke the workers (not while paused). */

@@ -5,6 +5,7 @@
 // then acts on judgeWorker's verdict through the pool.
 import { isNodeApp, type VassalConfig } from '../config/vassal-config.js';
 import type { Logger } from '../log/logger.js';
+import { startPeriodicCheck, type PeriodicCheck } from './periodic-check.js';
 import { processMemory } from './process-memory.js';
 import type { Worker } from './worker.js';
 import { hasPolicies, judgeWorker, type PolicyVerdict, type WorkerFacts } from './worker-policy.js';
@@ -28,12 +29,10 @@ export function startPolicyMonitor(config: VassalConfig, log: Logger, target: Po
   if (!hasPolicies(policies)) return null;
   const ask = isNodeApp(config.app) && (policies.harakiriMs !== undefined || policies.maxRequests !== undefined);
   const answers = new WeakMap<Worker, LastAnswer>();
-  let ticking = false;
-  let stopped = false;
-  const tick = async (): Promise<void> => {
+  const tick = async (check: PeriodicCheck): Promise<void> => {
     const workers = target.serving();
     const activities = await Promise.all(workers.map((worker) => (ask ? worker.activity(ANSWER_MS) : Promise.resolve(null))));
-    if (stopped) return;
+    if (check.stopped) return;
     const now = Date.now();
     workers.forEach((worker, index) => {
       if (worker.status !== 'ready' || worker.paused || worker.pid === null) return;
@@ -54,17 +53,5 @@ export function startPolicyMonitor(config: VassalConfig, log: Logger, target: Po
       if (verdict !== null) target.act(worker, verdict);
     });
   };
-  const timer = setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    tick()
-      .catch((err: unknown) => log.error({ err }, 'worker policy check failed'))
-      .finally(() => (ticking = false));
-  }, TICK_MS);
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPeriodicCheck(TICK_MS, tick, (err) => log.error({ err }, 'worker policy check failed'));
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js';
 import { IdleCheck } from './idle-check.js';
 import { ListenQueueReader } from './listen-queue.js';
 import type { HeldSocket } from './sockets.js';
+import { startPeriodicCheck, type PeriodicCheck } from './periodic-check.js';
 import { SosCheck, type SosRequest } from './sos-check.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -38,14 +39,12 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
   const sos = new SosCheck({ busyMs: config.vassalSosMs, backlog: config.vassalSosBacklog });
   const idle = config.idleMs === undefined ? null : new IdleCheck(config.idleMs);
   const queues = new ListenQueueReader();
-  let ticking = false;
-  let stopped = false;
-  const tick = async (): Promise<void> => {
+  const tick = async (check: PeriodicCheck): Promise<void> => {
     // the backlog form alone needs nothing from the workers; in cheaper mode, SOS only once every worker possible runs
     const ask = config.vassalSosMs !== undefined || idle !== null;
     const workers = ask ? deps.pool.current().filter((worker) => worker.readyAt !== null && worker.status !== 'exited') : [];
     const answers = await Promise.all(workers.map((worker) => worker.activity(ANSWER_MS)));
-    if (stopped) return;
+    if (check.stopped) return;
     const now = Date.now();
     const full = workers.length === config.processes;
     const allBusy = full && answers.every((answer) => answer === null || answer.inflight > 0) && answers.some((answer) => answer !== null);
@@ -60,22 +59,9 @@ export function startSosMonitor(deps: SosMonitorDeps): { stop(): void } | null {
     const serving = workers.length === deps.pool.counts().active;
     const inflight = answers.reduce((sum, answer) => sum + (answer?.inflight ?? 1), 0) + deps.pool.others().length + (serving ? 0 : 1);
     if (idle.sample({ now, requests, inflight })) {
-      stopped = true;
-      clearInterval(timer);
+      check.stop();
       deps.onIdle(config.idleMs ?? 0);
     }
   };
-  const timer = setInterval(() => {
-    if (ticking || stopped) return;
-    ticking = true;
-    tick()
-      .catch((err: unknown) => deps.log.error({ err }, 'load check failed'))
-      .finally(() => (ticking = false));
-  }, tickMs(config));
-  return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startPeriodicCheck(tickMs(config), tick, (err) => deps.log.error({ err }, 'load check failed'));
 }
