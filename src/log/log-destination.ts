@@ -5,12 +5,12 @@
 // (beyond that lines are dropped and counted), reopens on demand (logrotate),
 // rotates by size, and reports a failing file once while serving goes on.
 import { EventEmitter } from 'node:events';
-import { pino } from 'pino';
+import sonicBoom, { type SonicBoomOpts } from 'sonic-boom';
 import { openLogFile, type OpenAs } from './log-file.js';
 import { shiftBackups } from './log-rotation.js';
 import { formatText } from './text-format.js';
 
-type Boom = ReturnType<typeof pino.destination>;
+type Boom = sonicBoom.SonicBoom;
 
 /** Bytes queued for the file at most; a line beyond is dropped (counted), never queued. */
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -42,6 +42,8 @@ export class LogDestination extends EventEmitter {
   constructor(private readonly spec: DestinationSpec) {
     super();
     this.boom = this.open();
+    // what is still queued at exit is written synchronously (pino registers no hook for a stream of ours)
+    process.once('exit', () => this.flushSync());
   }
 
   /** pino's entry point: one serialised record. */
@@ -83,13 +85,13 @@ export class LogDestination extends EventEmitter {
     old.end();
   }
 
-  /** Write what is queued now: before process.exit. */
+  /** Write what is queued now (at exit). Gives up at the first error: a dead terminal fails every retry. */
   flushSync(): void {
     if (this.gone) return;
     try {
       this.boom.flushSync();
     } catch {
-      // not open yet, or the file is failing: nothing more can be done at exit
+      // not open yet, or the file or terminal is failing: nothing more can be done at exit
     }
   }
 
@@ -101,7 +103,12 @@ export class LogDestination extends EventEmitter {
 
   private open(): Boom {
     const fd = this.spec.file === undefined ? 1 : openLogFile(this.spec.file, this.spec.openAs);
-    const boom = pino.destination({ fd, sync: false, maxLength: MAX_BUFFERED_BYTES });
+    // sonic-boom itself, not pino.destination(): pino would flush it at exit with sonic-boom 4's
+    // flushSync, which retries EIO forever (a master whose terminal closed never exited);
+    // sonic-boom 5 throws errors it cannot retry, and retries EAGAIN a bounded number of times
+    // (maxWriteRetries is missing from sonic-boom 5.0.2's types)
+    const options: SonicBoomOpts & { maxWriteRetries: number } = { fd, sync: false, maxLength: MAX_BUFFERED_BYTES, maxWriteRetries: EXIT_WRITE_RETRIES };
+    const boom = new sonicBoom.SonicBoom(options);
     boom.on('drain', () => this.emit('drain'));
     boom.on('drop', () => (this.dropped += 1));
     boom.on('error', (err: unknown) => {
@@ -109,10 +116,6 @@ export class LogDestination extends EventEmitter {
       if (this.spec.file === undefined && STDOUT_GONE.has((err as NodeJS.ErrnoException).code ?? '')) this.gone = true;
       this.report(err, this.gone ? 'stdout is gone: log lines are dropped from now on' : 'log file write failed; lines are kept up to the queue limit, then dropped and counted');
       if (!this.gone) return;
-      // pino flushes this stream synchronously at exit, and sonic-boom's flushSync retries every
-      // error but EAGAIN forever: marked destroyed (without closing fd 1, which another file could
-      // then take), the exit hook skips it instead of spinning on EIO
-      (boom as unknown as { destroyed: boolean }).destroyed = true;
       // writers paused on the backed-up queue would otherwise wait for a drain that never comes
       this.emit('drain');
     });
@@ -157,6 +160,9 @@ const STDOUT_GONE = new Set(['EIO', 'EPIPE', 'EBADF', 'ENXIO', 'ECONNRESET']);
 
 // a write to a closed terminal also fails asynchronously, as an 'error' event that nobody else listens to
 process.stderr.on('error', () => undefined);
+
+/** EAGAIN retries (100 ms apart) of a write at exit before giving up: a reader stalled for 5 s is not waited for. */
+const EXIT_WRITE_RETRIES = 50;
 
 /** Queued bytes above which writers pause their sources. */
 const BACKED_UP_BYTES = 256 * 1024;

@@ -52,3 +52,21 @@ export function descendantsOf(pid: number): number[] {
   for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
   return out;
 }
+
+/** One line per live PID (state, kernel wait channel, command line): what a "did not stop" failure should show. */
+export function describeLive(pids: readonly number[]): string {
+  return pids
+    .filter(isAlive)
+    .map((pid) => {
+      const read = (file: string): string => {
+        try {
+          return readFileSync(`/proc/${pid}/${file}`, 'utf8').replaceAll('\0', ' ').trim();
+        } catch {
+          return '?';
+        }
+      };
+      const state = /\) (\S)/.exec(read('stat'))?.[1] ?? '?';
+      return `${pid} ${state} wchan=${read('wchan')} ${read('cmdline')}`;
+    })
+    .join('\n');
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { testControlPath } from '../helpers/control-socket.js';
 import { APPS, EMPEROR_BIN } from '../helpers/paths.js';
-import { descendantsOf, isAlive, waitFor } from '../helpers/wait-for.js';
+import { describeLive, descendantsOf, isAlive, waitFor } from '../helpers/wait-for.js';
 import { hasTmux, quote, Tmux } from './cli-tmux.js';
 import { startEmperor, useVassalDirs } from './emperor-harness.js';
 import { LogFileReader } from './logs-file-reader.js';
@@ -73,10 +73,13 @@ describe('emperor logs', () => {
       const pid = emperor;
       await waitFor('the reload the closed terminal\'s SIGHUP asked for to go by', () => (isAlive(pid) ? true : undefined));
       process.kill(pid, 'SIGINT');
-      await waitFor('the emperor, its masters and workers to stop', () => (family.some(isAlive) ? undefined : true), 30_000);
+      await waitFor('the emperor, its masters and workers to stop', () => (family.some(isAlive) ? undefined : true), 30_000).catch((err: Error) => {
+        throw new Error(`${err.message}; still running:\n${describeLive(family)}`);
+      });
       emperor = undefined;
     } finally {
       tmux.kill();
+      // the masters and workers die with it (parent-death signal)
       if (emperor !== undefined && isAlive(emperor)) process.kill(emperor, 'SIGKILL');
     }
   });
