@@ -8,19 +8,12 @@
 // `new URL('../worker/main.js', import.meta.url)` paths between entry points
 // resolve the same bundled or not.
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from './bundle-options.mjs';
 
 await build({
+  ...BUNDLE_OPTIONS,
   entryPoints: ['src/cli/uw.ts', 'src/cli/uwemperor.ts', 'src/worker/main.ts', 'src/worker/script-preload.ts'],
   outdir: 'dist/src',
   outbase: 'src',
   allowOverwrite: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // parsed only when a .yaml config or a typo needs them; prom-client only on a /metrics scrape
-  external: ['js-yaml', 'fastest-levenshtein', 'prom-client'],
-  // CommonJS dependencies (pino) call require() for Node's built-ins
-  banner: { js: "import { createRequire as __uwCreateRequire } from 'node:module'; const require = __uwCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
 });

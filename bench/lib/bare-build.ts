@@ -2,7 +2,8 @@
 // (as scripts/bundle.mjs makes them), except that the worker's RequestCounter
 // is bare-counter.ts, which counts nothing. Written under dist/bench-bare/src/
 // so that the master finds its worker at the same relative path.
-import { build, type Plugin } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { ROOT } from './paths.js';
 
 const OUT = `${ROOT}dist/bench-bare/src`;
@@ -18,18 +19,13 @@ const bareCounter: Plugin = {
 
 /** Build it (about a second); returns the path of its uw CLI. */
 export async function buildBareUw(): Promise<string> {
+  const { BUNDLE_OPTIONS } = (await import(pathToFileURL(`${ROOT}scripts/bundle-options.mjs`).href)) as { BUNDLE_OPTIONS: BuildOptions };
   await build({
+    ...BUNDLE_OPTIONS,
     entryPoints: [`${ROOT}src/cli/uw.ts`, `${ROOT}src/worker/main.ts`],
     outdir: OUT,
     outbase: `${ROOT}src`,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['js-yaml', 'fastest-levenshtein', 'prom-client'],
-    banner: { js: "import { createRequire as __uwCreateRequire } from 'node:module'; const require = __uwCreateRequire(import.meta.url);" },
     plugins: [bareCounter],
-    logLevel: 'warning',
   });
   return BARE_UW_BIN;
 }

@@ -2,7 +2,7 @@
 // script (bench/fixtures/express-app.cjs) on N workers: uw (`--script`),
 // node:cluster (a tiny primary, round-robin) and PM2 cluster mode.
 import { pidInBody, getOnce, pollUntil } from './http-probe.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { APPS, ROOT, UW_BIN } from './paths.js';
 import { Pm2Cluster } from './pm2.js';
 import type { ProcessSet } from './process-set.js';

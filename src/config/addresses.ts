@@ -34,3 +34,10 @@ export function addressKey(address: ListenAddress): string | undefined {
   if (address.type === 'unix') return `unix:${address.path}`;
   return address.port === 0 ? undefined : `tcp:${address.host}:${address.port}`;
 }
+
+/** The TCP port in "host:port", or null for a UNIX path. */
+export function portOfWhere(where: string): number | null {
+  if (where.startsWith('/') || where.startsWith('@')) return null;
+  const port = Number(where.slice(where.lastIndexOf(':') + 1));
+  return Number.isInteger(port) && port > 0 ? port : null;
+}

@@ -8,7 +8,6 @@ import { backlogSize, boolean, octalMode, positiveMs, processCount, reloadMode, 
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
-import { FIFO_SLOTS } from '../master/master-fifo-commands.js';
 import { logSettings } from './log-options.js';
 import type { ConfigHost } from './host.js';
 import type { OptionName } from './options.js';
@@ -27,6 +26,9 @@ export interface SchemaContext {
 }
 
 const SECOND = 1000;
+
+/** How many master FIFO slots the digits 0-9 can name. */
+const FIFO_SLOTS = 10;
 
 /** The validated, deep-frozen config; throws UwError naming the file and key. */
 export async function buildVassalConfig(settings: Settings, ctx: SchemaContext): Promise<VassalConfig> {

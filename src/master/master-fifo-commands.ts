@@ -29,8 +29,6 @@ export const COUNTED_COMMANDS: ReadonlySet<MasterCommand> = new Set<MasterComman
 /** Bytes that end an `echo r > fifo` and mean nothing. */
 const IGNORED = new Set(['\n', '\r']);
 
-/** How many slots the digits 0-9 can name. */
-export const FIFO_SLOTS = 10;
 
 /** One command and the byte that asked for it. */
 export interface FifoCommand {

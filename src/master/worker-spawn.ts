@@ -6,7 +6,7 @@ import type { StdioOptions } from 'node:child_process';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { restoreCaCerts } from '../process/ca-certs-env.js';
 import { spawnProcess, type ChildProcess } from '../process/spawn.js';
-import { portOfWhere } from '../worker/listen-claim.js';
+import { portOfWhere } from '../config/addresses.js';
 import { fdNames, type HeldSocket } from './sockets.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));

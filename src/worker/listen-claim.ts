@@ -10,6 +10,7 @@
 //   beside a process holding that port: the app is served on the master's socket;
 // - once every socket is taken, any other listen() binds as in plain Node (a metrics port).
 // A listen() on a descriptor or handle of the app's own is never redirected.
+import { portOfWhere } from '../config/addresses.js';
 
 /** One socket the master holds, as a script worker sees it. */
 export interface HeldAddress {
@@ -90,13 +91,6 @@ function keyOf(request: ListenRequest): string | null {
 function requestOfWhere(where: string): ListenRequest {
   const port = portOfWhere(where);
   return port === null ? { kind: 'path', path: where } : { kind: 'port', port, host: null };
-}
-
-/** The TCP port in "host:port", or null for a UNIX path. */
-export function portOfWhere(where: string): number | null {
-  if (where.startsWith('/') || where.startsWith('@')) return null;
-  const port = Number(where.slice(where.lastIndexOf(':') + 1));
-  return Number.isInteger(port) && port > 0 ? port : null;
 }
 
 /** How a request reads in logs: ":3000", "0.0.0.0:3000", "/tmp/app.sock", "a handle of its own". */

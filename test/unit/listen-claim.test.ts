@@ -2,7 +2,8 @@
 // an existing Node app"): which of the master's sockets an app's listen() gets.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { claimSocket, describeRequest, parseListenArgs, portOfWhere, type Claim, type HeldAddress, type ListenRequest } from '../../src/worker/listen-claim.js';
+import { portOfWhere } from '../../src/config/addresses.js';
+import { claimSocket, describeRequest, parseListenArgs, type Claim, type HeldAddress, type ListenRequest } from '../../src/worker/listen-claim.js';
 
 const tcp = (index: number, where: string): HeldAddress => ({ index, fd: 3 + index, where });
 const ONE = [tcp(0, '127.0.0.1:8080')];
