@@ -10,7 +10,7 @@
 //   pendingHandle per read callback (a normal buffer would lose every descriptor but
 //   the first), and so takes up to 14 descriptors per message. No extra process:
 //   a zerg's start time matters (Broodlord starts them under load).
-// - Sending (a zerg server): a short python3 helper (`socket.send_fds`, Python >= 3.9)
+// - Sending (a zerg server): a short python3 helper (`socket.send_fds`, Python >= 3.9; the system's)
 //   per attaching client. libuv writes one descriptor per sendmsg, while a uWSGI zerg
 //   reads ONE message and only its first control message, so a master with two
 //   sockets cannot be served through the IPC pipe; and an accepted pipe is not of
@@ -29,6 +29,12 @@ import { MESSAGE_BYTES, parseZergMessage, zergMessage } from './zerg-message.js'
 /** the most descriptors one message can bring: one per data byte (see above) */
 export const MAX_RECEIVED = MESSAGE_BYTES;
 const PYTHON = 'python3';
+/**
+ * The system's python3 first: a version manager's shim first on PATH (pyenv's is a
+ * bash script) costs ten times the interpreter's own start, seconds on a loaded
+ * machine, and the helper needs nothing but the standard library.
+ */
+const SYSTEM_PYTHON = '/usr/bin/python3';
 const SEND_LIMIT_MS = 10_000;
 /** Test seam: `UW_FD_PASSING=unavailable` makes both directions report the mechanism missing. */
 const SEAM = 'UW_FD_PASSING';
@@ -90,8 +96,13 @@ export function receiveProblem(): string | null {
  */
 export function sendProblem(): string | null {
   if (process.env[SEAM] === 'unavailable') return `descriptor passing disabled by ${SEAM}=unavailable`;
-  const found = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && isExecutable(join(dir, PYTHON)));
-  return found ? null : `${PYTHON} (3.9 or later) is not on PATH: it sends the descriptors (socket.send_fds)`;
+  return pythonPath() !== undefined ? null : `${PYTHON} (3.9 or later) is neither ${SYSTEM_PYTHON} nor on PATH: it sends the descriptors (socket.send_fds)`;
+}
+
+/** The python3 the helper runs: the system's, else the first on PATH. */
+function pythonPath(): string | undefined {
+  if (isExecutable(SYSTEM_PYTHON)) return SYSTEM_PYTHON;
+  return (process.env.PATH ?? '').split(':').filter((dir) => dir !== '').map((dir) => join(dir, PYTHON)).find(isExecutable);
 }
 
 const SEND_SCRIPT = [
@@ -110,8 +121,9 @@ const SEND_SCRIPT = [
  */
 export function sendDescriptors(connectionFd: number, fds: readonly number[]): Promise<void> {
   const child = spawnProcess({
-    command: PYTHON,
-    args: ['-c', SEND_SCRIPT, String(fds.length), zergMessage(fds.length).toString('hex')],
+    command: pythonPath() ?? PYTHON,
+    // isolated (no PYTHON* variables, no user site) and without site: the quickest start
+    args: ['-I', '-S', '-c', SEND_SCRIPT, String(fds.length), zergMessage(fds.length).toString('hex')],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     stdio: ['ignore', 'ignore', 'pipe', connectionFd, ...fds],
     dieWithParent: true,
