@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
-import { APPS } from '../helpers/paths.js';
+import { APPS, PYTHON } from '../helpers/paths.js';
 import type { SpawnedCli } from '../helpers/spawned-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { isStopped } from '../../src/process/stopped.js';
@@ -54,7 +54,7 @@ describe('emperor: failures it must show', () => {
   test('an exec worker crash loop shows the tail of its stderr', async () => {
     const dir = newDir();
     const port = await freePort();
-    dir.write('py.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nexec = python3 ${APPS}fail-at-start.py\nprocesses = 1\n`);
+    dir.write('py.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nexec = ${PYTHON} ${APPS}fail-at-start.py\nprocesses = 1\n`);
     const emperor = startEmperor([dir.path], { fake: false });
     const failing = await waitForState(emperor, 'py.ini', 'failing');
     assert.match(String(failing.error), /exited with code 3 before it was ready: starting fail-at-start\nfail-at-start: cannot open database/);

@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { get, type Reply } from '../helpers/http-client.js';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { tcpSocketsOf } from '../helpers/proc-sockets.js';
 import { SpawnedCli } from '../helpers/spawned-cli.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -21,7 +21,7 @@ const SLOW = '/slow?ms=3000';
 const NEVER_DONE = '/slow?ms=25000';
 type Kind = 'module' | 'exec';
 
-const APP: Record<Kind, string> = { module: `module = ${APPS}slow.mjs`, exec: `exec = python3 ${APPS}server.py` };
+const APP: Record<Kind, string> = { module: `module = ${APPS}slow.mjs`, exec: `exec = ${PYTHON} ${APPS}server.py` };
 const vassal = (kind: Kind, extra = '', processes = 2) => `[uwsgi]\nhttp-socket = 127.0.0.1:0\n${APP[kind]}\nprocesses = ${processes}\n${extra}`;
 
 /** The port of the vassal's first socket, from its master's "socket bound" line. */

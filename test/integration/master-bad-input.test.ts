@@ -3,7 +3,7 @@
 // option at once; and `--vacuum false` is a value, not a config file.
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { startMaster } from '../helpers/uw-master.js';
@@ -68,7 +68,7 @@ describe('bad input, real uw', () => {
     const file = dir.write('vacuum.ini', HEAD);
     const { cli } = await startMaster(['--vacuum', 'false', file, '--die-on-term', 'true'], { cwd: dir.path });
     assert.ok(cli.find('master ready').length === 1);
-    const exec = dir.write('exec.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = python3 ${APPS}server.py\nexec-ready-after = 0.1\n`);
+    const exec = dir.write('exec.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = ${PYTHON} ${APPS}server.py\nexec-ready-after = 0.1\n`);
     const second = await startMaster([exec, '--exec-notify', 'false'], { cwd: dir.path });
     assert.ok(second.cli.find('master ready').length === 1);
   });

@@ -4,7 +4,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, tryGet } from '../helpers/http-client.js';
-import { APPS } from '../helpers/paths.js';
+import { APPS, PYTHON } from '../helpers/paths.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -15,7 +15,7 @@ afterEach(killAll);
 after(() => dir.remove());
 
 function execVassal(name: string, extra = '', processes = 2): string {
-  return dir.write(name, `uwsgi:\n  http-socket: 127.0.0.1:0\n  exec: python3 ${APPS}server.py\n  processes: ${processes}\n${extra}`);
+  return dir.write(name, `uwsgi:\n  http-socket: 127.0.0.1:0\n  exec: ${PYTHON} ${APPS}server.py\n  processes: ${processes}\n${extra}`);
 }
 
 describe('exec vassal', () => {
@@ -72,7 +72,7 @@ describe('exec vassal', () => {
   });
 
   it('hands the socket over blocking, as systemd does: a plain accept() loop works', async () => {
-    const file = dir.write('accept-loop.yaml', `uwsgi:\n  http-socket: 127.0.0.1:0\n  exec: python3 ${APPS}accept-loop.py\n  processes: 2\n`);
+    const file = dir.write('accept-loop.yaml', `uwsgi:\n  http-socket: 127.0.0.1:0\n  exec: ${PYTHON} ${APPS}accept-loop.py\n  processes: 2\n`);
     const { cli, port } = await startMaster([file]);
     for (let i = 0; i < 10; i += 1) assert.match((await get({ port })).body, /^accept-loop \d+$/);
     assert.equal(cli.find('worker respawn scheduled').length, 0, 'no worker died on EAGAIN');

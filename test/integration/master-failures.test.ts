@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from '../helpers/http-client.js';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
@@ -115,7 +115,7 @@ describe('master error paths', () => {
   });
 
   it('reports an exec worker crash loop with the tail of its stderr, also captured as log lines', async () => {
-    const file = dir.write('py-fail.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = python3 ${APPS}fail-at-start.py\nprocesses = 1\n`);
+    const file = dir.write('py-fail.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = ${PYTHON} ${APPS}fail-at-start.py\nprocesses = 1\n`);
     const cli = new SpawnedCli(UW_BIN, [file]);
     const respawn = await cli.waitForLog('worker respawn scheduled');
     assert.match(String(respawn.reason), /exited with code 3 before it was ready: starting fail-at-start\nfail-at-start: cannot open database/);

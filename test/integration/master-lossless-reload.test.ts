@@ -3,7 +3,7 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLoad } from '../helpers/load.js';
-import { APPS } from '../helpers/paths.js';
+import { APPS, PYTHON } from '../helpers/paths.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { startMaster } from '../helpers/uw-master.js';
@@ -16,7 +16,7 @@ after(() => dir.remove());
 const RELOADS = 10;
 
 describe('graceful reload under load', () => {
-  for (const [kind, app] of [['module', `module = ${APPS}hello.mjs`], ['exec', `exec = python3 ${APPS}server.py`]] as const) {
+  for (const [kind, app] of [['module', `module = ${APPS}hello.mjs`], ['exec', `exec = ${PYTHON} ${APPS}server.py`]] as const) {
     it(`loses no request over ${RELOADS} reloads (${kind} workers)`, async () => {
       const file = dir.write(`lossless-${kind}.ini`, `[uwsgi]\nhttp-socket = 127.0.0.1:0\n${app}\nprocesses = 2\n`);
       const { cli, port } = await startMaster([file]);

@@ -10,7 +10,7 @@ import parsePrometheus from 'parse-prometheus-text-format';
 import type { MasterStatsDocument } from '../../src/stats/master-document.js';
 import { readStats } from '../../src/stats/read-stats.js';
 import { get } from '../helpers/http-client.js';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { killAll, type SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { startMaster } from '../helpers/uw-master.js';
@@ -165,7 +165,7 @@ describe('master stats server', () => {
   });
 
   it('shows an exec worker\'s pid, status and RSS, not counted', async () => {
-    const ini = dir.write('exec.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = python3 ${APPS}server.py\nstats = 127.0.0.1:0\n`);
+    const ini = dir.write('exec.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = ${PYTHON} ${APPS}server.py\nstats = 127.0.0.1:0\n`);
     const { cli } = await startMaster([ini]);
     const doc = await readDocument(await statsPort(cli));
     const worker = doc.workers[0];

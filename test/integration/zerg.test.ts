@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
 import { startLoad } from '../helpers/load.js';
-import { APPS, UW_BIN } from '../helpers/paths.js';
+import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids } from '../helpers/uw-master.js';
@@ -95,7 +95,7 @@ describe('zerg mode', () => {
 
   it('an exec zerg gets the received socket blocking, as LISTEN_FDS', async () => {
     const server = await startServer('exec');
-    const zerg = await startZerg('exec-zerg', server.zergPath, `exec = python3 ${APPS}accept-loop.py`);
+    const zerg = await startZerg('exec-zerg', server.zergPath, `exec = ${PYTHON} ${APPS}accept-loop.py`);
     await waitFor('the exec zerg worker answers', async () => {
       const reply = await tryGet({ port: server.port });
       return reply?.body.startsWith('accept-loop ') ? true : undefined;

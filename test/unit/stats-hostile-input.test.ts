@@ -10,6 +10,7 @@ import { startStatsServer } from '../../src/stats/stats-server.js';
 import { controlTarget, readEmperorStats } from '../../src/cli/read-emperor-stats.js';
 import { removeStaleSocket, SocketInUseError } from '../../src/process/stale-socket.js';
 import { TempDir } from '../helpers/temp-dir.js';
+import { PYTHON } from '../helpers/paths.js';
 
 const dir = new TempDir();
 const cleanups: (() => unknown)[] = [];
@@ -56,7 +57,7 @@ describe('hostile statistics input', () => {
       '    held.append(c)',
       'print("ready", flush=True); time.sleep(30)',
     ].join('\n');
-    const child = spawn('python3', ['-c', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(PYTHON, ['-c', script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
     cleanups.push(() => child.kill('SIGKILL'));
     await new Promise<void>((resolve, reject) => {
       child.stdout.once('data', () => resolve());

@@ -12,6 +12,7 @@ import { UwError } from '../../src/errors.js';
 import { get, tryGet } from '../helpers/http-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { TempDir } from '../helpers/temp-dir.js';
+import { PYTHON } from '../helpers/paths.js';
 
 const dir = new TempDir();
 const servers: StatsServer[] = [];
@@ -81,7 +82,7 @@ describe('stats server', () => {
     assert.equal(readFileSync(file, 'utf8'), 'not a socket');
     // a dead socket file: bound, never listening, as a crashed process leaves it
     const dead = dir.file('dead.sock');
-    execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', dead]);
+    execFileSync(PYTHON, ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', dead]);
     assert.ok(lstatSync(dead).isSocket());
     await start({ type: 'unix', path: dead });
     assert.equal((JSON.parse(await readStats({ type: 'unix', path: dead })) as { version: string }).version, 'test');
