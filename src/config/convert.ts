@@ -62,6 +62,8 @@ export const reloadMode: Converter<'graceful' | 'chain'> = {
 };
 
 /** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
+export const niceness = boundedInt(0, 19, 'niceness goes from 0 (none added) to 19');
+
 export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
 
 export const signalName: Converter<NodeJS.Signals> = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, boolean, octalMode, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
+import { backlogSize, boolean, niceness, octalMode, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
@@ -71,6 +71,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     reloadMode: settings.read('reload-mode', reloadMode, 'graceful'),
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
+    reloadNice: settings.read('reload-nice', niceness, 10),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),

@@ -79,6 +79,8 @@ export interface VassalConfig {
   /** how SIGHUP, touch-reload and the emperor reload */
   readonly reloadMode: 'graceful' | 'chain';
   readonly dieOnTerm: boolean;
+  /** niceness added to a worker started while others serve, until it is ready */
+  readonly reloadNice: number;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;
   readonly readyTimeoutMs: number;

@@ -11,6 +11,7 @@ import type { VassalConfig } from '../config/vassal-config.js';
 import { runChain } from './chain-reload.js';
 import { launchWorker, type RetiredCounts } from './launch-worker.js';
 import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
+import { bootAtLowerPriority } from './boot-priority.js';
 import type { HeldSocket } from './sockets.js';
 import type { Worker } from './worker.js';
 import type { PolicyVerdict } from './worker-policy.js';
@@ -194,7 +195,7 @@ export class WorkerPool {
   private recycle(slot: Slot, worker: Worker, reason: string): void {
     if (this.chaining || this.replacing.size > 0 || this.starting.length > 0 || this.paused || Date.now() < slot.recycleAfter) return;
     this.log.info({ worker: worker.id, workerPid: worker.pid, reason }, 'worker recycle started');
-    const fresh = this.spawn(worker.id, slot.generation, slot.config, this.sockets);
+    const fresh = this.spawnBeside(worker.id, slot.generation, slot.config, this.sockets);
     this.replacing.add(fresh);
     void fresh.ready.then(
       () => {
@@ -237,6 +238,13 @@ export class WorkerPool {
     return launchWorker(id, generation, config, sockets, this.log, this.retired);
   }
 
+  /** A worker that boots while others serve: at a lower CPU priority until it is ready (reload-nice). */
+  private spawnBeside(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
+    const worker = this.spawn(id, generation, config, sockets);
+    bootAtLowerPriority(worker, config.reloadNice);
+    return worker;
+  }
+
   private onCurrentExit(slot: Slot, worker: Worker): void {
     if (slot.worker !== worker) return; // retired meanwhile: not ours to replace
     slot.worker = null;
@@ -271,7 +279,7 @@ export class WorkerPool {
     if (this.stopping) return { ok: false, reason: 'the master is stopping' };
     if (mode === 'chain') return this.chain(config, sockets);
     const generation = this.generation + 1;
-    const fresh = Array.from({ length: this.activeAfterReload(config) }, (_, index) => this.spawn(index + 1, generation, config, sockets));
+    const fresh = Array.from({ length: this.activeAfterReload(config) }, (_, index) => this.spawnBeside(index + 1, generation, config, sockets));
     this.starting = fresh;
     try {
       await Promise.all(fresh.map((worker) => worker.ready));
@@ -335,7 +343,7 @@ export class WorkerPool {
         await Promise.all([...this.retiring].map((worker) => worker.exited));
       },
       boot: (index) => {
-        const worker = this.spawn(index + 1, generation, config, sockets);
+        const worker = this.spawnBeside(index + 1, generation, config, sockets);
         this.starting = [worker];
         return worker;
       },

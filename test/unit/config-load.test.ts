@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       touchChainReload: [],
       reloadMode: 'graceful',
       dieOnTerm: true,
+      reloadNice: 5,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
       readyTimeoutMs: 250,
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
     assert.equal(config.processes, 1);
     assert.equal(config.reloadMercyMs, 60_000);
     assert.equal(config.workerReloadMercyMs, 60_000);
+    assert.equal(config.reloadNice, 10);
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
