@@ -30,6 +30,8 @@ export interface DestinationSpec {
 /** A pino destination stream with back-pressure, reopen and rotation. */
 export class LogDestination extends EventEmitter {
   private boom: Boom;
+  /** streams of files closed by a reopen or rotation that still write what they had queued */
+  private readonly closing = new Set<Boom>();
   /** bytes in the current file (for log-maxsize), counted as they are queued */
   private size = 0;
   /** lines dropped because the queue was full (the file not writable, the reader stalled) */
@@ -82,16 +84,21 @@ export class LogDestination extends EventEmitter {
     this.boom = next;
     this.size = 0;
     old.removeAllListeners('drain');
+    this.closing.add(old);
+    old.once('close', () => this.closing.delete(old));
     old.end();
   }
 
   /** Write what is queued now (at exit). Gives up at the first error: a dead terminal fails every retry. */
   flushSync(): void {
     if (this.gone) return;
-    try {
-      this.boom.flushSync();
-    } catch {
-      // not open yet, or the file or terminal is failing: nothing more can be done at exit
+    // the files a rotation or reopen closed first: their lines come before the current file's
+    for (const boom of [...this.closing, this.boom]) {
+      try {
+        boom.flushSync();
+      } catch {
+        // not open yet, or the file or terminal is failing: nothing more can be done at exit
+      }
     }
   }
 
