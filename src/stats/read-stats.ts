@@ -16,8 +16,14 @@ export function readStats(address: ListenAddress, timeoutMs = 5_000, options: { 
     const chunks: Buffer[] = [];
     socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('end', () => {
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // a server that took us for a silent reader (our request came late: a loaded machine) sent
+      // the document and closed, and our request then failed to write: the document is what counts
+      if (options.http === true && chunks.length > 0 && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) finish();
+      else reject(err);
+    });
+    socket.on('end', finish);
+    function finish(): void {
       const text = Buffer.concat(chunks).toString('utf8');
       if (options.http !== true) return resolve(text);
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
@@ -26,6 +32,6 @@ export function readStats(address: ListenAddress, timeoutMs = 5_000, options: { 
       if (status === undefined || body < 0) return resolve(text);
       if (status !== '200') return reject(Object.assign(new Error(`HTTP ${status} from the stats server`), { code: `HTTP_${status}` }));
       resolve(text.slice(body + 4));
-    });
+    }
   });
 }
