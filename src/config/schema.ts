@@ -74,6 +74,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     reloadNice: settings.read('reload-nice', niceness, 10),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
+    ...(settings.last('heartbeat') !== undefined && { heartbeatMs: settings.read('heartbeat', positiveMs, 0) }),
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),
     vacuum: settings.read('vacuum', boolean, false),
     listenBacklog: settings.read('listen', backlogSize, 511),

@@ -53,6 +53,8 @@ export interface WorkerPolicies {
   /** no recycle by max-requests or reload-on-rss before this */
   readonly minLifetimeMs: number;
   readonly reloadOnRssBytes?: number;
+  /** worker-heartbeat: a worker whose event loop stays blocked this long is killed */
+  readonly workerHeartbeatMs?: number;
 }
 
 export interface VassalConfig {
@@ -83,6 +85,8 @@ export interface VassalConfig {
   readonly reloadNice: number;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;
+  /** heartbeat: the master tells the emperor it is alive this often */
+  readonly heartbeatMs?: number;
   readonly readyTimeoutMs: number;
   readonly chmodSocket?: number;
   readonly vacuum: boolean;

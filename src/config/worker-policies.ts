@@ -19,7 +19,7 @@ const megabytes = boundedInt(1, 1024 * 1024, 'megabytes of resident memory, up t
 /** The policies of a vassal; throws UW_CONFIG_CONFLICT for one its workers cannot honour. */
 export function workerPolicies(settings: Settings, kind: AppSpec['kind']): WorkerPolicies {
   if (kind === 'exec') {
-    for (const name of ['harakiri', 'max-requests'] as const) {
+    for (const name of ['harakiri', 'max-requests', 'worker-heartbeat'] as const) {
       const setting = settings.last(name);
       if (setting !== undefined) {
         throw new UwError('UW_CONFIG_CONFLICT', `option "${name}" needs Node workers (module or script): an exec worker does not report its requests to the master`, { file: setting.file, key: setting.key });
@@ -30,6 +30,7 @@ export function workerPolicies(settings: Settings, kind: AppSpec['kind']): Worke
   const maxRequests = settings.last('max-requests');
   const maxLifetime = settings.last('max-worker-lifetime');
   const rss = settings.last('reload-on-rss');
+  const heartbeat = settings.last('worker-heartbeat');
   const policies: WorkerPolicies = {
     harakiriVerbose: settings.read('harakiri-verbose', boolean, false),
     maxRequestsDelta: settings.read('max-requests-delta', requestDelta, 0),
@@ -39,6 +40,7 @@ export function workerPolicies(settings: Settings, kind: AppSpec['kind']): Worke
     ...(maxRequests === undefined ? {} : { maxRequests: convert(maxRequests, requestCount) }),
     ...(maxLifetime === undefined ? {} : { maxLifetimeMs: convert(maxLifetime, positiveMs) }),
     ...(rss === undefined ? {} : { reloadOnRssBytes: convert(rss, megabytes) * MB }),
+    ...(heartbeat === undefined ? {} : { workerHeartbeatMs: convert(heartbeat, positiveMs) }),
   };
   const minSetting = settings.last('min-worker-lifetime');
   if (maxLifetime !== undefined && minSetting !== undefined && policies.maxLifetimeMs !== undefined && policies.minLifetimeMs >= policies.maxLifetimeMs) {

@@ -51,6 +51,9 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
     'master-stats': (message) => callbacks.onStats(message.id, message.stats),
     'master-sos': (message) => callbacks.onSos(message.reason),
     'master-rescan': () => callbacks.onRescan(),
+    'master-heartbeat': (message) => {
+      if (typeof message.everyMs === 'number' && Number.isFinite(message.everyMs)) onEvent({ type: 'master-heartbeat', everyMs: message.everyMs });
+    },
     'master-idle': (message) => {
       logger.info({ idleMs: message.idleMs }, 'master idle');
       callbacks.onIdle();

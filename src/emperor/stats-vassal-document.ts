@@ -36,7 +36,7 @@ export function vassalDocument(facts: VassalFacts): VassalStatsDocument {
     pid: status.masterPid ?? 0,
     born: running ? seconds(history.lastRunMs) : 0,
     last_mod: seconds(facts.lastModMs),
-    last_heartbeat: 0,
+    last_heartbeat: seconds(status.lastHeartbeatMs ?? null),
     loyal: flag(running && history.loyalMs !== null),
     ready: flag(ready),
     accepting: flag(accepting),

@@ -4,6 +4,7 @@
 // every state change; nothing else assigns a state.
 import { CONFIG_ERROR_EXIT_CODE } from '../errors.js';
 import { nextRestart, type RestartPolicy } from './restart-policy.js';
+import { beat, missed, unwatchIfGone, type HeartbeatState } from './vassal-heartbeat.js';
 
 /**
  * starting: a start is queued or the master is spawned but not ready yet.
@@ -41,6 +42,8 @@ export interface VassalRecord {
   readonly workersFailing: boolean;
   /** why the last reload failed (the old workers still serve); null once a reload succeeds */
   readonly reloadFailed: string | null;
+  /** heartbeat: the master's period and the deadlines it missed; absent while not watched */
+  readonly heartbeat?: HeartbeatState | undefined;
 }
 
 /** What can happen to a vassal: file events, master messages and exits, emperor commands, timers. */
@@ -59,6 +62,10 @@ export type VassalEvent =
   | { readonly type: 'master-resumed' }
   /** a zerg instance's master is idle and stops by itself (die-on-idle) */
   | { readonly type: 'master-idle' }
+  /** heartbeat: the master is alive and beats every everyMs (0: it stopped beating on purpose) */
+  | { readonly type: 'master-heartbeat'; readonly everyMs: number }
+  /** heartbeat: a deadline passed without a beat */
+  | { readonly type: 'heartbeat-missed' }
   | { readonly type: 'exited'; readonly code: number | null; readonly signal: string | null }
   | { readonly type: 'reload' }
   | { readonly type: 'shutdown' }
@@ -72,13 +79,17 @@ export type VassalEventType = VassalEvent['type'];
 /** What the caller must do, in order, after taking the new record. */
 export type Effect =
   | { readonly type: 'spawn' }
-  | { readonly type: 'signal'; readonly signal: 'SIGHUP' | 'SIGKILL' }
+  /** why: logged as a warning (the emperor acting on its own, not asked to) */
+  | { readonly type: 'signal'; readonly signal: 'SIGHUP' | 'SIGKILL'; readonly why?: string }
   /** SIGINT now, SIGKILL after the mercy period */
   | { readonly type: 'stop' }
   /** the master stops by itself (idle): no signal now, SIGKILL if it is still there after the mercy period */
   | { readonly type: 'await-stop' }
   | { readonly type: 'schedule-restart'; readonly delayMs: number }
-  | { readonly type: 'cancel-restart' };
+  | { readonly type: 'cancel-restart' }
+  /** heartbeat: send heartbeat-missed after delayMs unless a beat re-arms it first */
+  | { readonly type: 'watch-heartbeat'; readonly delayMs: number }
+  | { readonly type: 'unwatch-heartbeat' };
 
 /** The result of one transition. */
 export interface Step {
@@ -152,8 +163,12 @@ function reloadedStep(r: VassalRecord, e: Extract<VassalEvent, { type: 'master-r
 const exitedUnplanned: Handler<'exited'> = (record, event, policy) =>
   unplannedExit(record, event.signal === null ? `code ${event.code ?? 'unknown'}` : `signal ${event.signal}`, event.code, policy);
 
+/** A master that runs is watched the same way in every state, stopping aside. */
+const HEARTBEAT: Row = { 'master-heartbeat': beat, 'heartbeat-missed': missed };
+
 const TRANSITIONS: { readonly [S in VassalState]: Row } = {
   starting: {
+    ...HEARTBEAT,
     'master-idle': retiring,
     spawned: (r, e) => step(r, { pid: e.pid }, 'master spawned'),
     'spawn-failed': (r, e, policy) => unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
@@ -168,6 +183,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   ready: {
+    ...HEARTBEAT,
     'master-idle': retiring,
     'file-changed': (r) => hangUp(r, 'file changed'),
     reload: (r) => hangUp(r, 'emperor reload'),
@@ -182,6 +198,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   failing: {
+    ...HEARTBEAT,
     'master-idle': retiring,
     // the master takes a SIGHUP now: the reload replaces the failing workers
     'file-changed': (r) => hangUp(r, 'file changed'),
@@ -198,6 +215,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   paused: {
+    ...HEARTBEAT,
     'master-idle': retiring,
     'master-resumed': (r) => step(r, { state: settledState(r) }, 'master resumed'),
     // the master defers the reload until it is resumed (it then says master-reloading): still paused till then
@@ -216,6 +234,7 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     shutdown: stopWith('shutdown'),
   },
   reloading: {
+    ...HEARTBEAT,
     'master-idle': retiring,
     'master-reloaded': (r, e) => reloadedStep(r, e),
     // SIGTSTP froze the new workers too: the reload goes on after the resume
@@ -266,5 +285,6 @@ export function initialStep(): Step {
 /** The one place a vassal changes: null when the event means nothing in this state. */
 export function transition(record: VassalRecord, event: VassalEvent, policy: RestartPolicy): Step | null {
   const handler = TRANSITIONS[record.state][event.type] as Handler<typeof event.type> | undefined;
-  return handler === undefined ? null : handler(record, event, policy);
+  const next = handler === undefined ? null : handler(record, event, policy);
+  return next === null ? null : unwatchIfGone(next);
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
+import { HeartbeatWatch } from './heartbeat-watch.js';
 import { linkMaster } from './master-link.js';
 import { stopGraceMs } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
@@ -54,6 +55,8 @@ export interface VassalStatus {
   readonly reloadFailed: string | null;
   /** a zerg instance (broodlord) names the vassal it serves; absent for a vassal file's own master */
   readonly zergOf?: string;
+  /** heartbeat: epoch ms of the running master's last beat */
+  readonly lastHeartbeatMs?: number;
 }
 
 /** One vassal file and its master. */
@@ -72,11 +75,13 @@ export class Vassal {
   /** the running master's own reload-mercy, once it told it */
   private masterMercyMs: number | null = null;
   private readonly history = new VassalHistory();
+  private readonly heartbeat: HeartbeatWatch;
 
   constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
     this.fingerprint = fingerprint;
     this.stats = new StatsRequests(deps.clock);
     this.stateSince = deps.clock.now();
+    this.heartbeat = new HeartbeatWatch(deps.clock, () => this.handle({ type: 'heartbeat-missed' }));
     const first = initialStep();
     this.record = first.record;
     this.apply(first, null);
@@ -93,6 +98,7 @@ export class Vassal {
 
   /** Feed one event through the state machine. */
   handle(event: VassalEvent): void {
+    if (event.type === 'master-heartbeat') this.heartbeat.beat();
     const next = transition(this.record, event, this.deps.policy);
     if (next === null) {
       this.deps.logger.debug({ state: this.record.state, event: event.type }, 'vassal event ignored');
@@ -106,7 +112,7 @@ export class Vassal {
     const { pid, failures, error, reloadFailed } = this.record;
     // a SIGSTOPped master shows as paused; it will tell nothing until it runs again
     const state = pid !== null && this.deps.isStopped?.(pid) === true ? 'paused' : this.record.state;
-    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }) };
+    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }), ...(this.heartbeat.lastBeatMs !== null && { lastHeartbeatMs: this.heartbeat.lastBeatMs }) };
   }
 
   /** Times and counts for the statistics documents (born, last ready, respawns, next retry). */
@@ -164,8 +170,13 @@ export class Vassal {
         return;
       }
       case 'signal':
+        if (effect.why !== undefined) this.deps.logger.warn({ masterPid: this.record.pid, signal: effect.signal, why: effect.why }, 'master signalled');
         if (this.child !== null) sendSignal(this.child, effect.signal);
         return;
+      case 'watch-heartbeat':
+        return this.heartbeat.arm(effect.delayMs);
+      case 'unwatch-heartbeat':
+        return this.heartbeat.clear();
       case 'stop':
       case 'await-stop':
         if (this.child !== null) this.stopChild(this.child, effect.type === 'stop');
@@ -250,6 +261,7 @@ export class Vassal {
     if (this.child !== child) return;
     this.child = null;
     this.startedAt = null;
+    this.heartbeat.clear(true);
     this.stats.abandonAll();
     this.handle(event);
   }

@@ -107,7 +107,9 @@ export type MasterToEmperor =
   /** master FIFO `E` (uWSGI sends the emperor SIGWINCH): rescan the vassal files now */
   | { readonly type: 'master-rescan' }
   /** die-on-idle (uWSGI's byte 22): no request for `idle`; a graceful stop and exit 0 follow, not a crash */
-  | { readonly type: 'master-idle'; readonly idleMs: number };
+  | { readonly type: 'master-idle'; readonly idleMs: number }
+  /** heartbeat (uWSGI's byte 26): alive, next beat within everyMs; everyMs 0: a reload turned the heartbeat off */
+  | { readonly type: 'master-heartbeat'; readonly everyMs: number };
 
 export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };
 

@@ -20,6 +20,7 @@ import { StatsEndpoint } from './stats-endpoint.js';
 import { watchTouchReload } from './touch-reload.js';
 import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 import { LoadMonitors } from './load-monitors.js';
+import { HeartbeatSender } from './heartbeat-sender.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
@@ -42,6 +43,7 @@ export class Master {
   private readonly statsEndpoint: StatsEndpoint;
   private readonly monitors: LoadMonitors;
   private readonly fifo: MasterFifo;
+  private readonly heartbeat = new HeartbeatSender((beat) => this.tellEmperor(beat));
 
   private constructor(
     private config: VassalConfig,
@@ -128,6 +130,7 @@ export class Master {
     process.on('unhandledRejection', (err) => this.log.error({ err }, 'unowned promise failed'));
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
     this.tellEmperor({ type: 'master-started', pid: process.pid, reloadMercyMs: this.config.reloadMercyMs });
+    if (process.send) this.heartbeat.follow(this.config.heartbeatMs);
     this.own('first start', this.pool.start().then(() => this.markReady()));
     this.watchLoad();
   }
@@ -351,6 +354,7 @@ export class Master {
       this.sockets = next.sockets;
       this.armTouchReload();
       this.watchLoad();
+      if (process.send) this.heartbeat.follow(config.heartbeatMs);
       this.fifo.reconfigure(config.masterFifo, config.file);
       await this.statsEndpoint.reconfigure(config);
     }

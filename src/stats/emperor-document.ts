@@ -14,7 +14,8 @@ export interface VassalStatsDocument {
   readonly born: number;
   /** epoch seconds of the vassal file's last modification */
   readonly last_mod: number;
-  readonly last_heartbeat: 0;
+  /** heartbeat: epoch seconds of the current master's last beat, 0 without one */
+  readonly last_heartbeat: number;
   /** 1 once the master has been ready (uWSGI: served its first request) */
   readonly loyal: 0 | 1;
   readonly ready: 0 | 1;

@@ -29,6 +29,7 @@ export function vassalMetricFamilies(doc: EmperorStatsDocument): MetricFamily[] 
     { name: 'uwemperor_vassal_state', type: 'gauge', help: 'The vassal\'s state, one-hot.', labelNames: ['vassal', 'state'], samples: states },
     per('uwemperor_vassal_respawns_total', 'counter', 'Masters started for the vassal after its first.', (vassal) => vassal.respawns),
     per('uwemperor_vassal_uptime_seconds', 'gauge', 'Seconds since the vassal\'s current master was spawned (0 without one).', (vassal) => (vassal.uptime_ms ?? 0) / 1000),
+    per('uwemperor_vassal_last_heartbeat_seconds', 'gauge', 'Epoch seconds of the master\'s last heartbeat (0: none, or no heartbeat option).', (vassal) => vassal.last_heartbeat),
     per('uwemperor_vassal_failures', 'gauge', 'Consecutive failed starts of the vassal.', (vassal) => vassal.failures),
   ];
 }

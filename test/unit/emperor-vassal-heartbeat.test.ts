@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { pino } from 'pino';
+import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
+import { Vassal } from '../../src/emperor/vassal.js';
+import { initialStep, transition, type Step, type VassalEvent } from '../../src/emperor/vassal-machine.js';
+import { FakeChild } from './emperor-fake-child.js';
+import { VirtualClock } from './emperor-virtual-clock.js';
+
+/** Feed events from a fresh vassal; every event must be handled. */
+function run(...events: VassalEvent[]): Step {
+  let current = initialStep();
+  for (const event of events) {
+    const next = transition(current.record, event, DEFAULT_RESTART_POLICY);
+    assert.ok(next !== null, `${event.type} ignored in ${current.record.state}`);
+    current = next;
+  }
+  return current;
+}
+
+const spawned: VassalEvent = { type: 'spawned', pid: 42 };
+const ready: VassalEvent = { type: 'master-ready' };
+const beat: VassalEvent = { type: 'master-heartbeat', everyMs: 1_000 };
+const missed: VassalEvent = { type: 'heartbeat-missed' };
+const types = (step: Step) => step.effects.map((effect) => (effect.type === 'signal' ? effect.signal : effect.type));
+
+describe('vassal machine: heartbeat', () => {
+  test('a beat arms a deadline of 2 periods; each beat re-arms it', () => {
+    const step = run(spawned, ready, beat);
+    assert.deepEqual(step.effects, [{ type: 'watch-heartbeat', delayMs: 2_000 }]);
+    assert.deepEqual(step.record.heartbeat, { everyMs: 1_000, missed: 0 });
+    assert.equal(step.record.state, 'ready');
+  });
+
+  test('silent for 2 periods: SIGHUP, said why; 2 more: SIGKILL, and the exit restarts it at once', () => {
+    const hup = run(spawned, ready, beat, missed);
+    assert.deepEqual(types(hup), ['SIGHUP', 'watch-heartbeat']);
+    assert.match(hup.effects[0]?.type === 'signal' ? (hup.effects[0].why ?? '') : '', /no heartbeat for 2 s/);
+    const kill = run(spawned, ready, beat, missed, missed);
+    assert.deepEqual(types(kill), ['SIGKILL']);
+    assert.match(kill.record.error ?? '', /no heartbeat for 4 s .*killed/);
+    const restarted = run(spawned, ready, beat, missed, missed, { type: 'exited', code: null, signal: 'SIGKILL' });
+    assert.equal(restarted.record.state, 'starting');
+    assert.deepEqual(types(restarted), ['spawn']);
+    assert.equal(restarted.record.heartbeat, undefined);
+  });
+
+  test('a beat after the SIGHUP forgives the silence: the next deadline is a SIGHUP again', () => {
+    const step = run(spawned, ready, beat, missed, beat, missed);
+    assert.deepEqual(types(step), ['SIGHUP', 'watch-heartbeat']);
+  });
+
+  test('paused, reloading, failing and starting masters are watched the same way', () => {
+    for (const before of [[ready, { type: 'master-paused' }], [ready, { type: 'file-changed' }], [{ type: 'workers-failing', message: 'x' }], []] as VassalEvent[][]) {
+      assert.deepEqual(types(run(spawned, ...before, beat, missed)), ['SIGHUP', 'watch-heartbeat'], JSON.stringify(before));
+    }
+  });
+
+  test('without a beat nothing is watched: a missed deadline means nothing', () => {
+    assert.equal(transition(run(spawned, ready).record, missed, DEFAULT_RESTART_POLICY), null);
+  });
+
+  test('a master that turns its heartbeat off (reload) is no longer watched', () => {
+    const off = run(spawned, ready, beat, { type: 'master-heartbeat', everyMs: 0 });
+    assert.deepEqual(types(off), ['unwatch-heartbeat']);
+    assert.equal(transition(off.record, missed, DEFAULT_RESTART_POLICY), null);
+  });
+
+  test('a stopping or exited master is no longer watched', () => {
+    const stopping = run(spawned, ready, beat, { type: 'file-removed' });
+    assert.deepEqual(types(stopping), ['stop', 'unwatch-heartbeat']);
+    assert.equal(transition(stopping.record, missed, DEFAULT_RESTART_POLICY), null);
+    const crashed = run(spawned, ready, beat, { type: 'exited', code: 1, signal: null });
+    assert.ok(types(crashed).includes('unwatch-heartbeat'));
+  });
+});
+
+describe('vassal: heartbeat on the clock', () => {
+  test('a master that stops beating is reloaded after 2xS, killed after 4xS, restarted; the last beat is shown', async () => {
+    const clock = new VirtualClock();
+    const lines: Record<string, unknown>[] = [];
+    const children: FakeChild[] = [];
+    const jobs: (() => Promise<void>)[] = [];
+    const vassal = new Vassal('app.ini', '/v/app.ini', { ino: 1n, size: 1n, mtimeNs: 1n }, {
+      clock,
+      logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+      policy: DEFAULT_RESTART_POLICY,
+      reloadMercyMs: 30_000,
+      startSlotMs: 30_000,
+      enqueueStart: (job) => jobs.push(job),
+      spawnMaster: () => {
+        const child = new FakeChild();
+        children.push(child);
+        return child as unknown as ChildProcess;
+      },
+      stopMaster: () => Promise.resolve(),
+      onStopped: () => undefined,
+    });
+    void jobs.shift()?.();
+    const master = children[0];
+    assert.ok(master);
+    master.emit('message', { type: 'master-ready', pid: master.pid, generation: 1 });
+    await clock.advance(500);
+    master.emit('message', { type: 'master-heartbeat', everyMs: 1_000 });
+    assert.equal(vassal.status().lastHeartbeatMs, 500);
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(1_000);
+      master.emit('message', { type: 'master-heartbeat', everyMs: 1_000 });
+    }
+    assert.deepEqual(master.signals, [], 'a beating master is left alone');
+    await clock.advance(1_999);
+    assert.deepEqual(master.signals, []);
+    await clock.advance(1);
+    assert.deepEqual(master.signals, ['SIGHUP']);
+    assert.ok(lines.some((line) => line.msg === 'master signalled' && line.signal === 'SIGHUP' && /no heartbeat for 2 s/.test(String(line.why))));
+    await clock.advance(2_000);
+    assert.deepEqual(master.signals, ['SIGHUP', 'SIGKILL']);
+    master.exit(null, 'SIGKILL');
+    assert.equal(vassal.status().lastHeartbeatMs, undefined, 'the new master has not beaten yet');
+    assert.equal(jobs.length, 1, 'a new master is queued at once');
+    await clock.advance(60_000);
+    assert.deepEqual(master.signals, ['SIGHUP', 'SIGKILL'], 'nothing more for the dead master');
+  });
+});
