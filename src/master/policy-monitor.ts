@@ -1,4 +1,4 @@
-// The timer behind the worker policies (harakiri, max-requests,
+// The timer behind the worker policies (harakiri, worker-heartbeat, max-requests,
 // max-worker-lifetime, reload-on-rss): once a second it asks each ready worker
 // of the current generation for its counters (Node workers, only when a
 // policy needs them) and reads its memory from /proc (only with reload-on-rss),
@@ -27,7 +27,7 @@ type LastAnswer = NonNullable<WorkerFacts['previous']>;
 export function startPolicyMonitor(config: VassalConfig, log: Logger, target: PolicyTarget): { stop(): void } | null {
   const { policies } = config;
   if (!hasPolicies(policies)) return null;
-  const ask = isNodeApp(config.app) && (policies.harakiriMs !== undefined || policies.maxRequests !== undefined);
+  const ask = isNodeApp(config.app) && (policies.harakiriMs !== undefined || policies.maxRequests !== undefined || policies.workerHeartbeatMs !== undefined);
   const answers = new WeakMap<Worker, LastAnswer>();
   const tick = async (check: PeriodicCheck): Promise<void> => {
     const workers = target.serving();

@@ -1,5 +1,6 @@
 // The worker policies as one pure judgement per worker and tick: harakiri
-// (a request running too long: kill), then the graceful recycles, in uWSGI's
+// (a request running too long: kill), worker-heartbeat (an event loop that
+// stops answering: kill), then the graceful recycles, in uWSGI's
 // order: max-requests, reload-on-rss (both only after min-worker-lifetime),
 // max-worker-lifetime. Limits grow by delta x (worker id - 1), as in uWSGI,
 // so that workers started together do not all recycle together.
@@ -24,11 +25,22 @@ export interface WorkerFacts {
 
 export type PolicyVerdict =
   | { readonly action: 'harakiri'; readonly request: string | null; readonly runningMs: number; readonly inflight: number; readonly blocked: boolean }
+  /** worker-heartbeat: its event loop has not answered since `blockedMs` ago */
+  | { readonly action: 'unresponsive'; readonly blockedMs: number }
   | { readonly action: 'recycle'; readonly reason: string };
 
 /** What to do with the worker now, if anything. */
 export function judgeWorker(policies: WorkerPolicies, facts: WorkerFacts, now: number): PolicyVerdict | null {
-  return harakiri(policies, facts, now) ?? recycle(policies, facts, now);
+  return harakiri(policies, facts, now) ?? unresponsive(policies, facts, now) ?? recycle(policies, facts, now);
+}
+
+/** No answer, and none for longer than worker-heartbeat: its loop is blocked (a loop busy on async work still answers). */
+function unresponsive(policies: WorkerPolicies, facts: WorkerFacts, now: number): PolicyVerdict | null {
+  const limit = policies.workerHeartbeatMs;
+  if (limit === undefined || facts.answer !== null) return null;
+  // time paused is not blocked time: its answers stop while it is paused
+  const since = Math.max(facts.previous?.at ?? facts.spawnedAt, facts.resumedAt);
+  return now - since > limit ? { action: 'unresponsive', blockedMs: now - since } : null;
 }
 
 function harakiri(policies: WorkerPolicies, facts: WorkerFacts, now: number): PolicyVerdict | null {
@@ -72,5 +84,5 @@ function mb(bytes: number): number {
 
 /** True when any policy needs the monitor's tick. */
 export function hasPolicies(policies: WorkerPolicies): boolean {
-  return policies.harakiriMs !== undefined || policies.maxRequests !== undefined || policies.maxLifetimeMs !== undefined || policies.reloadOnRssBytes !== undefined;
+  return policies.harakiriMs !== undefined || policies.workerHeartbeatMs !== undefined || policies.maxRequests !== undefined || policies.maxLifetimeMs !== undefined || policies.reloadOnRssBytes !== undefined;
 }

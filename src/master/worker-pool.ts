@@ -175,7 +175,7 @@ export class WorkerPool {
     return [...this.starting, ...this.replacing, ...this.retiring];
   }
 
-  /** A worker policy's verdict on a current worker: kill it now (harakiri) or replace it gracefully (recycle). */
+  /** A worker policy's verdict on a current worker: kill it now (harakiri, worker-heartbeat) or replace it gracefully (recycle). */
   act(worker: Worker, verdict: PolicyVerdict): void {
     const slot = this.slots[worker.id - 1];
     if (slot?.worker !== worker || this.stopping || worker.status !== 'ready') return;
@@ -186,6 +186,11 @@ export class WorkerPool {
       // the others in flight on it are lost by necessity: the count says how many
       this.log.error({ worker: worker.id, workerPid: worker.pid, ...facts, lost: facts.inflight, ...(this.config.policies.harakiriVerbose && { stderr: worker.stderrText() }) }, 'harakiri: request too long, worker killed');
       worker.harakiri();
+      return;
+    }
+    if (verdict.action === 'unresponsive') {
+      this.log.error({ worker: worker.id, workerPid: worker.pid, blockedMs: verdict.blockedMs, limitMs: this.config.policies.workerHeartbeatMs }, 'worker-heartbeat: event loop blocked, worker killed');
+      worker.harakiri('unresponsive');
       return;
     }
     this.recycle(slot, worker, verdict.reason);

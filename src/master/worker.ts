@@ -21,7 +21,7 @@ import { spawnWorker } from './worker-spawn.js';
 export type WorkerStatus = 'starting' | 'ready' | 'draining' | 'exited';
 
 /** Why the master ended a worker; null means nobody asked it to exit (a crash). */
-export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout' | 'harakiri';
+export type EndReason = 'drain' | 'brutal' | 'abort' | 'stop' | 'ready-timeout' | 'harakiri' | 'unresponsive';
 
 /** At most this many log lines per worker about its app's listen() calls (the app may send anything). */
 const MAX_APP_NOTES = 32;
@@ -242,6 +242,8 @@ export class Worker {
       ? `was not ready within ${this.config.readyTimeoutMs} ms${this.notListening()}`
       : this.endReason === 'harakiri'
         ? `was killed by harakiri (a request ran longer than ${(this.config.policies.harakiriMs ?? 0) / 1000} s)`
+        : this.endReason === 'unresponsive'
+          ? `was killed by worker-heartbeat (its event loop did not answer for longer than ${(this.config.policies.workerHeartbeatMs ?? 0) / 1000} s)`
         : `exited with ${describeExit(this.exit ?? { code: null, signal: null })}${this.readyAt === null ? ' before it was ready' : ''}`;
     const said = this.appError === null ? (this.stderr?.text() ?? null) : appErrorLine(this.appError);
     return `worker ${this.id} ${how}${said === null ? '' : `: ${said}`}`;
@@ -286,14 +288,14 @@ export class Worker {
     return terminate(child, { signal: null, graceMs: mercyMs, onEscalate, group: true });
   }
 
-  /** harakiri: SIGKILL now; unlike stop(), its slot is refilled (the respawn back-off decides when). */
-  harakiri(): void {
-    this.endReason ??= 'harakiri';
+  /** harakiri or worker-heartbeat: SIGKILL now; unlike stop(), its slot is refilled (the respawn back-off decides when). */
+  harakiri(why: 'harakiri' | 'unresponsive' = 'harakiri'): void {
+    this.endReason ??= why;
     if (this.child !== null && this.status !== 'exited') killGroup(this.child);
   }
 
   /** End now: `signal` (then SIGKILL after graceMs), recording why. Its slot is not refilled. */
-  stop(reason: Exclude<EndReason, 'ready-timeout' | 'harakiri'>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  stop(reason: Exclude<EndReason, 'ready-timeout' | 'harakiri' | 'unresponsive'>, signal: NodeJS.Signals, graceMs: number): Promise<void> {
     this.endReason ??= reason;
     this.refill = false;
     if (this.child === null) return this.exited.then(() => undefined);
