@@ -61,6 +61,7 @@ export function vassalDocument(facts: VassalFacts): VassalStatsDocument {
     failures: status.failures,
     uptime_ms: status.uptimeMs,
     answered: stats !== null,
+    unanswered: status.unanswered ?? null,
     stats,
   };
 }

@@ -11,6 +11,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
 import { HeartbeatWatch } from './heartbeat-watch.js';
 import { linkMaster } from './master-link.js';
+import { MasterSilence } from './master-silence.js';
 import { stopGraceMs } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
@@ -57,6 +58,8 @@ export interface VassalStatus {
   readonly zergOf?: string;
   /** heartbeat: epoch ms of the running master's last beat */
   readonly lastHeartbeatMs?: number;
+  /** what the master last failed to answer (a stats request, a SIGHUP), until it answers again */
+  readonly unanswered?: 'stats-request' | 'SIGHUP';
 }
 
 /** One vassal file and its master. */
@@ -76,12 +79,14 @@ export class Vassal {
   private masterMercyMs: number | null = null;
   private readonly history = new VassalHistory();
   private readonly heartbeat: HeartbeatWatch;
+  private readonly silence: MasterSilence;
 
   constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
     this.fingerprint = fingerprint;
     this.stats = new StatsRequests(deps.clock);
     this.stateSince = deps.clock.now();
     this.heartbeat = new HeartbeatWatch(deps.clock, () => this.handle({ type: 'heartbeat-missed' }));
+    this.silence = new MasterSilence(deps.clock, deps.logger, deps.isStopped ?? (() => false));
     const first = initialStep();
     this.record = first.record;
     this.apply(first, null);
@@ -99,6 +104,7 @@ export class Vassal {
   /** Feed one event through the state machine. */
   handle(event: VassalEvent): void {
     if (event.type === 'master-heartbeat') this.heartbeat.beat();
+    if (event.type === 'master-reloading' || event.type === 'master-reloaded' || event.type === 'master-paused') this.silence.acknowledged();
     const next = transition(this.record, event, this.deps.policy);
     if (next === null) {
       this.deps.logger.debug({ state: this.record.state, event: event.type }, 'vassal event ignored');
@@ -112,7 +118,7 @@ export class Vassal {
     const { pid, failures, error, reloadFailed } = this.record;
     // a SIGSTOPped master shows as paused; it will tell nothing until it runs again
     const state = pid !== null && this.deps.isStopped?.(pid) === true ? 'paused' : this.record.state;
-    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }), ...(this.heartbeat.lastBeatMs !== null && { lastHeartbeatMs: this.heartbeat.lastBeatMs }) };
+    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }), ...(this.heartbeat.lastBeatMs !== null && { lastHeartbeatMs: this.heartbeat.lastBeatMs }), ...(this.silence.unanswered !== null && { unanswered: this.silence.unanswered }) };
   }
 
   /** Times and counts for the statistics documents (born, last ready, respawns, next retry). */
@@ -123,7 +129,7 @@ export class Vassal {
   /** Ask the master for its statistics; null without a master or an answer in time. */
   requestStats(timeoutMs: number): Promise<MasterStatsDocument | null> {
     const child = this.child;
-    return this.stats.request(timeoutMs, (id) => {
+    const reply = this.stats.request(timeoutMs, (id) => {
       if (child === null || !child.connected) return false;
       // counted by the tests of shared collections: each line is one request a master must answer
       this.deps.logger.debug({ masterPid: child.pid, id }, 'stats requested');
@@ -131,6 +137,10 @@ export class Vassal {
         if (err) this.stats.settle(id, null);
       });
       return true;
+    });
+    return reply.then((stats) => {
+      if (child?.pid !== undefined && child === this.child && child.connected) this.silence.statsRequest(child.pid, stats !== null, timeoutMs);
+      return stats;
     });
   }
 
@@ -172,6 +182,8 @@ export class Vassal {
       case 'signal':
         if (effect.why !== undefined) this.deps.logger.warn({ masterPid: this.record.pid, signal: effect.signal, why: effect.why }, 'master signalled');
         if (this.child !== null) sendSignal(this.child, effect.signal);
+        // a paused master defers the reload until it is resumed: no acknowledgement is due
+        if (effect.signal === 'SIGHUP' && this.child?.pid !== undefined && this.record.state !== 'paused') this.silence.sighupSent(this.child.pid);
         return;
       case 'watch-heartbeat':
         return this.heartbeat.arm(effect.delayMs);
@@ -262,6 +274,7 @@ export class Vassal {
     this.child = null;
     this.startedAt = null;
     this.heartbeat.clear(true);
+    this.silence.reset();
     this.stats.abandonAll();
     this.handle(event);
   }

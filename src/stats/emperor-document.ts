@@ -51,6 +51,8 @@ export interface VassalStatsDocument {
   readonly uptime_ms: number | null;
   /** whether the master answered the statistics request in time; false: a hung master, or none */
   readonly answered: boolean;
+  /** what the master last failed to answer in time (a statistics request, a SIGHUP), null once it answers again */
+  readonly unanswered?: 'stats-request' | 'SIGHUP' | null;
   /** the master's latest document (at most 1 s old), or null when it did not answer */
   readonly stats: MasterStatsDocument | null;
 }

@@ -76,31 +76,38 @@ describe('vassal machine: heartbeat', () => {
   });
 });
 
+/** A vassal on a virtual clock with a fake master, its log lines collected. */
+function makeVassal(isStopped: (pid: number) => boolean = () => false) {
+  const clock = new VirtualClock();
+  const lines: Record<string, unknown>[] = [];
+  const children: FakeChild[] = [];
+  const jobs: (() => Promise<void>)[] = [];
+  const vassal = new Vassal('app.ini', '/v/app.ini', { ino: 1n, size: 1n, mtimeNs: 1n }, {
+    clock,
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+    policy: DEFAULT_RESTART_POLICY,
+    reloadMercyMs: 30_000,
+    startSlotMs: 30_000,
+    enqueueStart: (job) => jobs.push(job),
+    spawnMaster: () => {
+      const child = new FakeChild();
+      children.push(child);
+      return child as unknown as ChildProcess;
+    },
+    stopMaster: () => Promise.resolve(),
+    onStopped: () => undefined,
+    isStopped,
+  });
+  void jobs.shift()?.();
+  const master = children[0];
+  assert.ok(master);
+  master.emit('message', { type: 'master-ready', pid: master.pid, generation: 1 });
+  return { clock, lines, jobs, vassal, master };
+}
+
 describe('vassal: heartbeat on the clock', () => {
   test('a master that stops beating is reloaded after 2xS, killed after 4xS, restarted; the last beat is shown', async () => {
-    const clock = new VirtualClock();
-    const lines: Record<string, unknown>[] = [];
-    const children: FakeChild[] = [];
-    const jobs: (() => Promise<void>)[] = [];
-    const vassal = new Vassal('app.ini', '/v/app.ini', { ino: 1n, size: 1n, mtimeNs: 1n }, {
-      clock,
-      logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
-      policy: DEFAULT_RESTART_POLICY,
-      reloadMercyMs: 30_000,
-      startSlotMs: 30_000,
-      enqueueStart: (job) => jobs.push(job),
-      spawnMaster: () => {
-        const child = new FakeChild();
-        children.push(child);
-        return child as unknown as ChildProcess;
-      },
-      stopMaster: () => Promise.resolve(),
-      onStopped: () => undefined,
-    });
-    void jobs.shift()?.();
-    const master = children[0];
-    assert.ok(master);
-    master.emit('message', { type: 'master-ready', pid: master.pid, generation: 1 });
+    const { clock, lines, jobs, vassal, master } = makeVassal();
     await clock.advance(500);
     master.emit('message', { type: 'master-heartbeat', everyMs: 1_000 });
     assert.equal(vassal.status().lastHeartbeatMs, 500);
@@ -121,5 +128,37 @@ describe('vassal: heartbeat on the clock', () => {
     assert.equal(jobs.length, 1, 'a new master is queued at once');
     await clock.advance(60_000);
     assert.deepEqual(master.signals, ['SIGHUP', 'SIGKILL'], 'nothing more for the dead master');
+  });
+
+  test('without heartbeat: a SIGHUP not acknowledged in 10 s and a stats request timing out are reported once, and the return too', async () => {
+    const { clock, lines, vassal, master } = makeVassal((pid) => pid === master.pid);
+    const notAnswering = () => lines.filter((line) => line.msg === 'master not answering');
+    vassal.handle({ type: 'file-changed' });
+    assert.deepEqual(master.signals, ['SIGHUP']);
+    await clock.advance(9_999);
+    assert.equal(notAnswering().length, 0);
+    await clock.advance(1);
+    assert.deepEqual(notAnswering().map((line) => [line.unanswered, line.masterPid, line.stopped]), [['SIGHUP', master.pid, true]]);
+    assert.equal(vassal.status().unanswered, 'SIGHUP');
+    const stats = vassal.requestStats(2_000);
+    await clock.advance(2_000);
+    assert.equal(await stats, null);
+    assert.equal(notAnswering().length, 1, 'one line per silence, not per request');
+    assert.deepEqual(master.signals, ['SIGHUP'], 'reported, not acted on');
+    master.emit('message', { type: 'master-reloading', generation: 2 });
+    assert.ok(lines.some((line) => line.msg === 'master answering again'));
+    assert.equal(vassal.status().unanswered, undefined);
+    const late = vassal.requestStats(2_000);
+    await clock.advance(2_000);
+    assert.equal(await late, null);
+    assert.deepEqual(notAnswering().map((line) => line.unanswered), ['SIGHUP', 'stats-request']);
+  });
+
+  test('an acknowledged SIGHUP is not reported', async () => {
+    const { clock, lines, vassal, master } = makeVassal();
+    vassal.handle({ type: 'reload' });
+    master.emit('message', { type: 'master-reloading', generation: 2 });
+    await clock.advance(60_000);
+    assert.equal(lines.filter((line) => line.msg === 'master not answering').length, 0);
   });
 });
