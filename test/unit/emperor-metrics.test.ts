@@ -6,7 +6,7 @@ import type { EmperorStatsDocument, VassalStatsDocument } from '../../src/stats/
 import { parsePrometheus, sampleOf } from '../helpers/prometheus.js';
 
 const vassal = (id: string, state: string, answered: boolean): VassalStatsDocument =>
-  ({ id, state, answered, stats: null, ready: state === 'ready' ? 1 : 0, respawns: 3, uptime_ms: 1500, failures: 0 }) as unknown as VassalStatsDocument;
+  ({ id, state, answered, stats: null, ready: state === 'ready' ? 1 : 0, respawns: 3, uptime_ms: 1500, failures: 0, last_heartbeat: answered ? 1_800_000_000 : 0 }) as unknown as VassalStatsDocument;
 
 test('up, one-hot state, respawns, uptime and the count; label values escaped', async () => {
   const doc = { vassals: [vassal('a.ini', 'ready', true), vassal('b"\\\n.ini', 'broken', false)] } as unknown as EmperorStatsDocument;
@@ -20,4 +20,6 @@ test('up, one-hot state, respawns, uptime and the count; label values escaped', 
   assert.equal(states.filter((m) => m.labels.vassal === 'a.ini' && Number(m.value) === 1).length, 1);
   assert.equal(sampleOf(families, 'uwemperor_vassal_respawns_total', { vassal: 'a.ini' }), 3);
   assert.equal(sampleOf(families, 'uwemperor_vassal_uptime_seconds', { vassal: 'a.ini' }), 1.5);
+  assert.equal(sampleOf(families, 'uwemperor_vassal_last_heartbeat_seconds', { vassal: 'a.ini' }), 1_800_000_000);
+  assert.equal(sampleOf(families, 'uwemperor_vassal_last_heartbeat_seconds', { vassal: 'b"\\\n.ini' }), 0);
 });
