@@ -26,8 +26,7 @@ export class HeartbeatSender {
     this.timer.unref();
   }
 
-  /** No more beats (the master exits). */
-  stop(): void {
+  private stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
   }
