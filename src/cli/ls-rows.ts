@@ -28,6 +28,8 @@ export interface LsRow {
   readonly worker_respawns: number | null;
   /** whether the master answered the statistics request in time */
   readonly answered: boolean;
+  /** heartbeat: epoch seconds of the master's last beat, null without one */
+  readonly last_heartbeat: number | null;
   /** the last error, a failed reload, or "no answer" from a master that has a pid but did not answer */
   readonly error: string | null;
 }
@@ -55,6 +57,7 @@ export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
     restarts: vassal.respawns,
     worker_respawns: stats === null ? null : stats.workers.reduce((sum, worker) => sum + worker.respawn_count, 0),
     answered: vassal.answered,
+    last_heartbeat: vassal.last_heartbeat > 0 ? vassal.last_heartbeat : null,
     error: errorOf(vassal),
   };
 }
@@ -63,5 +66,6 @@ export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
 function errorOf(vassal: VassalStatsDocument): string | null {
   const reason = vassal.error ?? (vassal.reload_failed === null ? null : `reload failed: ${vassal.reload_failed}`);
   if (reason !== null) return reason.replace(/\s+/g, ' ').trim();
+  if (vassal.pid > 0 && vassal.unanswered === 'SIGHUP') return 'no answer to SIGHUP';
   return vassal.pid > 0 && !vassal.answered ? 'no answer' : null;
 }

@@ -53,9 +53,9 @@ describe('worker-heartbeat', () => {
   });
 
   it('leaves a worker alone that waits asynchronously longer than the limit', async () => {
-    const { cli, port } = await start('wait.ini', `module = ${APPS}heartbeat.mjs`, 'worker-heartbeat = 1');
+    const { cli, port } = await start('wait.ini', `module = ${APPS}heartbeat.mjs`, 'worker-heartbeat = 2');
     const [worker] = liveWorkerPids(cli);
-    const reply = await get({ port }, '/wait?ms=4000', false, 20_000);
+    const reply = await get({ port }, '/wait?ms=5000', false, 20_000);
     assert.equal(reply.status, 200);
     assert.equal(reply.body, `waited ${worker}`);
     // the policy monitor asked it several times meanwhile, and it answered each time

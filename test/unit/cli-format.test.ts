@@ -73,12 +73,18 @@ describe('uwemperor ls', () => {
     const [api, broken, hung] = lsRows(threeVassals());
     assert.deepEqual(api, {
       vassal: 'api.ini', state: 'ready', retry_in_ms: null, pid: 201, uptime_ms: 300_000, workers_ready: 2, workers_total: 2, requests: 10_000,
-      rss_bytes: 70 * 1024 * 1024, restarts: 0, worker_respawns: 0, answered: true, error: null,
+      rss_bytes: 70 * 1024 * 1024, restarts: 0, worker_respawns: 0, answered: true, last_heartbeat: null, error: null,
     });
     assert.equal(broken?.pid, null);
     assert.equal(broken?.requests, null);
     assert.match(broken?.error ?? '', /^config error in broken.ini/);
     assert.deepEqual([hung?.answered, hung?.requests, hung?.error, hung?.restarts], [false, null, 'no answer', 2]);
+  });
+
+  it('--json rows: the last heartbeat; a SIGHUP the master did not acknowledge', () => {
+    const [row] = lsRows(emperor([vassal('hb.ini', 10, null, { last_heartbeat: 1_800_000_100, unanswered: 'SIGHUP', state: 'reloading' })]));
+    assert.equal(row?.last_heartbeat, 1_800_000_100);
+    assert.equal(row?.error, 'no answer to SIGHUP');
   });
 
   it('shows how long a vassal backing off has left before its next start', () => {
