@@ -118,7 +118,12 @@ export class Vassal {
     const { pid, failures, error, reloadFailed } = this.record;
     // a SIGSTOPped master shows as paused; it will tell nothing until it runs again
     const state = pid !== null && this.deps.isStopped?.(pid) === true ? 'paused' : this.record.state;
-    return { vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed, ...(this.zergOf !== null && { zergOf: this.zergOf }), ...(this.heartbeat.lastBeatMs !== null && { lastHeartbeatMs: this.heartbeat.lastBeatMs }), ...(this.silence.unanswered !== null && { unanswered: this.silence.unanswered }) };
+    return {
+      vassal: this.identity, state, masterPid: pid, uptimeMs: this.startedAt === null ? null : now - this.startedAt, stateForMs: now - this.stateSince, failures, error, reloadFailed,
+      ...(this.zergOf !== null && { zergOf: this.zergOf }),
+      ...(this.heartbeat.lastBeatMs !== null && { lastHeartbeatMs: this.heartbeat.lastBeatMs }),
+      ...(this.silence.unanswered !== null && { unanswered: this.silence.unanswered }),
+    };
   }
 
   /** Times and counts for the statistics documents (born, last ready, respawns, next retry). */
