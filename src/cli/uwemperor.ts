@@ -66,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const settings = buildEmperorSettings([...(parsed.config === undefined ? [] : readEmperorConfig(parsed.config, cwd)), ...parsed.options]);
   checkReadable(settings.vassalsInherit, '--vassals-inherit');
+  if (settings.tyrant && process.getuid?.() !== 0) throw new UwError('UW_USAGE', 'tyrant = true runs each master as its file\'s owner: the emperor must run as root');
   const targets = await resolveTargets(settings.targets);
   return run(settings, targets, readVersion());
 }
@@ -83,7 +84,7 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     targets,
     logger,
     clock: systemClock,
-    spawnMaster: (identity, file) => spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file)),
+    spawnMaster: (identity, file, runAs) => spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file, runAs)),
     stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),
     version,
   });

@@ -41,12 +41,33 @@ export async function resolveWorkerUser(settings: Settings, host: ConfigHost): P
     if (user?.gid === undefined) throw invalidValue(uidSetting, 'a user known to the system, or gid set too', 'its primary group is unknown');
     gid = user.gid;
   }
+  refuseRaise(uidSetting, user?.uid, gidSetting ?? uidSetting, gid, host);
   return {
     ...(user !== undefined && { uid: user.uid }),
     ...(gid !== undefined && { gid }),
     ...(user?.name !== undefined && { initGroups: true as const, label: `user "${user.name}" (uid ${user.uid})` }),
     ...(user !== undefined && user.name === undefined && { label: `uid ${user.uid}` }),
   };
+}
+
+/** Set by the emperor in a tyrant master's environment: the master runs as its vassal file's owner. */
+export const TYRANT_ENV = 'UW_TYRANT';
+
+/**
+ * A tyrant master runs as the vassal file's owner: a uid or gid other than its
+ * own would raise it above the owner, and the kernel would refuse it anyway.
+ * Refused (uWSGI ignores it), so the vassal says at once it will not run as the
+ * user its file names. Outside tyrant mode a non-root master ignores them, as uWSGI.
+ */
+function refuseRaise(uidSetting: Setting | undefined, uid: number | undefined, gidSetting: Setting | undefined, gid: number | undefined, host: ConfigHost): void {
+  const facts = host.facts();
+  if (process.env[TYRANT_ENV] !== '1' || facts.uid === 0) return;
+  const [setting, what] = uid !== undefined && uid !== facts.uid ? [uidSetting, `uid ${uid}`] : gid !== undefined && gid !== facts.gid ? [gidSetting, `gid ${gid}`] : [undefined, ''];
+  if (setting === undefined) return;
+  throw new UwError('UW_CONFIG_PRIVILEGE', `option ${shown(setting, setting.key, 'key')}: tyrant mode runs this vassal as its file's owner (uid ${facts.uid} gid ${facts.gid}); it cannot switch to ${what}`, {
+    file: setting.file,
+    key: setting.included ? undefined : setting.key,
+  });
 }
 
 /**

@@ -19,7 +19,7 @@
 // so every settle is followed by one trailing look after that window: a change
 // the watcher swallowed is caught there and settled like any other.
 import type { Clock, TimerHandle } from './clock.js';
-import { sameFingerprint, type Fingerprint } from './fingerprint.js';
+import { sameFingerprint, sameOwner, type Fingerprint } from './fingerprint.js';
 
 /** What the settler needs: a clock, the quiet time, a way to stat, and whom to tell. */
 export interface ChangeSettlerDeps {
@@ -34,7 +34,7 @@ export interface ChangeSettlerDeps {
 /** Same inode, size and content as before, only the mtime moved: a `touch`. */
 export function isTouchOnly(known: Fingerprint | null | undefined, seen: Fingerprint | null): boolean {
   if (known == null || seen === null || known.digest === undefined) return false;
-  return known.ino === seen.ino && known.size === seen.size && known.digest === seen.digest && known.mtimeNs !== seen.mtimeNs;
+  return known.ino === seen.ino && known.size === seen.size && known.digest === seen.digest && known.mtimeNs !== seen.mtimeNs && sameOwner(known, seen);
 }
 
 /** How long an empty file must stay unchanged before it counts as settled. */

@@ -1,8 +1,8 @@
 // The catalogue of the emperor's own options: the same names on the command
 // line (`--reload-mercy 10`) and in the [emperor] section of --config.
 
-/** How a value is converted: paths resolve, seconds become ms, assignments are key=value, a word is one of a few names. */
-export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment' | 'address' | 'word';
+/** How a value is converted: paths resolve, seconds become ms, assignments are key=value, a word is one of a few names, a bool is true or false. */
+export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment' | 'address' | 'word' | 'bool';
 
 /** One row of the catalogue. */
 export interface EmperorOptionSpec {
@@ -28,6 +28,8 @@ export const EMPEROR_OPTIONS = {
   control: { kind: 'path', doc: 'the control socket (0600), read by uwemperor ls|stats|top (default /run/uwemperor.sock as root, else $XDG_RUNTIME_DIR/uwemperor.sock)' },
   logto: { kind: 'path', doc: 'write the emperor\'s lines to this file (0640, never through a symlink), and those of every vassal without a log of its own' },
   'vassal-logto-dir': { kind: 'path', doc: 'each vassal\'s master writes to DIR/<vassal>.log unless the vassal sets logto' },
+  tyrant: { kind: 'bool', doc: 'true: each vassal\'s master runs as the owner uid and gid of its file, with the owner\'s groups (default false; the emperor must be root)' },
+  'tyrant-allow-root': { kind: 'bool', doc: 'tyrant: also start vassal files owned by root (uid or gid 0), as root (default false: refused)' },
   'log-format': { kind: 'word', doc: 'json or text (default: text on a terminal without logto, else json); masters without log-format follow it' },
 } as const satisfies Record<string, EmperorOptionSpec>;
 

@@ -35,6 +35,10 @@ export interface EmperorSettings {
   readonly vassalLogtoDir: string | undefined;
   /** undefined: text on a terminal without logto, else json */
   readonly logFormat: 'json' | 'text' | undefined;
+  /** each master runs as its vassal file's owner (see tyrant.ts) */
+  readonly tyrant: boolean;
+  /** tyrant: a file owned by root is started (as root) instead of refused */
+  readonly tyrantAllowRoot: boolean;
 }
 
 /** Defaults, as documented in --help and config/emperor.ini. */
@@ -75,6 +79,8 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     logto: scalar('logto', path, undefined),
     vassalLogtoDir: scalar('vassal-logto-dir', path, undefined),
     logFormat: scalar('log-format', logFormat, undefined),
+    tyrant: scalar('tyrant', bool, false),
+    tyrantAllowRoot: scalar('tyrant-allow-root', bool, false),
   });
 }
 
@@ -124,4 +130,11 @@ function invalid(option: RawEmperorOption, expected: string): never {
 function logFormat(option: RawEmperorOption): 'json' | 'text' {
   if (option.value === 'json' || option.value === 'text') return option.value;
   return invalid(option, 'json or text');
+}
+
+function bool(option: RawEmperorOption): boolean {
+  const value = option.value.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(value)) return true;
+  if (['false', 'no', 'off', '0'].includes(value)) return false;
+  return invalid(option, 'true or false');
 }

@@ -10,7 +10,8 @@ import { readZergSection } from './broodlord-section.js';
 import { ChangeSettler } from './change-settler.js';
 import type { EmperorSettings } from './emperor-settings.js';
 import { isStopped } from '../process/stopped.js';
-import { readFingerprint, type Fingerprint } from './fingerprint.js';
+import { readFingerprint, sameFingerprint, type Fingerprint } from './fingerprint.js';
+import { ownerChanged, tyrantIds } from './tyrant.js';
 import { reconcileFile } from './reconcile.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import { scanTarget } from './scan.js';
@@ -31,13 +32,20 @@ export interface EmperorDeps {
   readonly targets: readonly WatchTarget[];
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly spawnMaster: (identity: string, file: string) => ChildProcess;
+  /** `runAs`: tyrant mode, the vassal file's owner */
+  readonly spawnMaster: (identity: string, file: string, runAs?: MasterIds) => ChildProcess;
   readonly stopMaster: VassalDeps['stopMaster'];
   readonly policy?: RestartPolicy;
   /** the file-system watcher; tests replace it to prove the rescan alone suffices */
   readonly watch?: typeof watchTargets;
   /** uwemperor's version, for the statistics document */
   readonly version?: string;
+}
+
+/** Whom a tyrant master runs as: its vassal file's owner and group. */
+export interface MasterIds {
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /** A master that neither got ready nor exited within this long gives its start slot to the next one. */
@@ -59,6 +67,8 @@ export class Emperor {
   private readonly broodlord: Broodlord;
   private readonly stats: EmperorStatsCollector;
   private readonly statusTable = new StatusTable();
+  /** tyrant: files refused (owned by root), by identity, so a rescan does not log them again */
+  private readonly refused = new Map<string, Fingerprint>();
 
   constructor(private readonly deps: EmperorDeps) {
     this.log = deps.logger;
@@ -127,8 +137,12 @@ export class Emperor {
     if (this.stopping) return;
     const identity = identityOf(this.root, path);
     const vassal = this.vassals.get(identity);
+    if (this.deps.settings.tyrant && this.tyrantRefuses(identity, vassal, observed)) return;
     const action = reconcileFile(vassal?.fingerprint, observed);
     if (action === 'none') return;
+    if (action === 'change' && vassal !== undefined && this.deps.settings.tyrant && ownerChanged(vassal.fingerprint, observed)) {
+      return this.restartAsNewOwner(identity, vassal, observed);
+    }
     this.log.debug({ vassal: identity, action }, 'vassal file');
     if (action === 'create' && observed !== null) this.vassals.set(identity, this.createVassal(identity, path, observed));
     else if (vassal !== undefined) {
@@ -137,6 +151,42 @@ export class Emperor {
       if (action === 'remove') this.broodlord.fileRemoved(identity);
       else this.broodlord.fileChanged(vassal);
     }
+  }
+
+  /** Tyrant: a file owned by root is not started (its master, if any, is stopped); logged once per version. */
+  private tyrantRefuses(identity: string, vassal: Vassal | undefined, observed: Fingerprint | null): boolean {
+    const decision = observed === null ? null : tyrantIds(observed, this.deps.settings.tyrantAllowRoot);
+    if (decision === null || decision.ok) {
+      this.refused.delete(identity);
+      return false;
+    }
+    if (sameFingerprint(this.refused.get(identity) ?? null, observed)) return true;
+    this.refused.set(identity, observed as Fingerprint);
+    this.log.error({ vassal: identity, code: 'UW_TYRANT_REFUSED', error: decision.reason }, 'vassal refused');
+    if (vassal !== undefined && vassal.fingerprint !== null) {
+      vassal.fingerprint = null;
+      vassal.handle({ type: 'file-removed' });
+    }
+    return true;
+  }
+
+  /** Tyrant: the file changed hands; its master stops and a new one starts as the new owner. */
+  private restartAsNewOwner(identity: string, vassal: Vassal, observed: Fingerprint | null): void {
+    const { uid, gid } = vassal.fingerprint ?? {};
+    this.log.info({ vassal: identity, from: { uid, gid }, to: { uid: observed?.uid, gid: observed?.gid } }, 'vassal file owner changed: restarting as the new owner');
+    vassal.fingerprint = observed;
+    vassal.handle({ type: 'file-removed' });
+    // stopped already (no master running): a new vassal; otherwise it starts again once the old master exited
+    if (this.vassals.get(identity) === vassal) vassal.handle({ type: 'file-changed' });
+    else if (observed !== null) this.vassals.set(identity, this.createVassal(identity, vassal.file, observed));
+  }
+
+  /** The ids of a tyrant master for `fingerprint`; undefined outside tyrant mode. */
+  private runAs(fingerprint: Fingerprint | null): MasterIds | undefined {
+    if (!this.deps.settings.tyrant) return undefined;
+    const decision = tyrantIds(fingerprint ?? {}, this.deps.settings.tyrantAllowRoot);
+    if (!decision.ok) throw new Error(decision.reason);
+    return { uid: decision.uid, gid: decision.gid };
   }
 
   /** A zerg instance of `parent` (broodlord): a vassal of its own, run from the file's [zerg] section. */
@@ -155,7 +205,7 @@ export class Emperor {
       reloadMercyMs: settings.reloadMercyMs,
       startSlotMs: START_SLOT_MS,
       enqueueStart: (job) => this.queue.add(job),
-      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`),
+      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(vassal.fingerprint)),
       stopMaster: this.deps.stopMaster,
       onStopped: () => {
         if (zergOf !== null) this.broodlord.forget(zergOf, vassal);

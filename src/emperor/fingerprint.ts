@@ -13,6 +13,9 @@ export interface Fingerprint {
   readonly ino: bigint;
   readonly size: bigint;
   readonly mtimeNs: bigint;
+  /** the file's owner and group (tyrant mode runs the master as them); absent in fingerprints made up without a stat */
+  readonly uid?: number;
+  readonly gid?: number;
   /** sha-256 of the content; absent when the file is too large or changed while it was read */
   readonly digest?: string;
 }
@@ -23,7 +26,12 @@ export const MAX_DIGEST_BYTES = 1024 * 1024;
 /** True when both describe the same version of the file (both absent counts as same). */
 export function sameFingerprint(a: Fingerprint | null, b: Fingerprint | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.digest === b.digest;
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.digest === b.digest && sameOwner(a, b);
+}
+
+/** True when both name the same owner and group. */
+export function sameOwner(a: Fingerprint, b: Fingerprint): boolean {
+  return a.uid === b.uid && a.gid === b.gid;
 }
 
 /** Stat and hash a vassal file; null when it is gone or is not a regular file. */
@@ -37,7 +45,7 @@ export async function readFingerprint(path: string): Promise<Fingerprint | null>
   }
   // only a regular file is opened: opening a device or a FIFO can act or block
   if (!stats.isFile()) return null;
-  const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs };
+  const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, uid: Number(stats.uid), gid: Number(stats.gid) };
   if (stats.size > MAX_DIGEST_BYTES) return byStat;
   return (await readDigest(path, stats)) ?? byStat;
 }
@@ -58,7 +66,7 @@ async function readDigest(path: string, seen: BigIntStats): Promise<Fingerprint 
     const after = await handle.stat({ bigint: true });
     // a writer got in between
     if (!sameStat(before, after) || BigInt(content.length) !== after.size) return null;
-    return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, digest: createHash('sha256').update(content).digest('hex') };
+    return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, uid: Number(after.uid), gid: Number(after.gid), digest: createHash('sha256').update(content).digest('hex') };
   } catch {
     return null;
   } finally {
@@ -68,5 +76,5 @@ async function readDigest(path: string, seen: BigIntStats): Promise<Fingerprint 
 }
 
 function sameStat(a: BigIntStats, b: BigIntStats): boolean {
-  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.uid === b.uid && a.gid === b.gid;
 }

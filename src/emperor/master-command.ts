@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parkCaCerts } from '../process/ca-certs-env.js';
 import type { SpawnRequest } from '../process/spawn.js';
 import { LOG_FORMAT_ENV, VASSAL_LOGTO_ENV } from '../config/log-options.js';
+import { TYRANT_ENV } from '../config/worker-user.js';
 
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
 export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
@@ -24,8 +25,8 @@ export interface MasterCommandSettings {
   readonly logFormat: 'json' | 'text';
 }
 
-/** The spawn request for the master of `file`, named `identity` in its logs and title. */
-export function masterSpawnRequest(settings: MasterCommandSettings, identity: string, file: string): SpawnRequest {
+/** The spawn request for the master of `file`, named `identity` in its logs and title; tyrant mode: run as `runAs` with its groups. */
+export function masterSpawnRequest(settings: MasterCommandSettings, identity: string, file: string, runAs?: { uid: number; gid: number }): SpawnRequest {
   return {
     command: process.execPath,
     args: [
@@ -38,7 +39,8 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity) },
+    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }) },
+    ...(runAs !== undefined && { uid: runAs.uid, gid: runAs.gid, initGroups: true }),
     dieWithParent: true,
     // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully
     ownProcessGroup: true,
