@@ -39,7 +39,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }) },
+    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity, runAs !== undefined), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }) },
     ...(runAs !== undefined && { uid: runAs.uid, gid: runAs.gid, initGroups: true }),
     dieWithParent: true,
     // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully
@@ -47,8 +47,12 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
   };
 }
 
-/** The log defaults a master takes unless its vassal names its own (see config/log-options.ts). */
-function logEnv(settings: MasterCommandSettings, identity: string): NodeJS.ProcessEnv {
-  const file = settings.vassalLogtoDir === undefined ? settings.logto : join(settings.vassalLogtoDir, `${identity.replaceAll('/', '_')}.log`);
+/**
+ * The log defaults a master takes unless its vassal names its own (see config/log-options.ts).
+ * A tyrant master is not sent to the emperor's own log file: that is root's, and the owner may not open it.
+ */
+function logEnv(settings: MasterCommandSettings, identity: string, tyrant: boolean): NodeJS.ProcessEnv {
+  const shared = tyrant ? undefined : settings.logto;
+  const file = settings.vassalLogtoDir === undefined ? shared : join(settings.vassalLogtoDir, `${identity.replaceAll('/', '_')}.log`);
   return { [LOG_FORMAT_ENV]: settings.logFormat, ...(file !== undefined && { [VASSAL_LOGTO_ENV]: file }) };
 }

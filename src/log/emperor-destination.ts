@@ -10,7 +10,7 @@ export function openEmperorDestination(logto: string | undefined, format: 'json'
     return new LogDestination({ format, backups: 1, ...(logto !== undefined && { file: logto }) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'ELOOP' ? 'it is a symlink (refused)' : code === 'ENOENT' ? 'its directory does not exist' : code;
+    const why = code === 'ELOOP' ? 'it is a symlink (refused)' : code === 'EPERM' ? 'it belongs to another user (refused)' : code === 'ENOENT' ? 'its directory does not exist' : code;
     throw new UwError('UW_USAGE', `--logto: cannot open the log file ${logto ?? ''}: ${why}`);
   }
 }

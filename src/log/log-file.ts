@@ -2,8 +2,10 @@
 // created 0640, never through a symlink planted at its name (O_NOFOLLOW on the
 // last component), and only if it is a regular file. With `as`, the open is
 // done under the workers' user and group (logto2): the kernel then checks that
-// user's rights, and a file it creates is that user's.
+// user's rights, and a file it creates is that user's. A file that exists and
+// belongs to another user is refused: it is theirs to read, not our log.
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { foreignOwner } from '../process/path-owner.js';
 
 const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NOCTTY, O_NONBLOCK } = constants;
 
@@ -16,12 +18,18 @@ export interface OpenAs {
   readonly gid: number;
 }
 
-/** Open `path` for appending; throws the system error (ELOOP for a symlink) or EINVAL for a non-regular file. */
+/** Open `path` for appending; throws the system error (ELOOP for a symlink), EINVAL for a non-regular file, EPERM for another user's. */
 export function openLogFile(path: string, as?: OpenAs): number {
   const fd = as === undefined ? openAppend(path) : asUser(as, () => openAppend(path));
-  if (!fstatSync(fd).isFile()) {
+  const stats = fstatSync(fd);
+  if (!stats.isFile()) {
     closeSync(fd);
     throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EINVAL' });
+  }
+  const foreign = foreignOwner(path, stats.uid, as?.uid ?? process.geteuid?.());
+  if (foreign !== null) {
+    closeSync(fd);
+    throw Object.assign(new Error(foreign), { code: 'EPERM' });
   }
   return fd;
 }

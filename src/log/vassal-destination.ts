@@ -14,7 +14,7 @@ export function openVassalDestination(config: VassalConfig): LogDestination {
     return new LogDestination({ format, backups, ...(file !== undefined && { file }), ...(maxSize !== undefined && { maxSize }), ...(openAs !== undefined && { openAs }) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'ELOOP' ? 'it is a symlink (refused)' : code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? `permission denied${openAs ? ' to the workers\' user' : ''}` : code;
+    const why = code === 'ELOOP' ? 'it is a symlink (refused)' : code === 'EPERM' ? 'it belongs to another user (refused)' : code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? `permission denied${openAs ? ' to the workers\' user' : ''}` : code;
     const key = source?.key ?? 'logto';
     throw new UwError('UW_CONFIG_INVALID_VALUE', `option "${key}": cannot open the log file ${file ?? ''}: ${why}`, { file: source?.file ?? config.file, key });
   }

@@ -11,6 +11,7 @@
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UwError } from '../errors.js';
+import { foreignOwner } from '../process/path-owner.js';
 import { randomHex } from '../process/random-hex.js';
 import { isExecutable, runHelperSync } from '../process/spawn.js';
 
@@ -61,6 +62,8 @@ function checkPath(path: string, context: { file: string | undefined; key: strin
     throw new UwError('UW_MASTER_FIFO', `option "${OPTION}": cannot look at ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, context);
   }
   if (!stats.isFIFO()) throw new UwError('UW_PATH_NOT_OURS', `option "${OPTION}": ${path} exists and is ${kindOf(stats)}, not a FIFO: not replacing it`, context);
+  const foreign = foreignOwner(path, stats.uid);
+  if (foreign !== null) throw new UwError('UW_PATH_NOT_OURS', `option "${OPTION}": ${foreign}`, context);
   if (hasReader(path, context)) throw new UwError('UW_PATH_NOT_OURS', `option "${OPTION}": ${path} is a FIFO another process reads (another master?): not taking it over`, context);
   return true;
 }

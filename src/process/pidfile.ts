@@ -15,6 +15,7 @@
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UwError } from '../errors.js';
+import { foreignOwner } from './path-owner.js';
 import { randomHex } from './random-hex.js';
 import { runHelperSync } from './spawn.js';
 
@@ -111,9 +112,15 @@ function openExisting(path: string): number | null {
     if (code === 'ELOOP') throw new UwError('UW_PATH_NOT_OURS', 'is a symbolic link: not following it (remove it if it is stale)', { file: path });
     throw new UwError('UW_PIDFILE', `cannot open pidfile: ${code ?? String(err)}`, { file: path });
   }
-  if (!fstatSync(fd).isFile()) {
+  const stats = fstatSync(fd);
+  if (!stats.isFile()) {
     closeSync(fd);
     throw new UwError('UW_PATH_NOT_OURS', 'is not a regular file: not replacing it', { file: path });
+  }
+  const foreign = foreignOwner(path, stats.uid);
+  if (foreign !== null) {
+    closeSync(fd);
+    throw new UwError('UW_PATH_NOT_OURS', foreign, { file: path });
   }
   return fd;
 }

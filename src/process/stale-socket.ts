@@ -1,10 +1,12 @@
 // Before binding a UNIX socket at a path: a leftover socket file nobody listens
 // on is removed; a live one is "in use"; anything else at the path (a symlink
-// someone planted, a regular file, a directory) is left alone and refused.
+// someone planted, a regular file, a directory, a socket of another user) is
+// left alone and refused.
 // Shared by every socket uw creates: listening sockets, stats and control
 // sockets, zerg servers.
 import { lstatSync, rmSync, type Stats } from 'node:fs';
 import { connect } from 'node:net';
+import { foreignOwner } from './path-owner.js';
 
 /** How long a probe connection may take before the socket counts as live. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -28,6 +30,8 @@ export async function removeStaleSocket(path: string): Promise<void> {
     return; // does not exist: nothing to do
   }
   if (!stats.isSocket()) throw new NotOursError(`${path} exists and is ${describeKind(stats)}, not a socket: not removing it`);
+  const foreign = foreignOwner(path, stats.uid);
+  if (foreign !== null) throw new NotOursError(foreign);
   // only a refused connection proves nobody listens: a full backlog (EAGAIN), a slow or
   // unreachable peer is someone's live socket, never removed
   const probe = await new Promise<'dead' | 'gone' | 'live'>((resolve) => {
