@@ -4,7 +4,7 @@
 // done under the workers' user and group (logto2): the kernel then checks that
 // user's rights, and a file it creates is that user's. A file that exists and
 // belongs to another user is refused: it is theirs to read, not our log.
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync } from 'node:fs';
 import { foreignOwner } from '../process/path-owner.js';
 
 const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NOCTTY, O_NONBLOCK } = constants;
@@ -35,8 +35,22 @@ export function openLogFile(path: string, as?: OpenAs): number {
 }
 
 function openAppend(path: string): number {
-  // O_NONBLOCK: a FIFO planted at the name must not hang the master in open(); it is refused just after
-  return openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, LOG_FILE_MODE);
+  try {
+    // O_NONBLOCK: a FIFO planted at the name must not hang the master in open(); it is refused just after
+    return openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, LOG_FILE_MODE);
+  } catch (err) {
+    // in a sticky directory (/tmp) the kernel refuses another user's symlink with EACCES: say what it is
+    if ((err as NodeJS.ErrnoException).code === 'EACCES' && isSymlink(path)) throw Object.assign(new Error(`${path} is a symbolic link`), { code: 'ELOOP' });
+    throw err;
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**
