@@ -51,6 +51,10 @@ export async function bindSocket(spec: SocketSpec, options: BindOptions): Promis
     if (err instanceof UwError) throw err;
     if (err instanceof NotOursError) throw new UwError('UW_PATH_NOT_OURS', `option "${key}": ${err.message}`, { file: options.file, key });
     const errno = err instanceof SocketInUseError ? 'EADDRINUSE' : err instanceof BindError ? err.errno : ((err as NodeJS.ErrnoException).code ?? String(err));
+    if (errno === 'EACCES' && spec.address.type === 'tcp' && spec.address.port < 1024 && process.geteuid?.() !== 0) {
+      // not transient: this master will never be root (tyrant mode runs it as the vassal file's owner)
+      throw new UwError('UW_CONFIG_PRIVILEGE', `option "${key}": port ${spec.address.port} is below 1024 and needs root, and this master runs as uid ${process.geteuid?.() ?? '?'}: use a port from 1024 or a UNIX socket (${spec.spec})`, { file: options.file, key });
+    }
     const what = errno === 'EADDRINUSE' ? 'UW_SOCKET_IN_USE' : 'UW_SOCKET_BIND';
     const why = errno === 'EADDRINUSE' ? 'address already in use' : errno === 'EADDRNOTAVAIL' ? 'address not available on this host (yet?) (EADDRNOTAVAIL)' : `cannot bind (${errno})`;
     throw new UwError(what, `option "${key}": ${why}: ${spec.spec}`, { file: options.file, key });

@@ -126,6 +126,17 @@ describe('tyrant mode', { skip }, () => {
     assert.equal(emperor.find('worker spawned', { vassal: 'app.ini' }).length, 0);
   });
 
+  test('a port below 1024 is refused with one line: the owner\'s master cannot bind it', async (t) => {
+    t.after(killAll);
+    const dir = makeDir();
+    const file = join(dir, 'low.ini');
+    writeFileSync(file, vassal(81));
+    chownSync(file, alice.uid, alice.gid);
+    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const broken = await waitForState(emperor, 'low.ini', 'broken');
+    assert.match(String(broken.error), /low\.ini.*"http-socket": port 81 is below 1024 and needs root, and this master runs as uid \d+.*UW_CONFIG_PRIVILEGE/);
+  });
+
   test('includes are read with the owner\'s rights: /etc/shadow and another user\'s 0600 file are refused, their content never shown', async (t) => {
     t.after(killAll);
     const dir = makeDir();
