@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',
   UW_PIDFILE: 'a pidfile cannot be read or written',
   UW_PIDFILE_LOCKED: 'another running process holds the pidfile',
-  UW_PATH_NOT_OURS: 'a socket, pidfile, master FIFO or log path holds something uw did not create (a symlink, a file, one owned by another user), left alone',
+  UW_PATH_NOT_OURS: 'a socket, pidfile or master FIFO path holds something uw did not create (a symlink, a file, one owned by another user), left alone',
   UW_MASTER_FIFO: 'the master FIFO cannot be created (a missing directory, permissions)',
   UW_ZERG_ATTACH: 'a zerg cannot reach its zerg server or take its sockets (and has no zerg-fallback)',
   UW_ZERG_UNAVAILABLE: 'descriptor passing is not available here (python3 for zerg-server, Node internals for zerg)',
