@@ -6,7 +6,7 @@
 // writes can share one, and only the content tells them apart.
 import { createHash } from 'node:crypto';
 import { constants, type BigIntStats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 
 /** One version of a file, from stat with nanosecond times. */
 export interface Fingerprint {
@@ -16,6 +16,8 @@ export interface Fingerprint {
   /** the file's owner and group (tyrant mode runs the master as them); absent in fingerprints made up without a stat */
   readonly uid?: number;
   readonly gid?: number;
+  /** when the vassal path is a symlink: the link's own owner (tyrant mode refuses a user's link to another user's file) */
+  readonly linkUid?: number;
   /** sha-256 of the content; absent when the file is too large or changed while it was read */
   readonly digest?: string;
 }
@@ -31,7 +33,7 @@ export function sameFingerprint(a: Fingerprint | null, b: Fingerprint | null): b
 
 /** True when both name the same owner and group. */
 export function sameOwner(a: Fingerprint, b: Fingerprint): boolean {
-  return a.uid === b.uid && a.gid === b.gid;
+  return a.uid === b.uid && a.gid === b.gid && a.linkUid === b.linkUid;
 }
 
 /** Stat and hash a vassal file; null when it is gone or is not a regular file. */
@@ -45,9 +47,21 @@ export async function readFingerprint(path: string): Promise<Fingerprint | null>
   }
   // only a regular file is opened: opening a device or a FIFO can act or block
   if (!stats.isFile()) return null;
-  const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, uid: Number(stats.uid), gid: Number(stats.gid) };
+  const linkUid = await symlinkOwner(path);
+  const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, uid: Number(stats.uid), gid: Number(stats.gid), ...(linkUid !== undefined && { linkUid }) };
   if (stats.size > MAX_DIGEST_BYTES) return byStat;
-  return (await readDigest(path, stats)) ?? byStat;
+  const digested = await readDigest(path, stats);
+  return digested === null ? byStat : { ...digested, ...(linkUid !== undefined && { linkUid }) };
+}
+
+/** The owner of the symlink at `path` itself, or undefined when it is not one. */
+async function symlinkOwner(path: string): Promise<number | undefined> {
+  try {
+    const link = await lstat(path);
+    return link.isSymbolicLink() ? link.uid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The fingerprint with a digest, or null when the bytes read belong to no single version of `seen`. */

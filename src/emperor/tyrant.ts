@@ -5,7 +5,8 @@
 //
 // As uWSGI's --emperor-tyrant does, a file owned by uid 0 or group 0 is refused:
 // a master as root (or in root's group) is not something a file can ask for by
-// accident; `tyrant-allow-root` lets root's own files run as root.
+// accident; `tyrant-allow-root` lets root's own files run as root. A symlinked
+// vassal file runs as its target's owner, if root or that owner made the link.
 import type { Fingerprint } from './fingerprint.js';
 
 /** The ids a master is started with, or why it is not started. */
@@ -14,9 +15,13 @@ export type TyrantDecision =
   | { readonly ok: false; readonly reason: string };
 
 /** What the vassal file's owner allows: the ids to run as, or the one line why not. */
-export function tyrantIds(owner: Pick<Fingerprint, 'uid' | 'gid'>, allowRoot: boolean): TyrantDecision {
-  const { uid, gid } = owner;
+export function tyrantIds(owner: Pick<Fingerprint, 'uid' | 'gid' | 'linkUid'>, allowRoot: boolean): TyrantDecision {
+  const { uid, gid, linkUid } = owner;
   if (uid === undefined || gid === undefined) return { ok: false, reason: 'the owner of the vassal file is unknown' };
+  // a link root made is root's choice; a user's link to someone else's file would run it as them, with their rights
+  if (linkUid !== undefined && linkUid !== 0 && linkUid !== uid) {
+    return { ok: false, reason: `the vassal file is a symlink of uid ${linkUid} to a file of uid ${uid}: tyrant mode follows only links made by root or by the file's owner` };
+  }
   if ((uid === 0 || gid === 0) && !allowRoot) {
     return { ok: false, reason: `the vassal file is owned by uid ${uid} gid ${gid}: tyrant mode does not start a master as root or in group 0 (chown the file to the app's user, or set tyrant-allow-root)` };
   }

@@ -3,7 +3,7 @@
 // master as the new owner; a vassal's uid cannot leave its owner; includes are
 // read with the owner's rights. Skipped (with the reason) when not root.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
@@ -101,6 +101,24 @@ describe('tyrant mode', { skip }, () => {
     chownSync(file, 0, 0);
     await waitForState(emperor, 'app.ini', 'stopped');
     assert.equal(emperor.find('vassal refused', { vassal: 'app.ini' }).length, 2);
+  });
+
+  test('a symlinked vassal file runs as its target\'s owner if root made the link; another user\'s link is refused', async (t) => {
+    t.after(killAll);
+    const dir = makeDir();
+    const target = join(base.path, `bob-app-${dirs}.ini`);
+    const port = await freePort();
+    writeFileSync(target, vassal(port));
+    chownSync(target, bob.uid, bob.gid);
+    symlinkSync(target, join(dir, 'root-link.ini'));
+    symlinkSync(target, join(dir, 'alice-link.ini'));
+    lchownSync(join(dir, 'alice-link.ini'), alice.uid, alice.gid);
+    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    await waitForState(emperor, 'root-link.ini', 'ready');
+    assert.equal(idsOf(await masterPid(emperor, 'root-link.ini')).uid[0], bob.uid);
+    const refused = await emperor.waitForLog('vassal refused', { vassal: 'alice-link.ini' });
+    assert.match(String(refused.error), new RegExp(`symlink of uid ${alice.uid} to a file of uid ${bob.uid}`));
+    assert.equal(emperor.find('master spawned', { vassal: 'alice-link.ini' }).length, 0);
   });
 
   test('tyrant-allow-root starts a root-owned file as root', async (t) => {

@@ -26,6 +26,13 @@ describe('tyrant ids', () => {
     }
   });
 
+  it('follows a symlink made by root or by the file\'s owner, not one of another user', () => {
+    assert.deepEqual(tyrantIds({ uid: 1001, gid: 1001, linkUid: 0 }, false), { ok: true, uid: 1001, gid: 1001 });
+    assert.deepEqual(tyrantIds({ uid: 1001, gid: 1001, linkUid: 1001 }, false), { ok: true, uid: 1001, gid: 1001 });
+    const refused = tyrantIds({ uid: 1001, gid: 1001, linkUid: 1002 }, true);
+    assert.match(refused.ok ? '' : refused.reason, /symlink of uid 1002 to a file of uid 1001/);
+  });
+
   it('refuses a fingerprint without an owner', () => {
     assert.equal(tyrantIds({}, true).ok, false);
   });
