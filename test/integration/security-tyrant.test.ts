@@ -6,13 +6,16 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, lchownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { freePort } from '../helpers/free-port.js';
-import { FIXTURES } from '../helpers/paths.js';
+import { EMPEROR_BIN, FIXTURES } from '../helpers/paths.js';
 import { killAll, type SpawnedCli } from '../helpers/spawned-cli.js';
 import { openTempDir, skipUnlessRoot, TestUsers, type TestUser } from '../helpers/test-users.js';
 import { startEmperor, waitForState } from './emperor-harness.js';
 
 const APP = `${FIXTURES}emperor/app.mjs`;
+const run = promisify(execFile);
 const skip = skipUnlessRoot();
 const vassal = (port: number, extra = '') => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APP}\nprocesses = 1\n${extra}`;
 
@@ -119,6 +122,17 @@ describe('tyrant mode', { skip }, () => {
     const refused = await emperor.waitForLog('vassal refused', { vassal: 'alice-link.ini' });
     assert.match(String(refused.error), new RegExp(`symlink of uid ${alice.uid} to a file of uid ${bob.uid}`));
     assert.equal(emperor.find('master spawned', { vassal: 'alice-link.ini' }).length, 0);
+  });
+
+  test('an emperor that is not root refuses tyrant mode with one line', async () => {
+    const dir = makeDir();
+    const failure = await run('setpriv', [`--reuid=${alice.uid}`, `--regid=${alice.gid}`, '--clear-groups', process.execPath, EMPEROR_BIN, '--tyrant', 'true', dir], { timeout: 15_000 }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    assert.ok(failure !== undefined, 'the emperor should have refused to start');
+    assert.equal(failure.code, 2);
+    assert.match(failure.stderr.trim(), /^uwemperor: tyrant = true runs each master as its file's owner: the emperor must run as root \[UW_USAGE\]$/);
   });
 
   test('tyrant-allow-root starts a root-owned file as root', async (t) => {
