@@ -67,6 +67,7 @@ describe('tyrant mode', { skip }, () => {
     chownSync(file, alice.uid, alice.gid);
     const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
     await waitForState(emperor, 'app.ini', 'ready');
+    assert.deepEqual(emperor.find('vassal state', { vassal: 'app.ini' }).map((line) => line.to), ['starting', 'ready'], 'the first start is as the owner, not a retry');
     const master = idsOf(await masterPid(emperor, 'app.ini'));
     assert.deepEqual(master.uid, [alice.uid, alice.uid, alice.uid, alice.uid]);
     assert.deepEqual(master.gid, [alice.gid, alice.gid, alice.gid, alice.gid]);
