@@ -199,7 +199,7 @@ export class Emperor {
   private createVassal(identity: string, file: string, fingerprint: Fingerprint, zergOf: string | null = null): Vassal {
     const { settings, clock } = this.deps;
     // the first start may run inside the constructor: until it returns, the fingerprint is the one given here
-    let self: Vassal | undefined;
+    const made: { vassal?: Vassal } = {};
     const vassal: Vassal = new Vassal(identity, file, fingerprint, {
       clock,
       logger: this.log.child({ vassal: identity }),
@@ -207,7 +207,7 @@ export class Emperor {
       reloadMercyMs: settings.reloadMercyMs,
       startSlotMs: START_SLOT_MS,
       enqueueStart: (job) => this.queue.add(job),
-      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(self === undefined ? fingerprint : self.fingerprint)),
+      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(made.vassal === undefined ? fingerprint : made.vassal.fingerprint)),
       stopMaster: this.deps.stopMaster,
       onStopped: () => {
         if (zergOf !== null) this.broodlord.forget(zergOf, vassal);
@@ -221,7 +221,7 @@ export class Emperor {
         if (!this.stopping) void this.rescan('vassal');
       },
     });
-    self = vassal;
+    made.vassal = vassal;
     return vassal;
   }
 
