@@ -1,4 +1,4 @@
-// `uwemperor ls|stats|top`: the first argument names the command (a directory
+// `uwemperor ls|stats|top|logs`: the first argument names the command (a directory
 // literally named ls, stats or top is written ./ls). Each command is loaded
 // only when named, so the emperor itself never evaluates it.
 import { describeError, UwError } from '../errors.js';
@@ -8,6 +8,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<(argv: readonly string[]) 
   ls: async () => (await import('./ls.js')).ls,
   stats: async () => (await import('./stats-cmd.js')).stats,
   top: async () => (await import('./top.js')).top,
+  logs: async () => (await import('./logs.js')).logs,
 };
 
 /** If argv names a stats command, run it and return its exit code (1: no emperor, 2: usage); else null. */

@@ -4,6 +4,7 @@
 //   uwemperor DIR|GLOB... [--option value ...] | uwemperor --config emperor.ini
 //   uwemperor --reload PIDFILE | --stop PIDFILE
 //   uwemperor ls|stats|top [--json] [--control PATH]: read a running emperor's statistics
+//   uwemperor logs [VASSAL] [-f] [-n N] | logs reopen: read the vassals' log files, reopen them
 //   uwemperor import-pm2 ECOSYSTEM [--out DIR]: one vassal file per app of a PM2 ecosystem file
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { Emperor } from '../emperor/emperor.js';
@@ -21,6 +22,7 @@ import { systemClock } from '../emperor/clock.js';
 import { describeError, UwError } from '../errors.js';
 import { createLogger } from '../log/logger.js';
 import { openEmperorDestination } from '../log/emperor-destination.js';
+import type { LogDestination } from '../log/log-destination.js';
 import { removePidfile, writePidfile } from '../process/pidfile.js';
 import { spawnProcess } from '../process/spawn.js';
 import { terminate } from '../process/terminate.js';
@@ -31,6 +33,7 @@ const USAGE = `usage: uwemperor [--OPTION VALUE ...] DIR|GLOB|FILE ...
        uwemperor --config emperor.ini      (section [emperor], same option names)
        uwemperor --reload PIDFILE | --stop PIDFILE | --version
        uwemperor ls|stats|top [--control PATH] ...   (see uwemperor ls --help; a directory named ls: ./ls)
+       uwemperor logs [VASSAL] [-f] [-n N] | logs reopen   (see uwemperor logs --help)
        uwemperor import-pm2 ECOSYSTEM [--out DIR]    (see uwemperor import-pm2 --help)
 Keeps one master (uw) per vassal file (.ini, .yaml, .yml, .json): create a file
 to start it, touch or edit it to reload, remove it to stop.
@@ -77,7 +80,8 @@ function readVersion(): string {
 
 async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof resolveTargets>>, version: string): Promise<number> {
   const logFormat = settings.logFormat ?? (process.stdout.isTTY && settings.logto === undefined ? 'text' : 'json');
-  const logger = createLogger({ name: 'uwemperor' }, openEmperorDestination(settings.logto, logFormat));
+  const destination = openEmperorDestination(settings.logto, logFormat);
+  const logger = createLogger({ name: 'uwemperor' }, destination);
   process.title = `uwemperor ${settings.targets.join(' ')}`;
   const emperor = new Emperor({
     settings,
@@ -95,7 +99,12 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
   let endpoints: StatsEndpoints | null = null;
   try {
     // an explicit --control or --stats that cannot be used fails the start (exit 2) before any master runs
-    endpoints = await openStatsEndpoints(settings, { document: () => emperor.statsDocument(), metrics: async () => await emperorMetrics(await emperor.statsDocument()) }, logger);
+    endpoints = await openStatsEndpoints(settings, {
+      document: () => emperor.statsDocument(),
+      metrics: async () => await emperorMetrics(await emperor.statsDocument()),
+      // `uwemperor logs reopen`, logrotate's postrotate: the emperor's own file, then every master's
+      actions: { '/logs/reopen': () => Promise.resolve(reopenAll(destination, settings.logto, () => emperor.reopenLogs())) },
+    }, logger);
     await emperor.start();
     await emperor.stopped;
   } finally {
@@ -104,6 +113,12 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
   }
   logger.info('emperor stopped');
   return 0;
+}
+
+/** The reply to `uwemperor logs reopen`: whether the emperor's own file was reopened, and how many masters were told. */
+function reopenAll(destination: LogDestination, logto: string | undefined, reopenMasters: () => number): { emperor: boolean; masters: number } {
+  destination.reopen();
+  return { emperor: logto !== undefined, masters: reopenMasters() };
 }
 
 /** Templates are checked once at start: a typo should not break every vassal. */

@@ -111,6 +111,14 @@ export class Emperor {
     return this.stats.collect();
   }
 
+  /** `uwemperor logs reopen`: every master reopens its log file; the number of masters told. */
+  reopenLogs(): number {
+    let told = 0;
+    this.each((vassal) => (told += vassal.tellMaster({ type: 'reopen-logs' }) ? 1 : 0));
+    this.log.info({ masters: told }, 'log reopen relayed to the masters');
+    return told;
+  }
+
   command(command: EmperorCommand): void {
     this.log.info({ command }, 'emperor command');
     switch (command) {

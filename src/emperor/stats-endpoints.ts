@@ -29,7 +29,9 @@ export async function openStatsEndpoints(
   const control = await openControl(settings.control, defaultPath, source, logger, onError);
   let stats: StatsServer | null = null;
   try {
-    if (settings.stats !== undefined) stats = await startStatsServer({ address: settings.stats, option: 'stats', file: '' }, source, onError);
+    // reading only: the control actions (logs reopen) stay on the 0600 control socket, never on a TCP address
+    const readOnly: StatsSource = { document: () => source.document(), metrics: () => source.metrics() };
+    if (settings.stats !== undefined) stats = await startStatsServer({ address: settings.stats, option: 'stats', file: '' }, readOnly, onError);
   } catch (err) {
     await control?.close();
     throw err;

@@ -4,7 +4,7 @@
 // decides a state.
 import type { ChildProcess } from 'node:child_process';
 import type { MasterStatsDocument } from '../stats/master-document.js';
-import type { SosReason } from '../ipc/protocol.js';
+import type { EmperorToMaster, SosReason } from '../ipc/protocol.js';
 import type { Logger } from '../log/logger.js';
 import { sendSignal } from '../process/terminate.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -147,6 +147,16 @@ export class Vassal {
       if (child?.pid !== undefined && child === this.child && child.connected) this.silence.statsRequest(child.pid, stats !== null, timeoutMs);
       return stats;
     });
+  }
+
+  /** Tell the master `message` (logs reopen); false without a master to tell. */
+  tellMaster(message: EmperorToMaster): boolean {
+    const child = this.child;
+    if (child === null || !child.connected) return false;
+    child.send(message, (err) => {
+      if (err) this.deps.logger.warn({ masterPid: child.pid, type: message.type, error: err.message }, 'message to the master lost');
+    });
+    return true;
   }
 
   private apply(next: Step, from: VassalState | null): void {

@@ -111,7 +111,10 @@ export type MasterToEmperor =
   /** heartbeat (uWSGI's byte 26): alive, next beat within everyMs; everyMs 0: a reload turned the heartbeat off */
   | { readonly type: 'master-heartbeat'; readonly everyMs: number };
 
-export type EmperorToMaster = { readonly type: 'stats-request'; readonly id: number };
+export type EmperorToMaster =
+  | { readonly type: 'stats-request'; readonly id: number }
+  /** `uwemperor logs reopen` (logrotate's postrotate): reopen the log file, as FIFO `l` does */
+  | { readonly type: 'reopen-logs' };
 
 type Handler<M, T> = (message: Extract<M, { type: T }>) => void;
 /** A handler for every message type of M: adding a type without a handler is a compile error. */

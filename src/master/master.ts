@@ -63,6 +63,7 @@ export class Master {
       backlog: () => this.config.listenBacklog,
       kind: () => this.config.app.kind,
       startedAt: this.startedAt,
+      logFile: () => this.config.log.file,
     });
     this.statsEndpoint = new StatsEndpoint(this.collector, log);
     this.monitors = new LoadMonitors({
@@ -181,6 +182,7 @@ export class Master {
       'stats-request': (message) => {
         this.own('stats for the emperor', this.collector.collect().then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats })));
       },
+      'reopen-logs': () => this.handle('reopen-logs'),
     };
     process.on('message', (message) => dispatch(handlers, message));
     // the emperor is gone: a vassal never outlives it

@@ -25,6 +25,8 @@ export interface CollectorSource {
   readonly kind: () => AppSpec['kind'];
   /** epoch ms the master started */
   readonly startedAt: number;
+  /** where the master logs (logto), undefined for stdout */
+  readonly logFile?: () => string | undefined;
 }
 
 let version: string | null = null;
@@ -84,6 +86,7 @@ export class StatsCollector {
       sockets: sockets.map((socket, index) => socketDocument(socket, queues[index])),
       workers,
       retired: { ...pool.retired },
+      logFile: this.source.logFile?.(),
     });
   }
 

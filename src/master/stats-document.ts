@@ -45,6 +45,8 @@ export interface MasterFacts {
   readonly workers: readonly WorkerFacts[];
   /** counts of the workers that exited */
   readonly retired: { readonly requests: number; readonly exceptions: number };
+  /** the log file, undefined for stdout */
+  readonly logFile?: string | undefined;
 }
 
 /** uWSGI's word: cheap (no process), pause, busy, idle. */
@@ -128,5 +130,6 @@ export function masterDocument(facts: MasterFacts): MasterStatsDocument {
     total_requests: facts.retired.requests + sum((w) => w.requests),
     total_exceptions: facts.retired.exceptions + sum((w) => w.exceptions),
     started: Math.floor(facts.startedAt / 1000),
+    ...(facts.logFile !== undefined && { log_file: facts.logFile }),
   };
 }

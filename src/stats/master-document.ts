@@ -107,4 +107,6 @@ export interface MasterStatsDocument {
   readonly total_exceptions: number;
   /** epoch seconds the master started */
   readonly started: number;
+  /** the master's log file (logto, logto2, vassal-logto-dir); absent when it logs to the emperor's stdout */
+  readonly log_file?: string;
 }

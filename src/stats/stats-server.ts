@@ -30,6 +30,8 @@ const HTTP_METHOD = /^[A-Z]{3,7} /;
 export interface StatsSource {
   document(): Promise<unknown>;
   metrics(): Promise<string>;
+  /** `POST /PATH` runs the action and answers its result as JSON: only the emperor's control socket (0600) has any */
+  readonly actions?: Readonly<Record<string, () => Promise<unknown>>>;
 }
 
 export interface StatsServerOptions {
@@ -214,7 +216,9 @@ async function sendDocument(socket: Socket, source: StatsSource, withHeaders: bo
 }
 
 function answerHttp(req: IncomingMessage, res: ServerResponse, source: StatsSource, onError: (err: unknown) => void): void {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const action = source.actions !== undefined && Object.hasOwn(source.actions, path) ? source.actions[path] : undefined;
+  if (action !== undefined) return runAction(req, res, action, onError);
   const route = path === '/metrics' ? 'metrics' : path === '/' ? 'document' : null;
   if (route === null || (req.method !== 'GET' && req.method !== 'HEAD')) {
     res.writeHead(route === null ? 404 : 405, { 'Content-Type': 'text/plain' }).end(route === null ? 'not found: try / or /metrics\n' : 'method not allowed\n');
@@ -228,6 +232,24 @@ function answerHttp(req: IncomingMessage, res: ServerResponse, source: StatsSour
     (err: unknown) => {
       onError(err);
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end('statistics unavailable\n');
+    },
+  );
+}
+
+/** A control action: POST only, its result as JSON; a failure is a 500 with its message. */
+function runAction(req: IncomingMessage, res: ServerResponse, action: () => Promise<unknown>, onError: (err: unknown) => void): void {
+  if (req.method !== 'POST') {
+    res.writeHead(405, { 'Content-Type': 'text/plain', Allow: 'POST' }).end('method not allowed: POST\n');
+    return;
+  }
+  action().then(
+    (result) => {
+      const body = JSON.stringify(result ?? {});
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    },
+    (err: unknown) => {
+      onError(err);
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`);
     },
   );
 }
