@@ -34,9 +34,11 @@ export class LogDestination extends EventEmitter {
   private readonly closing = new Set<Boom>();
   /** bytes in the current file (for log-maxsize), counted as they are queued */
   private size = 0;
-  /** lines dropped because the queue was full (the file not writable, the reader stalled) */
+  /** lines dropped because the queue was full (the file not writable, the reader stalled), by it or by a writer that asked full() */
   dropped = 0;
   private failing = false;
+  /** the file refuses writes (disk full, EIO): retried every RETRY_MS, writers never held for it */
+  private stalled: { readonly since: number; readonly dropped: number; readonly retry: NodeJS.Timeout } | null = null;
   /** stdout is gone for good (its terminal closed, its reader exited): lines are dropped and counted */
   private gone = false;
 
@@ -63,7 +65,7 @@ export class LogDestination extends EventEmitter {
 
   /** True while more than a pipe's worth waits: writers should wait for 'drain'. */
   get backedUp(): boolean {
-    return !this.gone && this.queued() >= BACKED_UP_BYTES;
+    return !this.gone && this.stalled === null && this.queued() >= BACKED_UP_BYTES;
   }
 
   /** True when a line of `bytes` would be dropped. */
@@ -122,11 +124,11 @@ export class LogDestination extends EventEmitter {
       // a closed terminal (EIO) or reader (EPIPE) never comes back: retrying every line would spin on it
       if (this.spec.file === undefined && STDOUT_GONE.has((err as NodeJS.ErrnoException).code ?? '')) this.gone = true;
       this.report(err, this.gone ? 'stdout is gone: log lines are dropped from now on' : 'log file write failed; lines are kept up to the queue limit, then dropped and counted');
-      if (!this.gone) return;
+      if (!this.gone && !this.stall(boom)) return;
       // writers paused on the backed-up queue would otherwise wait for a drain that never comes
       this.emit('drain');
     });
-    boom.on('write', () => this.recovered());
+    boom.on('write', () => this.recovered(boom));
     return boom;
   }
 
@@ -157,8 +159,41 @@ export class LogDestination extends EventEmitter {
     }
   }
 
-  private recovered(): void {
+  /**
+   * A file that fails a write (ENOSPC, EIO) is retried every RETRY_MS: new lines
+   * may never come to retry it (the queue full, they are dropped before it),
+   * and the writers paused on it are let go, so the apps keep serving while
+   * their lines queue up to the limit. True when writers must be told (a new stall).
+   */
+  private stall(boom: Boom): boolean {
+    if (this.spec.file === undefined || this.stalled !== null || boom !== this.boom) return false;
+    const retry = setInterval(() => {
+      try {
+        this.boom.flush();
+      } catch {
+        // destroyed (reopened meanwhile): the new file is written to directly
+      }
+    }, RETRY_MS);
+    retry.unref();
+    this.stalled = { since: Date.now(), dropped: this.dropped, retry };
+    return true;
+  }
+
+  private recovered(boom: Boom): void {
     this.failing = false;
+    const stalled = this.stalled;
+    if (stalled === null || boom !== this.boom) return;
+    this.stalled = null;
+    clearInterval(stalled.retry);
+    const record = { level: 'warn', time: new Date().toISOString(), pid: process.pid, file: this.spec.file, failedMs: Date.now() - stalled.since, droppedLines: this.dropped - stalled.dropped, msg: 'log file writable again' };
+    const line = `${JSON.stringify(record)}\n`;
+    try {
+      process.stderr.write(line);
+    } catch {
+      // nobody to tell on stderr: the file says it
+    }
+    // written after sonic-boom's own 'write' handling is over, into the file that failed
+    setImmediate(() => this.write(line));
   }
 }
 
@@ -170,6 +205,9 @@ process.stderr.on('error', () => undefined);
 
 /** EAGAIN retries (100 ms apart) of a write at exit before giving up: a reader stalled for 5 s is not waited for. */
 const EXIT_WRITE_RETRIES = 50;
+
+/** How often a failing log file is tried again. */
+const RETRY_MS = 1_000;
 
 /** Queued bytes above which writers pause their sources. */
 const BACKED_UP_BYTES = 256 * 1024;

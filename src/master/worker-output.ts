@@ -74,8 +74,10 @@ export class WorkerOutput {
   }
 
   private write(stream: OutputStream, line: string, cut: boolean): void {
-    if (destinationOf(this.log)?.full(line.length + RECORD_OVERHEAD_BYTES)) {
+    const destination = destinationOf(this.log);
+    if (destination?.full(line.length + RECORD_OVERHEAD_BYTES)) {
       this.droppedLines += 1;
+      destination.dropped += 1;
       return;
     }
     const record = cut ? null : jsonRecord(line);
