@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script] [--out FILE] [--refresh-commentary]
+// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs] [--out FILE] [--refresh-commentary]
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick, RESULTS-partial.md with --only): machine, command, targets table, each part's
 // tables, and the hand-written commentary from bench/commentary.md.
@@ -10,6 +10,7 @@ import { runFootprint } from './footprint.js';
 import { runScale } from './scale.js';
 import { runStatsCost } from './stats-cost.js';
 import { runScript } from './script.js';
+import { runLogs } from './logs.js';
 import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
@@ -34,6 +35,7 @@ const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<P
   footprint: (options, shared) => runFootprint(options, shared.scale),
   stats: (options) => runStatsCost(options),
   script: runScript,
+  logs: runLogs,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {
