@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { fmt, table } from './lib/format.js';
-import { freePort } from './lib/free-port.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { APPS, ROOT, UW_BIN } from './lib/paths.js';
 import { cpuSeconds } from './lib/proc-stats.js';
 import { ProcessSet } from './lib/process-set.js';
