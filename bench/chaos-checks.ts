@@ -47,11 +47,14 @@ export async function descriptorBaseline(fleet: Fleet): Promise<Descriptors> {
   return last;
 }
 
-/** Wait (bounded) for every count to be back to its baseline; a count that stays off is a problem. */
-export async function checkDescriptors(fleet: Fleet, baseline: Descriptors, problems: string[]): Promise<DescriptorCheck> {
+/**
+ * Wait (at most `settleMs`) for every count to be back to its baseline; a count that stays off is a
+ * problem. Checked before each kill too: a kill of the emperor replaces every process, and with them their leaks.
+ */
+export async function checkDescriptors(fleet: Fleet, baseline: Descriptors, problems: string[], when = 'after the storm', settleMs = SETTLE_MS): Promise<DescriptorCheck> {
   let final = count(fleet);
-  for (const deadline = Date.now() + SETTLE_MS; !same(final, baseline) && Date.now() < deadline; final = count(fleet)) await sleep(200);
-  if (!same(final, baseline)) problems.push(`descriptors not back to their baselines: ${JSON.stringify(baseline)} then ${JSON.stringify(final)}`);
+  for (const deadline = Date.now() + settleMs; !same(final, baseline) && Date.now() < deadline; final = count(fleet)) await sleep(200);
+  if (!same(final, baseline)) problems.push(`descriptors ${when} not back to their baselines: ${JSON.stringify(baseline)} then ${JSON.stringify(final)}`);
   return { baseline, final };
 }
 
@@ -63,7 +66,9 @@ export async function stopAndCheck(fleet: Fleet, registry: PidRegistry, marker: 
   if (zombies.length > 0) problems.push(`zombies under the emperor: ${zombies.join(', ')}`);
   registry.addTree(emperor.pid, 'emperor');
   emperor.signal('SIGTERM');
-  const exit = await Promise.race([emperor.exited, sleep(60_000).then(() => null)]);
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([emperor.exited, new Promise<null>((resolve) => (timer = setTimeout(resolve, 60_000, null)))]);
+  clearTimeout(timer);
   if (exit === null) problems.push('the emperor did not stop within 60 s of SIGTERM');
   let left = registry.left();
   for (const deadline = Date.now() + 10_000; left.length > 0 && Date.now() < deadline; left = registry.left()) await sleep(100);

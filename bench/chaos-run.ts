@@ -12,7 +12,7 @@ import { ChaosLoad, type LoadShape } from './chaos-load.js';
 import type { Kill, KillKind, Unexplained } from './chaos-ledger.js';
 import { PidRegistry } from './chaos-procs.js';
 import { seededRandom } from './chaos-random.js';
-import { checkDescriptors, descriptorBaseline, stopAndCheck } from './chaos-checks.js';
+import { checkDescriptors, descriptorBaseline, stopAndCheck, type Descriptors } from './chaos-checks.js';
 import type { ChaosResult } from './chaos-summary.js';
 import { ProcessSet } from './lib/process-set.js';
 import { killLeftovers, type TrackedProcess } from './lib/tracked-process.js';
@@ -39,10 +39,11 @@ function nextKind(random: () => number, index: number, done: readonly KillKind[]
   return draw < 0.55 ? 'worker' : draw < 0.85 ? 'master' : 'emperor';
 }
 
-async function storm(context: KillContext, options: ChaosOptions): Promise<void> {
+async function storm(context: KillContext, options: ChaosOptions, baseline: Descriptors, problems: string[]): Promise<void> {
   const end = Date.now() + options.durationMs;
   while (Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, 500 + Math.floor(context.random() * 2_000)));
+    await checkDescriptors(context.fleet, baseline, problems, `before kill #${context.kills.length + 1}`, 3_000);
     const kind = nextKind(context.random, context.kills.length, context.kills.map((kill) => kill.kind));
     options.progress(`kill #${context.kills.length + 1}: ${kind}`);
     await KILLS[kind](context);
@@ -82,7 +83,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     load = new ChaosLoad(vassals.map((vassal) => vassal.port), options.load);
     const context: KillContext = { fleet, load, registry, random: seededRandom(options.seed), recoveryBoundMs: options.recoveryBoundMs, kills: [], recoveries: [], orphans: [] };
     try {
-      await storm(context, options);
+      await storm(context, options, baseline, problems);
     } catch (err) {
       problems.push(`storm stopped: ${(err as Error).message}`);
     }
