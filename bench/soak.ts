@@ -1,0 +1,92 @@
+// Part "soak": many graceful reloads back to back under light load (SIGHUP to
+// the master, and every tenth a touch of the vassal file through the emperor),
+// sampling the emperor's and the master's RSS and descriptors: zero failed
+// requests, and both flat. `--reloads N` (default 10,000; --quick 200) and
+// `--soak-minutes M` (default 12) bound it, whichever comes first.
+import { startEmperor, touch, vassalState, writeVassal } from './lib/emperor.js';
+import { withoutCa } from './lib/env.js';
+import { startLoad, type RunningLoad } from './lib/load.js';
+import { childrenOf, rssKb } from './lib/proc-stats.js';
+import { ProcessSet } from './lib/process-set.js';
+import type { BenchOptions, PartReport } from './lib/report.js';
+import { sleep, withTempDir } from './lib/temp-dir.js';
+import type { TrackedProcess } from './lib/tracked-process.js';
+import { fdCount } from './chaos-procs.js';
+import { reportSoak, type SoakResult, type SoakSample } from './soak-report.js';
+
+const RATE_PER_MODE = 50;
+const TOUCH_EVERY = 10;
+
+function argument(flag: string, fallback: number): number {
+  const at = process.argv.indexOf(flag);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag}: expected a number > 0, got "${process.argv[at + 1]}"`);
+  return value;
+}
+
+function sample(reloads: number, emperor: number, master: number): SoakSample {
+  return { reloads, emperorRssKb: rssKb(emperor) ?? Number.NaN, emperorFds: fdCount(emperor) ?? Number.NaN, masterRssKb: rssKb(master) ?? Number.NaN, masterFds: fdCount(master) ?? Number.NaN };
+}
+
+/** A sample once the old workers have drained and been reaped (the master has exactly its 2 children again). */
+async function settledSample(reloads: number, emperor: number, master: number): Promise<SoakSample> {
+  for (const deadline = Date.now() + 10_000; childrenOf(master).length !== 2 && Date.now() < deadline; ) await sleep(20);
+  return sample(reloads, emperor, master);
+}
+
+/** Reload `masterPid` one reload after another until `asked` are done or `endAt` passes. */
+async function reloadLoop(emperor: TrackedProcess, masterPid: number, file: string, asked: number, endAt: number, options: BenchOptions): Promise<Omit<SoakResult, 'loads' | 'elapsedMs' | 'rate'>> {
+  const every = Math.max(1, Math.floor(asked / 250));
+  const samples: SoakSample[] = [sample(0, emperor.pid, masterPid)];
+  let done = 0;
+  let touches = 0;
+  let failedReloads = 0;
+  while (done < asked && Date.now() < endAt) {
+    const from = emperor.lines.length;
+    const byTouch = done % TOUCH_EVERY === TOUCH_EVERY - 1;
+    if (byTouch) touch(file);
+    else process.kill(masterPid, 'SIGHUP');
+    const finished = (msg: unknown): boolean => msg === 'reload finished' || String(msg).startsWith('reload failed');
+    const line = await emperor.watch(from, (l) => (l.pid === masterPid && finished(l.msg) ? l : undefined), 60_000, `reload ${done + 1} finished`);
+    if (line.msg !== 'reload finished') failedReloads += 1;
+    done += 1;
+    if (byTouch) touches += 1;
+    if (done % every === 0) samples.push(await settledSample(done, emperor.pid, masterPid));
+    if (done % 500 === 0) options.progress(`soak: ${done} reloads`);
+    // the master's own lines are not needed once read: keep the bench's memory flat too
+    if (emperor.lines.length > 10_000) emperor.lines.splice(0, emperor.lines.length - 1_000);
+  }
+  if (samples.at(-1)?.reloads !== done) samples.push(await settledSample(done, emperor.pid, masterPid));
+  return { asked, done, touches, failedReloads, samples };
+}
+
+export async function runSoak(options: BenchOptions): Promise<PartReport> {
+  const asked = argument('--reloads', options.quick ? 200 : 10_000);
+  const minutes = argument('--soak-minutes', 12);
+  return withTempDir('soak', async (dir) => {
+    const processes = new ProcessSet();
+    const loads: { mode: string; load: RunningLoad }[] = [];
+    try {
+      // without the CA bundle every worker boots faster: more reloads in the time
+      const emperor = await startEmperor(processes, dir, [], withoutCa());
+      const file = writeVassal(dir, 'soak.ini', { kind: 'module', processes: 2 });
+      const ready = await vassalState(emperor, 'soak.ini', 'ready', 0, 30_000);
+      const socket = emperor.lines.find((l) => l.msg === 'socket bound' && l.vassal === 'soak.ini');
+      const port = Number(String(socket?.where).split(':').pop());
+      for (const mode of ['keep-alive', 'new-connection'] as const) {
+        loads.push({ mode, load: startLoad(processes, { port, connections: 4, mode, durationMs: 0, ratePerSec: RATE_PER_MODE, timeoutMs: 30_000 }) });
+      }
+      await sleep(2_000);
+      const started = Date.now();
+      options.progress(`soak: up to ${asked} reloads in at most ${minutes} min`);
+      const run = await reloadLoop(emperor, Number(ready.masterPid), file, asked, started + minutes * 60_000, options);
+      const elapsedMs = Date.now() - started;
+      await sleep(1_000);
+      const results = await Promise.all(loads.map(async ({ mode, load }) => ({ mode, result: await load.stop() })));
+      return reportSoak({ ...run, elapsedMs, loads: results, rate: 2 * RATE_PER_MODE });
+    } finally {
+      await Promise.all(loads.map(({ load }) => load.stop().catch(() => undefined)));
+      await processes.stopAll(35_000);
+    }
+  });
+}
