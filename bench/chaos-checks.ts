@@ -11,11 +11,13 @@ export interface Descriptors {
   readonly masters: Readonly<Record<string, number | null>>;
 }
 
+/** Counts at the baseline and at the check. */
 export interface DescriptorCheck {
   readonly baseline: Descriptors;
   readonly final: Descriptors;
 }
 
+/** What was left once the emperor stopped. */
 export interface EndCheck {
   readonly seen: number;
   readonly zombies: readonly number[];

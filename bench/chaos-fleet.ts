@@ -10,6 +10,7 @@ import { EMPEROR_BIN, HELLO_APP, ROOT } from './lib/paths.js';
 import type { ProcessSet } from './lib/process-set.js';
 import type { LogLine, TrackedProcess } from './lib/tracked-process.js';
 
+/** One vassal file of the fleet and the port it serves on. */
 export interface FleetVassal {
   readonly name: string;
   readonly port: number;

@@ -11,12 +11,14 @@ import { pick } from './chaos-random.js';
 import { childrenOf, descendantsOf, isAlive } from './lib/proc-stats.js';
 import { killLeftovers } from './lib/tracked-process.js';
 
+/** How long one vassal took to be ready again after a kill that hit it. */
 export interface Recovery {
   readonly kind: KillKind;
   readonly vassal: string;
   readonly ms: number;
 }
 
+/** What every kill needs and records into. */
 export interface KillContext {
   readonly fleet: Fleet;
   readonly load: ChaosLoad;

@@ -6,8 +6,10 @@
 // killed process. A failure is then in flight (exposed), a refused connection
 // while its vassal has no master, or unexplained: the run asserts none of those.
 
+/** What a kill targets. */
 export type KillKind = 'worker' | 'master' | 'emperor';
 
+/** One SIGKILL and what it cost: the requests it exposed, failed and refused. */
 export interface Kill {
   readonly id: number;
   readonly kind: KillKind;
@@ -26,6 +28,7 @@ export interface Kill {
   refused: number;
 }
 
+/** A request from send to answer or failure. */
 export interface PendingRequest {
   readonly port: number;
   readonly mode: 'keep-alive' | 'new-connection';
@@ -36,6 +39,7 @@ export interface PendingRequest {
   settled?: boolean;
 }
 
+/** A failure no kill explains: the run fails on any. */
 export interface Unexplained {
   readonly port: number;
   readonly mode: string;

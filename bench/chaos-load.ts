@@ -7,8 +7,10 @@ import { Agent, request, type ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChaosLedger, type Kill, type PendingRequest } from './chaos-ledger.js';
 
+/** How a client loop connects: one connection reused, or a new one per request. */
 export type LoadMode = 'keep-alive' | 'new-connection';
 
+/** The load per vassal port. */
 export interface LoadShape {
   readonly keepAlive: number;
   readonly fresh: number;
@@ -20,6 +22,7 @@ export interface LoadShape {
 /** The worker PID a keep-alive connection is attached to: the number that ends the app's answer. */
 const attached = new WeakMap<Socket, number>();
 
+/** The client loops on every vassal port, and the ledger of their requests. */
 export class ChaosLoad {
   readonly ledger = new ChaosLedger();
   private running = true;

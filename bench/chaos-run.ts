@@ -17,6 +17,7 @@ import type { ChaosResult } from './chaos-summary.js';
 import { ProcessSet } from './lib/process-set.js';
 import { killLeftovers, type TrackedProcess } from './lib/tracked-process.js';
 
+/** A run's shape: seed, duration, vassals, load and the recovery bound. */
 export interface ChaosOptions {
   readonly seed: number;
   /** no kill is started after this long (the last recovery may run past it) */

@@ -8,6 +8,7 @@ import type { ChaosLedger, Kill, KillKind } from './chaos-ledger.js';
 import type { Recovery } from './chaos-kills.js';
 import { median } from './lib/stats.js';
 
+/** Everything a run found; `problems` empty means every check passed. */
 export interface ChaosResult {
   readonly options: ChaosOptions;
   readonly vassals: readonly FleetVassal[];

@@ -1,6 +1,5 @@
 // npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs,soak] [--out FILE] [--refresh-commentary]
 // (soak: [--reloads N] [--soak-minutes M])
->>>>>>> c95b5fd (Soak: bench part soak (npm run bench -- --only soak [--reloads N] [--soak-minutes M]): reloads back to back under light load, SIGHUP and touches, emperor and master RSS and descriptors with start, end and least-squares slope)
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick, RESULTS-partial.md with --only): machine, command, targets table, each part's
 // tables, and the hand-written commentary from bench/commentary.md.
@@ -14,7 +13,6 @@ import { runStatsCost } from './stats-cost.js';
 import { runScript } from './script.js';
 import { runLogs } from './logs.js';
 import { runSoak } from './soak.js';
->>>>>>> c95b5fd (Soak: bench part soak (npm run bench -- --only soak [--reloads N] [--soak-minutes M]): reloads back to back under light load, SIGHUP and touches, emperor and master RSS and descriptors with start, end and least-squares slope)
 import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
@@ -39,11 +37,8 @@ const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<P
   footprint: (options, shared) => runFootprint(options, shared.scale),
   stats: (options) => runStatsCost(options),
   script: runScript,
-<<<<<<< HEAD
   logs: runLogs,
-=======
   soak: runSoak,
->>>>>>> c95b5fd (Soak: bench part soak (npm run bench -- --only soak [--reloads N] [--soak-minutes M]): reloads back to back under light load, SIGHUP and touches, emperor and master RSS and descriptors with start, end and least-squares slope)
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {

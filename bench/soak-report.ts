@@ -5,6 +5,7 @@ import { fmt, int, table } from './lib/format.js';
 import type { LoadResult } from './lib/load-types.js';
 import type { PartReport, TargetRow } from './lib/report.js';
 
+/** One sample of the emperor and the master. */
 export interface SoakSample {
   /** reloads finished when it was taken */
   readonly reloads: number;
@@ -14,6 +15,7 @@ export interface SoakSample {
   readonly masterFds: number;
 }
 
+/** What the soak measured. */
 export interface SoakResult {
   readonly asked: number;
   readonly done: number;

@@ -60,6 +60,7 @@ async function reloadLoop(emperor: TrackedProcess, masterPid: number, file: stri
   return { asked, done, touches, failedReloads, samples };
 }
 
+/** The soak part: an emperor, one vassal, reloads until the count or the time is reached. */
 export async function runSoak(options: BenchOptions): Promise<PartReport> {
   const asked = argument('--reloads', options.quick ? 200 : 10_000);
   const minutes = argument('--soak-minutes', 12);
