@@ -5,8 +5,9 @@
 // read from the emperor's `vassal state` lines.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './lib/free-port.js';
-import { EMPEROR_BIN, HELLO_APP, ROOT } from './lib/paths.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { APPS as TEST_APPS, PYTHON } from '../test/helpers/paths.js';
+import { EMPEROR_BIN, HELLO_APP } from './lib/paths.js';
 import type { ProcessSet } from './lib/process-set.js';
 import type { LogLine, TrackedProcess } from './lib/tracked-process.js';
 
@@ -17,7 +18,7 @@ export interface FleetVassal {
   readonly kind: 'module' | 'exec';
 }
 
-const PYTHON_APP = `${ROOT}test/fixtures/apps/server.py`;
+const PYTHON_APP = `${TEST_APPS}server.py`;
 
 /** Write `modules` module vassals and one exec vassal into `dir`. */
 export async function writeFleet(dir: string, modules: number): Promise<FleetVassal[]> {
@@ -26,7 +27,7 @@ export async function writeFleet(dir: string, modules: number): Promise<FleetVas
     const kind = i <= modules ? 'module' : 'exec';
     const name = kind === 'module' ? `app${i}.ini` : 'py.ini';
     const port = await freePort();
-    const app = kind === 'module' ? `module = ${HELLO_APP}` : `exec = python3 ${PYTHON_APP}`;
+    const app = kind === 'module' ? `module = ${HELLO_APP}` : `exec = ${PYTHON} ${PYTHON_APP}`;
     writeFileSync(join(dir, name), `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\n${app}\nprocesses = 2\n`);
     vassals.push({ name, port, kind });
   }
