@@ -75,7 +75,11 @@ export async function runSoak(options: BenchOptions): Promise<PartReport> {
       const socket = emperor.lines.find((l) => l.msg === 'socket bound' && l.vassal === 'soak.ini');
       const port = Number(String(socket?.where).split(':').pop());
       for (const mode of ['keep-alive', 'new-connection'] as const) {
-        loads.push({ mode, load: startLoad(processes, { port, connections: 4, mode, durationMs: 0, ratePerSec: RATE_PER_MODE, timeoutMs: 30_000 }) });
+        // bounded past the soak's own end (an open-ended load gives up waiting for its result after 10 min)
+        const load = startLoad(processes, { port, connections: 4, mode, durationMs: (minutes + 2) * 60_000, ratePerSec: RATE_PER_MODE, timeoutMs: 30_000 });
+        // awaited by stop(); until then a failure must not be an unhandled rejection that kills the bench
+        load.result.catch(() => undefined);
+        loads.push({ mode, load });
       }
       await sleep(2_000);
       const started = Date.now();
