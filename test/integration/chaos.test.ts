@@ -26,6 +26,6 @@ it('survives SIGKILLs of workers, masters and the emperor under load', { timeout
   for (const line of summary.split('\n')) t.diagnostic(line);
   assert.deepEqual(result.problems, [], summary);
   for (const kind of ['worker', 'master', 'emperor'] as const) assert.ok(result.kills.some((kill) => kill.kind === kind), `no ${kind} was killed:\n${summary}`);
-  assert.ok(result.ledger.ok > 1_000, `too few requests served to mean anything:\n${summary}`);
+  assert.ok(result.ledger.ok > 300, `too few requests served to mean anything:\n${summary}`);
   assert.equal(result.end.left.length + result.end.marked.length, 0);
 });
