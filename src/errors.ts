@@ -58,7 +58,7 @@ export class UwError extends Error {
   readonly includes: readonly string[] | undefined;
 
   constructor(code: ErrorCode, message: string, context: { file?: string | undefined; key?: string | undefined; includes?: readonly string[] | undefined } = {}) {
-    super(message);
+    super(oneLine(message));
     this.name = 'UwError';
     this.code = code;
     this.file = context.file;
@@ -70,9 +70,15 @@ export class UwError extends Error {
 /** `config error in app.ini: ...` for a config problem, the bare message otherwise. */
 export function describeError(err: unknown): string {
   if (err instanceof UwError) {
-    const file = err.includes === undefined ? err.file : err.includes.join(' -> ');
+    const file = oneLine(err.includes === undefined ? (err.file ?? '') : err.includes.join(' -> '));
     const where = file ? `${err.code.startsWith('UW_CONFIG') || err.code === 'UW_APP_NOT_FOUND' ? 'config error in ' : ''}${file}: ` : '';
     return `${where}${err.message} [${err.code}]`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A path or value may hold a newline (a YAML block scalar): escape control characters so an error stays one line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

@@ -27,7 +27,7 @@ export function parseIni(text: string, sections: readonly string[], file: string
     }
     const eq = line.indexOf('=');
     const key = (eq < 0 ? line : line.slice(0, eq)).trim();
-    if (key === '') throw syntaxError(file, index, included ? 'no key before "="' : `"${line}" has no key before "="`);
+    if (key === '') throw syntaxError(file, index, included ? 'no key before "="' : `${JSON.stringify(line)} has no key before "="`);
     if (!inWanted) continue;
     const value = eq < 0 ? true : line.slice(eq + 1).trim();
     entries.push({ key, value, file, position: `line ${index + 1}`, ...(included && { included }) });
