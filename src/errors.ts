@@ -3,7 +3,7 @@
 // key, what was expected and what was found.
 
 export const ERROR_CODES = {
-  UW_CONFIG_UNREADABLE: 'the config file cannot be read',
+  UW_CONFIG_UNREADABLE: 'the config file cannot be read (or is not a regular file, or is over 1 MiB)',
   UW_CONFIG_SYNTAX: 'the config file is not valid ini, YAML or JSON',
   UW_CONFIG_FORMAT: 'unknown config extension, or a missing [uwsgi] section / uwsgi: key',
   UW_CONFIG_UNKNOWN_OPTION: 'an option name that does not exist (the nearest known one is suggested)',
@@ -11,7 +11,7 @@ export const ERROR_CODES = {
   UW_CONFIG_INVALID_VALUE: 'an option value of the wrong type or out of range',
   UW_CONFIG_MISSING: 'a required option is absent (module or exec)',
   UW_CONFIG_CONFLICT: 'options that cannot be used together',
-  UW_CONFIG_INCLUDE_CYCLE: 'ini/inherit includes that loop back',
+  UW_CONFIG_INCLUDE_CYCLE: 'ini/inherit includes that loop back, nest over 64 deep or read over 256 files',
   UW_CONFIG_PLACEHOLDER: 'a %(name) placeholder or $(ENV) with no value',
   UW_APP_NOT_FOUND: 'the module file or exec program does not exist',
   UW_CONFIG_PERMISSION: "the workers' user (uid) cannot read the module, enter chdir or execute the exec program",

@@ -18,19 +18,28 @@ export interface ExpandContext {
 const TOKEN = /%%|%\(([^)]*)\)|%([A-Za-z])|\$\(([^)]*)\)/g;
 /** deeper than any sane chain; loops are caught before this by name */
 const MAX_DEPTH = 32;
+/** `a = %(b)%(b)`, `b = %(c)%(c)`, ... doubles at each level: stop long before memory does */
+export const MAX_EXPANDED_CHARS = 64 * 1024;
 
 /**
  * The expanded text; `where` is the entry the text belongs to, for errors.
  * `insert` may rewrite each inserted value (exec quotes it for the shell).
  */
 export function expandValue(text: string, where: RawEntry, ctx: ExpandContext, chain: readonly string[] = [], insert?: Inserter): string {
-  return text.replace(TOKEN, (match: string, placeholder: string | undefined, magic: string | undefined, env: string | undefined, offset: number) => {
+  const expanded = text.replace(TOKEN, (match: string, placeholder: string | undefined, magic: string | undefined, env: string | undefined, offset: number) => {
     if (match === '%%') return '%';
     if (magic !== undefined && ctx.magic[magic] === undefined) return match;
     const value =
       magic !== undefined ? (ctx.magic[magic] ?? '') : env !== undefined ? envValue(env, where, ctx) : placeholderValue(placeholder ?? '', where, ctx, chain);
     return insert === undefined ? value : insert(value, offset);
   });
+  if (expanded.length > MAX_EXPANDED_CHARS && expanded !== text) {
+    throw new UwError('UW_CONFIG_PLACEHOLDER', `option ${shown(where, where.key, 'key')}: expands to more than ${MAX_EXPANDED_CHARS / 1024} KiB`, {
+      file: where.file,
+      key: where.included ? undefined : where.key,
+    });
+  }
+  return expanded;
 }
 
 /** Names used as %(name) in `text` (not those escaped as %%(name)). */

@@ -4,6 +4,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { runHelper } from '../process/run-helper.js';
 import { findEntry } from './lookup-ids.js';
+import { readBounded } from './read-bounded.js';
 
 export interface HostFacts {
   readonly hostname: string;
@@ -52,7 +53,7 @@ done`;
 
 /** The real machine. */
 export const nodeHost: ConfigHost = {
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: (path) => readBounded(path),
   async pathKind(path) {
     try {
       const info = await stat(path);

@@ -40,9 +40,15 @@ export async function collectEntries(sources: readonly ConfigSource[], ctx: Coll
   return out;
 }
 
+/** Deeper than any real chain of includes (a loop is caught by name long before). */
+export const MAX_INCLUDE_DEPTH = 64;
+/** Files read in one load: a file that includes another twice, each doing the same, doubles at every level. */
+export const MAX_FILES_READ = 256;
+
 class IncludeWalker {
   /** reading order, for placeholders in include paths */
   private readonly seen: RawEntry[] = [];
+  private filesRead = 0;
 
   constructor(private readonly ctx: CollectContext) {}
 
@@ -57,6 +63,7 @@ class IncludeWalker {
       // the first file of the chain in full: it is the one the user knows
       this.ctx.includeChains.set(ref.path, [chain[0] ?? '', ...[...chain.slice(1), label].map((l) => this.display(l))]);
     }
+    this.checkLimits(chain, includedBy);
     const entries = await readConfigFile(ref, formatOf(ref, format), this.ctx.host, included);
     const before: RawEntry[] = [];
     const own: RawEntry[] = [];
@@ -82,6 +89,16 @@ class IncludeWalker {
     const entries = await this.read(ref, INCLUDES[entry.key], chain, entry, current !== undefined);
     // from the command line there is no "own file" to go after: inherit applies in place
     return entry.key === 'inherit' && current !== undefined ? { before: entries, own: [] } : { before: [], own: entries };
+  }
+
+  private checkLimits(chain: readonly string[], includedBy: RawEntry | undefined): void {
+    const where = { file: includedBy?.file, key: includedBy?.key };
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      throw new UwError('UW_CONFIG_INCLUDE_CYCLE', `includes nested more than ${MAX_INCLUDE_DEPTH} files deep`, where);
+    }
+    if (++this.filesRead > MAX_FILES_READ) {
+      throw new UwError('UW_CONFIG_INCLUDE_CYCLE', `includes read more than ${MAX_FILES_READ} files`, where);
+    }
   }
 
   private display(label: string): string {

@@ -8,6 +8,7 @@ import type { ConfigHost } from './host.js';
 import { parseIni } from './parse-ini.js';
 import { parseJson } from './parse-json.js';
 import { parseYaml } from './parse-yaml.js';
+import { MAX_CONFIG_BYTES } from './read-bounded.js';
 import type { RawEntry } from './raw-entry.js';
 import { sectionEntries } from './section-entries.js';
 
@@ -49,6 +50,11 @@ const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EISDIR: 'it is a directory',
   ENOTDIR: 'a parent is not a directory',
+  EFBIG: `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any config file`,
+  ENOTREG: 'not a regular file',
+  ELOOP: 'too many levels of symbolic links',
+  // the only argument fs can refuse here is the path
+  ERR_INVALID_ARG_VALUE: 'the path holds a NUL byte',
 };
 
 function readReason(err: unknown): string {

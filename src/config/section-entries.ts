@@ -35,7 +35,7 @@ function scalar(value: unknown, where: Omit<RawEntry, 'value'>): string | true {
   if (value === null) return true;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new UwError('UW_CONFIG_INVALID_VALUE', `option ${shown(where, where.key, 'key')}: expected a value or a list of values, got a nested mapping`, {
+  throw new UwError('UW_CONFIG_INVALID_VALUE', `option ${shown(where, where.key, 'key')}: expected a value or a list of values, got a nested ${Array.isArray(value) ? 'list' : 'mapping'}`, {
     file: where.file,
     key: where.included ? undefined : where.key,
   });

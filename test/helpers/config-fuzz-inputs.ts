@@ -102,6 +102,15 @@ const edit: fc.Arbitrary<Edit> = fc.record({
   insert: fc.oneof(anyText, fc.constantFrom('%(', '[', '{', '"', '\n', '\r\n', '\u0000', ':', '&a', '*a', '=', '%(sp)', 'ini = secret.ini\n')),
 });
 
+/** A valid file with a few random options added: reaches the schema's checks. */
+export const extendedText: fc.Arbitrary<{ text: string; ext: string }> = fc.oneof(
+  fc.array(fc.tuple(keyArb, valueArb), { minLength: 1, maxLength: 4 }).map((rows) => ({ text: VALID.ini + rows.map(([k, v]) => `${k} = ${v}\n`).join(''), ext: '.ini' })),
+  fc.dictionary(keyArb, yamlValue, { minKeys: 1, maxKeys: 4 }).map((extra) => ({
+    text: JSON.stringify({ uwsgi: { module: 'app.mjs', 'http-socket': '127.0.0.1:0', ...extra } }),
+    ext: '.json',
+  })),
+);
+
 /** A valid file with a few random edits. */
 export const mutatedText: fc.Arbitrary<{ text: string; ext: string }> = fc
   .tuple(fc.constantFrom(['ini', '.ini'], ['yaml', '.yaml'], ['json', '.json']), fc.array(edit, { minLength: 1, maxLength: 5 }))
@@ -128,6 +137,7 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
   { weight: 4, arbitrary: text(iniText, ['.ini']) },
   { weight: 2, arbitrary: text(yamlText, ['.yaml', '.yml']) },
   { weight: 2, arbitrary: text(jsonText, ['.json']) },
+  { weight: 3, arbitrary: extendedText.map(({ text: t, ext }) => ({ ext, bytes: Buffer.from(t) })) },
   { weight: 3, arbitrary: mutatedText.map(({ text: t, ext }) => ({ ext, bytes: Buffer.from(t) })) },
   { weight: 1, arbitrary: fc.tuple(fc.uint8Array({ maxLength: 600 }), fc.constantFrom(...EXTENSIONS)).map(([bytes, ext]) => ({ ext, bytes })) },
 );

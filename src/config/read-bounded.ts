@@ -1,0 +1,37 @@
+// Read a config file without trusting it: only a regular file (a FIFO would
+// block the reader forever, /dev/zero never ends), and at most a limit, read
+// in one bounded buffer so a 100 MB file is refused without being loaded.
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** Far above any real vassal file (uWSGI's own examples are a few KiB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The errno-style code a refused file carries, mapped to a reason by read-config-file. */
+export type RefusedCode = 'EFBIG' | 'ENOTREG' | 'EISDIR';
+
+/** The text of a regular file of at most `maxBytes`; throws an error with `code` otherwise. */
+export async function readBounded(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
+  // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw refused(info.isDirectory() ? 'EISDIR' : 'ENOTREG', path);
+    if (info.size > maxBytes) throw refused('EFBIG', path);
+    // the size can grow after the stat (and /proc says 0): read up to one byte past the limit to tell
+    let buffer = Buffer.allocUnsafe(Math.min(Number(info.size), maxBytes) + 1);
+    let filled = 0;
+    for (let bytesRead = -1; bytesRead !== 0 && filled <= maxBytes; filled += bytesRead) {
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(buffer.length, maxBytes + 1 - buffer.length))]);
+      ({ bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null));
+    }
+    if (filled > maxBytes) throw refused('EFBIG', path);
+    return buffer.toString('utf8', 0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+function refused(code: RefusedCode, path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${path}`), { code });
+}
