@@ -15,6 +15,7 @@ import { ownerChanged, tyrantIds } from './tyrant.js';
 import { reconcileFile } from './reconcile.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import { scanTarget } from './scan.js';
+import { DanglingLinks } from './dangling-links.js';
 import { EmperorStatsCollector } from './stats-collector.js';
 import { StatusTable } from './stats-table.js';
 import type { EmperorStatsDocument } from '../stats/emperor-document.js';
@@ -69,6 +70,7 @@ export class Emperor {
   private readonly statusTable = new StatusTable();
   /** tyrant: files refused (owned by root), by identity, so a rescan does not log them again */
   private readonly refused = new Map<string, Fingerprint>();
+  private readonly danglingLinks: DanglingLinks;
 
   constructor(private readonly deps: EmperorDeps) {
     this.log = deps.logger;
@@ -88,6 +90,7 @@ export class Emperor {
       createZerg: (parent, identity) => (this.stopping ? null : this.addZerg(parent, identity)),
     });
     this.stats = new EmperorStatsCollector({ clock: deps.clock, version: deps.version ?? 'unknown', targets: deps.targets, vassals: () => [...this.vassals.values()] });
+    this.danglingLinks = new DanglingLinks(this.log, (path) => identityOf(this.root, path));
     this.queue = createStartQueue(deps.settings.startConcurrency, (err) => this.log.error({ err }, 'start job failed'));
   }
 
@@ -243,7 +246,9 @@ export class Emperor {
     this.rescanTimer?.clear();
     this.rescanTimer = null;
     try {
-      const found = (await Promise.all(this.deps.targets.map(scanTarget))).flat();
+      const dangling: string[] = [];
+      const found = (await Promise.all(this.deps.targets.map((target) => scanTarget(target, dangling)))).flat();
+      await this.danglingLinks.report(dangling);
       const present = new Set(found);
       for (const path of found) {
         const known = this.vassals.get(identityOf(this.root, path))?.fingerprint;

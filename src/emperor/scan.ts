@@ -8,14 +8,19 @@ import type { WatchTarget } from './watch-target.js';
 /** Even `**` stops somewhere: deeper trees are not vassal directories. */
 const MAX_DEPTH = 16;
 
-/** Absolute paths of every vassal file the target matches now. */
-export async function scanTarget(target: WatchTarget): Promise<string[]> {
+/** Absolute paths of every vassal file the target matches now; matching symlinks to nothing go to `dangling`. */
+export async function scanTarget(target: WatchTarget, dangling: string[] = []): Promise<string[]> {
   const found: string[] = [];
-  await walk(target, target.root, '', Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH), found);
+  await walk(target, target.root, '', Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH), { found, dangling });
   return found;
 }
 
-async function walk(target: WatchTarget, dir: string, prefix: string, levelsLeft: number, found: string[]): Promise<void> {
+interface Findings {
+  readonly found: string[];
+  readonly dangling: string[];
+}
+
+async function walk(target: WatchTarget, dir: string, prefix: string, levelsLeft: number, out: Findings): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -28,16 +33,19 @@ async function walk(target: WatchTarget, dir: string, prefix: string, levelsLeft
     const absolute = join(dir, entry.name);
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
     const kind = entry.isSymbolicLink() ? await kindOf(absolute) : entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
-    if (kind === 'file' && target.matches(relative)) found.push(absolute);
-    else if (kind === 'dir' && levelsLeft > 0) await walk(target, absolute, relative, levelsLeft - 1, found);
+    if (kind === 'file' && target.matches(relative)) out.found.push(absolute);
+    else if (kind === 'missing' && target.matches(relative)) out.dangling.push(absolute);
+    else if (kind === 'dir' && levelsLeft > 0) await walk(target, absolute, relative, levelsLeft - 1, out);
   }
 }
 
-async function kindOf(path: string): Promise<'dir' | 'file' | 'other'> {
+/** What a symlink leads to; 'missing' when it leads nowhere (or loops). */
+async function kindOf(path: string): Promise<'dir' | 'file' | 'other' | 'missing'> {
   try {
     const stats = await stat(path);
     return stats.isDirectory() ? 'dir' : stats.isFile() ? 'file' : 'other';
-  } catch {
-    return 'other';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ELOOP' ? 'missing' : 'other';
   }
 }
