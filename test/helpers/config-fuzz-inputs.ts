@@ -113,9 +113,9 @@ export const extendedText: fc.Arbitrary<{ text: string; ext: string }> = fc.oneo
 
 /** A valid file with a few random edits. */
 export const mutatedText: fc.Arbitrary<{ text: string; ext: string }> = fc
-  .tuple(fc.constantFrom(['ini', '.ini'], ['yaml', '.yaml'], ['json', '.json']), fc.array(edit, { minLength: 1, maxLength: 5 }))
+  .tuple(fc.constantFrom(['ini', '.ini'] as const, ['yaml', '.yaml'] as const, ['json', '.json'] as const), fc.array(edit, { minLength: 1, maxLength: 5 }))
   .map(([[kind, ext], edits]) => {
-    let text = VALID[kind as keyof typeof VALID];
+    let text: string = VALID[kind];
     for (const { at, remove, insert } of edits) {
       const i = at % (text.length + 1);
       text = text.slice(0, i) + insert + text.slice(i + remove);
