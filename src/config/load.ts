@@ -72,8 +72,8 @@ function expandEntry(entry: RawEntry, base: ExpandContext): RawEntry {
       key: entry.included ? undefined : entry.key,
     });
   }
-  if (value.includes('\0')) {
-    // no path, address, argument or environment value can hold one: the OS would cut or refuse it later
+  // no path, address or argument can hold one; in env it fails the worker's spawn, which the master survives and reports
+  if (entry.key !== 'env' && value.includes('\0')) {
     throw new UwError('UW_CONFIG_INVALID_VALUE', `option ${shown(entry, entry.key, 'key')}: the value holds a NUL byte`, { file: entry.file, key: entry.included ? undefined : entry.key });
   }
   return hidden && !entry.included ? { ...entry, value, written: entry.value } : { ...entry, value };
