@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs,soak] [--out FILE] [--refresh-commentary]
+// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs,soak,crash] [--out FILE] [--refresh-commentary]
 // (soak: [--reloads N] [--soak-minutes M])
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick, RESULTS-partial.md with --only): machine, command, targets table, each part's
@@ -13,6 +13,7 @@ import { runStatsCost } from './stats-cost.js';
 import { runScript } from './script.js';
 import { runLogs } from './logs.js';
 import { runSoak } from './soak.js';
+import { runCrash } from './crash.js';
 import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
@@ -39,6 +40,7 @@ const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<P
   script: runScript,
   logs: runLogs,
   soak: runSoak,
+  crash: runCrash,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {

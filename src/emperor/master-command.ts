@@ -8,6 +8,7 @@ import { parkCaCerts } from '../process/ca-certs-env.js';
 import type { SpawnRequest } from '../process/spawn.js';
 import { LOG_FORMAT_ENV, VASSAL_LOGTO_ENV } from '../config/log-options.js';
 import { TYRANT_ENV } from '../config/worker-user.js';
+import { KEEPER_ENV } from '../ipc/protocol.js';
 
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
 export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
@@ -39,7 +40,11 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity, runAs !== undefined), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }) },
+    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity, runAs !== undefined), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }),
+      // KEEPER_ENV: the master asks this emperor for the socket copies it keeps (emperor/socket-keeper.ts);
+      // UW_SOCKET_KEEPER=off in the emperor's environment turns that off (a seam for `npm run bench -- --only crash`)
+      [KEEPER_ENV]: process.env[KEEPER_ENV] === 'off' ? 'off' : '1',
+    },
     ...(runAs !== undefined && { uid: runAs.uid, gid: runAs.gid, initGroups: true }),
     dieWithParent: true,
     // a Ctrl+C (or systemd's SIGTERM to the group) reaches only the emperor, which then stops each master gracefully

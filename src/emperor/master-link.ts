@@ -2,9 +2,10 @@
 // through a handler table the compiler checks is complete; a failed spawn and
 // the exit are each reported once.
 import type { ChildProcess } from 'node:child_process';
-import { dispatch, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
+import { dispatch, type KeptSocketInfo, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
+import { discard } from './socket-keeper.js';
 import type { VassalEvent } from './vassal-machine.js';
 
 /** Where a master's messages and its end are reported. */
@@ -24,6 +25,12 @@ export interface MasterLinkCallbacks {
   /** die-on-idle: the master stops by itself */
   readonly onIdle: () => void;
   readonly onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** the master bound a socket and sent its handle (see socket-keeper.ts) */
+  readonly onSocket: (info: KeptSocketInfo, handle: unknown) => void;
+  /** the keys of every socket the master serves now */
+  readonly onSockets: (keys: readonly string[]) => void;
+  /** a starting master asks for the socket copies kept from its predecessor */
+  readonly onKeptRequest: () => void;
 }
 
 /** Listen to `child` until it exits. */
@@ -58,10 +65,16 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
       logger.info({ idleMs: message.idleMs }, 'master idle');
       callbacks.onIdle();
     },
+    'master-socket': (message, handle) => callbacks.onSocket(message, handle),
+    'master-sockets': (message) => callbacks.onSockets(message.keys),
+    'kept-sockets-request': () => callbacks.onKeptRequest(),
   };
   let exited = false;
-  child.on('message', (message) => {
-    if (!exited) dispatch(handlers, message);
+  child.on('message', (message, handle) => {
+    // a descriptor counts only on master-socket from a live master; any other is closed, never leaked
+    const socket = !exited && (message as { type?: unknown } | null)?.type === 'master-socket';
+    if (!exited) dispatch(handlers, message, socket ? handle : undefined);
+    if (!socket && handle !== undefined) discard(handle);
   });
   child.on('error', (err) => {
     // without a pid the spawn itself failed; later errors are about the IPC channel

@@ -2,7 +2,7 @@
 // its timers. Every event goes through `handle`, which asks the machine for the
 // next step, logs the state change and performs the effects; nothing else here
 // decides a state.
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, SendHandle } from 'node:child_process';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { EmperorToMaster, SosReason } from '../ipc/protocol.js';
 import type { Logger } from '../log/logger.js';
@@ -12,6 +12,7 @@ import type { Fingerprint } from './fingerprint.js';
 import { HeartbeatWatch } from './heartbeat-watch.js';
 import { linkMaster } from './master-link.js';
 import { MasterSilence } from './master-silence.js';
+import { discard, SocketKeeper } from './socket-keeper.js';
 import { stopGraceMs } from './master-mercy.js';
 import type { RestartPolicy } from './restart-policy.js';
 import { StatsRequests } from './stats-requests.js';
@@ -80,10 +81,13 @@ export class Vassal {
   private readonly history = new VassalHistory();
   private readonly heartbeat: HeartbeatWatch;
   private readonly silence: MasterSilence;
+  /** copies of the master's listening sockets, given to the next master after a crash */
+  private readonly keeper: SocketKeeper;
 
   constructor(readonly identity: string, readonly file: string, fingerprint: Fingerprint, private readonly deps: VassalDeps) {
     this.fingerprint = fingerprint;
     this.stats = new StatsRequests(deps.clock);
+    this.keeper = new SocketKeeper(deps.logger);
     this.stateSince = deps.clock.now();
     this.heartbeat = new HeartbeatWatch(deps.clock, () => this.handle({ type: 'heartbeat-missed' }));
     this.silence = new MasterSilence(deps.clock, deps.logger, deps.isStopped ?? (() => false));
@@ -105,6 +109,8 @@ export class Vassal {
   handle(event: VassalEvent): void {
     if (event.type === 'master-heartbeat') this.heartbeat.beat();
     if (event.type === 'master-reloading' || event.type === 'master-reloaded' || event.type === 'master-paused') this.silence.acknowledged();
+    // a changed file read by a fresh master may name other sockets: nothing kept may hold their ports
+    if (event.type === 'file-changed' && this.child === null) this.keeper.releaseAll('file changed while no master runs');
     const next = transition(this.record, event, this.deps.policy);
     if (next === null) {
       this.deps.logger.debug({ state: this.record.state, event: event.type }, 'vassal event ignored');
@@ -182,6 +188,8 @@ export class Vassal {
         'vassal state',
       );
     }
+    // a stop closes the sockets (clients are refused, not left in a backlog nobody reads), a broken vassal has no next master
+    if (to === 'stopping' || to === 'broken' || to === 'stopped') this.keeper.releaseAll(`vassal ${to}`);
     for (const effect of next.effects) this.perform(effect);
     if (to !== 'starting') this.releaseStartSlot();
     if (to === 'stopped') this.deps.onStopped();
@@ -271,6 +279,13 @@ export class Vassal {
       onIdle: () => {
         if (this.zergOf !== null) this.handle({ type: 'master-idle' });
         else this.deps.logger.warn({}, 'master idle: only a zerg instance retires, this one will be restarted');
+      },
+      onSocket: (info, handle) => (this.child === child ? this.keeper.keep(info, handle) : discard(handle)),
+      onSockets: (keys) => {
+        if (this.child === child) this.keeper.keepOnly(keys);
+      },
+      onKeptRequest: () => {
+        if (this.child === child) this.keeper.giveTo((message, handle, callback) => child.send(message, handle as SendHandle, callback));
       },
       onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
       onExit: (code, signal) => {

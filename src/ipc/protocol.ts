@@ -109,21 +109,40 @@ export type MasterToEmperor =
   /** die-on-idle (uWSGI's byte 22): no request for `idle`; a graceful stop and exit 0 follow, not a crash */
   | { readonly type: 'master-idle'; readonly idleMs: number }
   /** heartbeat (uWSGI's byte 26): alive, next beat within everyMs; everyMs 0: a reload turned the heartbeat off */
-  | { readonly type: 'master-heartbeat'; readonly everyMs: number };
+  | { readonly type: 'master-heartbeat'; readonly everyMs: number }
+  /** a listening socket the master bound, sent with its handle: the emperor keeps a copy across a crash */
+  | ({ readonly type: 'master-socket' } & KeptSocketInfo)
+  /** the keys of every socket the master serves now: the emperor releases the copies of the others */
+  | { readonly type: 'master-sockets'; readonly keys: readonly string[] }
+  /** a starting master asks for the copies the emperor kept from its predecessor */
+  | { readonly type: 'kept-sockets-request' };
+
+/** Set by the emperor on every master it starts: it answers kept-sockets-request. */
+export const KEEPER_ENV = 'UW_SOCKET_KEEPER';
+
+/** A kept listening socket: its key (see master/kept-sockets.ts) and, for UNIX, the file bind() made. */
+export interface KeptSocketInfo {
+  readonly key: string;
+  readonly file?: { readonly dev: number; readonly ino: number };
+}
 
 export type EmperorToMaster =
   | { readonly type: 'stats-request'; readonly id: number }
   /** `uwemperor logs reopen` (logrotate's postrotate): reopen the log file, as FIFO `l` does */
-  | { readonly type: 'reopen-logs' };
+  | { readonly type: 'reopen-logs' }
+  /** the answer to kept-sockets-request: the keys of the kept-socket messages that follow, one handle each */
+  | { readonly type: 'kept-sockets'; readonly keys: readonly string[] }
+  | ({ readonly type: 'kept-socket' } & KeptSocketInfo);
 
-type Handler<M, T> = (message: Extract<M, { type: T }>) => void;
+/** `handle`: what Node's IPC passed along with the message (a descriptor), if anything. */
+type Handler<M, T> = (message: Extract<M, { type: T }>, handle?: unknown) => void;
 /** A handler for every message type of M: adding a type without a handler is a compile error. */
 export type MessageHandlers<M extends { type: string }> = { readonly [T in M['type']]: Handler<M, T> };
 
 /** Dispatch a message through its handler; unknown shapes are ignored on purpose. */
-export function dispatch<M extends { type: string }>(handlers: MessageHandlers<M>, message: unknown): void {
+export function dispatch<M extends { type: string }>(handlers: MessageHandlers<M>, message: unknown, handle?: unknown): void {
   if (typeof message !== 'object' || message === null) return;
   const type = (message as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.hasOwn(handlers, type)) return;
-  (handlers[type as M['type']] as (m: unknown) => void)(message);
+  (handlers[type as M['type']] as (m: unknown, h: unknown) => void)(message, handle);
 }

@@ -22,6 +22,7 @@ import { WorkerPool, type ReloadMode, type StopMode } from './worker-pool.js';
 import { LoadMonitors } from './load-monitors.js';
 import { HeartbeatSender } from './heartbeat-sender.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
+import { announceSockets, closeUnusedKept, requestKeptSockets } from './kept-sockets.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
 
 type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
@@ -44,6 +45,8 @@ export class Master {
   private readonly monitors: LoadMonitors;
   private readonly fifo: MasterFifo;
   private readonly heartbeat = new HeartbeatSender((beat) => this.tellEmperor(beat));
+  /** the sockets the emperor has a copy of */
+  private readonly announced = new WeakSet<HeldSocket>();
 
   private constructor(
     private config: VassalConfig,
@@ -94,8 +97,10 @@ export class Master {
     const started: { master?: Master } = {};
     let zergServer: ZergServer | null = null;
     let master: Master;
+    const kept = await requestKeptSockets(log);
     try {
-      await acquireSockets(config, sockets, log);
+      await acquireSockets(config, sockets, log, kept);
+      closeUnusedKept(kept);
       if (config.app.kind === 'exec') prepareForExec(sockets, config.file);
       // zergs get the sockets held when they connect: after a reload, the new ones
       const fds = (): number[] => (started.master?.sockets ?? sockets).map((socket) => socket.raw.fd);
@@ -106,9 +111,10 @@ export class Master {
       master.fifo.open(config.masterFifo, config.file);
       if (config.pidfile) writePidfile(config.pidfile);
     } catch (err) {
+      closeUnusedKept(kept);
       started.master?.fifo.close();
-      // nothing was served: the socket files we made are removed (only if they are still ours)
-      await Promise.all([...sockets.map((socket) => releaseSocket(socket, true)), zergServer?.close(), started.master?.statsEndpoint.close()]);
+      // nothing was served: the socket files we made are removed (only if they are still ours; a kept one stays for the next master)
+      await Promise.all([...sockets.map((socket) => releaseSocket(socket, socket.kept !== true)), zergServer?.close(), started.master?.statsEndpoint.close()]);
       throw err;
     }
     logSockets(sockets, log);
@@ -124,6 +130,7 @@ export class Master {
       this.handle(command);
     });
     if (process.send) this.listenToEmperor();
+    announceSockets(this.sockets, this.announced);
     this.armTouchReload();
     // a master lives until it is told to stop, even while no worker runs (all failed, backing off)
     setInterval(() => undefined, 2 ** 31 - 1);
@@ -183,8 +190,11 @@ export class Master {
         this.own('stats for the emperor', this.collector.collect().then((stats) => this.tellEmperor({ type: 'master-stats', id: message.id, stats })));
       },
       'reopen-logs': () => this.handle('reopen-logs'),
+      // copies that came after the start gave up waiting for them: the sockets are bound by now
+      'kept-sockets': () => undefined,
+      'kept-socket': (_message, handle) => (handle as { close?: () => void } | undefined)?.close?.(),
     };
-    process.on('message', (message) => dispatch(handlers, message));
+    process.on('message', (message, handle) => dispatch(handlers, message, handle));
     // the emperor is gone: a vassal never outlives it
     process.on('disconnect', () => this.handle('stop'));
     // the emperor died while this master loaded its config (perhaps before setpriv set the
@@ -330,6 +340,7 @@ export class Master {
     else this.log.error({ mode, source, generation, durationMs, reason: outcome.reason }, 'reload failed, still serving with the old workers');
     this.tellEmperor({ type: 'master-reloaded', generation, ok: outcome.ok, durationMs, reloadMercyMs: this.config.reloadMercyMs, ...(!outcome.ok && { reason: outcome.reason }) });
     if (outcome.ok) this.markReady();
+    announceSockets(this.sockets, this.announced);
     this.runPendingReload();
   }
 
@@ -443,6 +454,6 @@ export class Master {
 /** One line per socket: where it listens and whether it was bound or received from a zerg server. */
 function logSockets(sockets: readonly HeldSocket[], log: Logger): void {
   for (const socket of sockets) {
-    log.info({ where: socket.where, protocol: socket.spec.protocol, ...(socket.from !== undefined && { zergServer: socket.from }) }, socket.from === undefined ? 'socket bound' : 'socket attached');
+    log.info({ where: socket.where, protocol: socket.spec.protocol, ...(socket.from !== undefined && { zergServer: socket.from }) }, socket.from !== undefined ? 'socket attached' : socket.kept === true ? 'socket taken back from the emperor' : 'socket bound');
   }
 }

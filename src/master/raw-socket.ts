@@ -54,6 +54,8 @@ export interface RawSocket {
   readonly fd: number;
   /** the port actually bound (differs from the requested one for port 0) */
   readonly port?: number;
+  /** the libuv handle, sent to the emperor, which keeps a copy across a crash (see master/kept-sockets.ts) */
+  readonly handle?: object;
   /** blocking for exec workers (as systemd hands sockets over); module workers set non-blocking themselves */
   setBlocking(blocking: boolean): void;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ function listenQuietly(handle: UvHandle, backlog: number): void {
 function wrap(handle: UvHandle, port?: number): RawSocket {
   return {
     fd: handle.fd,
+    handle,
     ...(port !== undefined && { port }),
     setBlocking: (blocking) => {
       const err = handle.setBlocking(blocking);
@@ -85,6 +88,21 @@ function wrap(handle: UvHandle, port?: number): RawSocket {
     },
     close: () => new Promise((resolve) => handle.close(() => resolve())),
   };
+}
+
+/**
+ * Take over a listening socket another process bound (the emperor's kept copy,
+ * a libuv handle Node's IPC made): listen(2) again with this config's backlog,
+ * never polled. Throws BindError.
+ */
+export function adoptListening(handle: object, backlog: number): RawSocket & { readonly address?: string } {
+  const uv = handle as Partial<TcpHandle>;
+  if (typeof uv.open !== 'function' || typeof uv.listen !== 'function' || typeof uv.fd !== 'number') throw new BindError('EBADF');
+  listenQuietly(uv as UvHandle, backlog);
+  if (typeof uv.getsockname !== 'function') return wrap(uv as UvHandle);
+  const bound: { address?: string; port?: number } = {};
+  uv.getsockname(bound);
+  return { ...wrap(uv as UvHandle, bound.port), ...(bound.address !== undefined && { address: bound.address }) };
 }
 
 /** Bind a TCP socket to an IP literal and listen; throws BindError(EADDRINUSE, ...). */

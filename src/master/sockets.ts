@@ -18,6 +18,8 @@ export interface HeldSocket {
   readonly file?: { readonly dev: number; readonly ino: number };
   /** received from this zerg server rather than bound (see zerg.ts) */
   readonly from?: string;
+  /** taken back from the emperor's copy after a crash, not bound (see kept-sockets.ts) */
+  readonly kept?: true;
 }
 
 export interface BindOptions {

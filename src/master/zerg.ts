@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { isNodeApp, type SocketSpec, type VassalConfig } from '../config/vassal-config.js';
 import { receiveDescriptors, receiveProblem, type ReceivedSocket } from '../process/fd-passing.js';
 import { bindSocket, reconcileSockets, type BindOptions, type HeldSocket } from './sockets.js';
+import { takeKept, type KeptCopies } from './kept-sockets.js';
 
 /** A zerg server that accepts but says nothing is given up after this long. */
 const ATTACH_TIMEOUT_MS = 5_000;
@@ -29,7 +30,7 @@ function bindOptionsOf(config: VassalConfig): BindOptions {
  * it comes (the caller releases them on failure). Throws UwError: a zerg without
  * fallback that cannot attach is UW_ZERG_ATTACH (exit 2, as for a config error).
  */
-export async function acquireSockets(config: VassalConfig, into: HeldSocket[], log: Logger): Promise<void> {
+export async function acquireSockets(config: VassalConfig, into: HeldSocket[], log: Logger, kept: KeptCopies = new Map()): Promise<void> {
   if (config.zerg !== undefined) {
     const attached = await attach(config, config.zerg, log);
     if (attached.ok) {
@@ -41,7 +42,8 @@ export async function acquireSockets(config: VassalConfig, into: HeldSocket[], l
     }
     log.warn({ zergServer: config.zerg, reason: attached.reason }, 'zerg server not reachable, binding the configured sockets (zerg-fallback)');
   }
-  for (const spec of config.sockets) into.push(await bindSocket(spec, bindOptionsOf(config)));
+  // after a crash the emperor's copies are taken back: same port, same file, the backlog's clients served
+  for (const spec of config.sockets) into.push(takeKept(kept, spec, config.listenBacklog, log) ?? (await bindSocket(spec, bindOptionsOf(config))));
 }
 
 /**

@@ -15,9 +15,13 @@ export class FakeChild extends EventEmitter {
     this.signals.push(signal);
     return true;
   }
-  send(message: unknown, callback: (err: Error | null) => void): boolean {
+  /** the handle sent with each message (undefined for most) */
+  readonly handles: unknown[] = [];
+  send(message: unknown, handleOrCallback?: unknown, callback?: (err: Error | null) => void): boolean {
+    const done = typeof handleOrCallback === 'function' ? (handleOrCallback as (err: Error | null) => void) : callback;
     this.sent.push(message);
-    callback(null);
+    this.handles.push(typeof handleOrCallback === 'function' ? undefined : handleOrCallback);
+    done?.(null);
     return true;
   }
   exit(code: number | null, signal: NodeJS.Signals | null = null): void {
