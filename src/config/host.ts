@@ -4,7 +4,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { runHelper } from '../process/run-helper.js';
 import { findEntry } from './lookup-ids.js';
-import { readBounded } from './read-bounded.js';
+import { MAX_CONFIG_BYTES, readBounded } from './read-bounded.js';
 
 export interface HostFacts {
   readonly hostname: string;
@@ -27,7 +27,8 @@ export interface WorkerIds {
 }
 
 export interface ConfigHost {
-  readFile(path: string): Promise<string>;
+  /** with `owner`: refused unless the file read is that uid's */
+  readFile(path: string, owner?: number): Promise<string>;
   pathKind(path: string): Promise<PathKind>;
   /** a regular file this process may execute */
   isExecutable(path: string): Promise<boolean>;
@@ -53,7 +54,7 @@ done`;
 
 /** The real machine. */
 export const nodeHost: ConfigHost = {
-  readFile: (path) => readBounded(path),
+  readFile: (path, owner) => readBounded(path, MAX_CONFIG_BYTES, owner),
   async pathKind(path) {
     try {
       const info = await stat(path);

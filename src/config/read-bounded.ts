@@ -8,15 +8,20 @@ import { open } from 'node:fs/promises';
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The errno-style code a refused file carries, mapped to a reason by read-config-file. */
-export type RefusedCode = 'EFBIG' | 'ENOTREG' | 'EISDIR';
+export type RefusedCode = 'EFBIG' | 'ENOTREG' | 'EISDIR' | 'ENOTOWNER';
 
-/** The text of a regular file of at most `maxBytes`; throws an error with `code` otherwise. */
-export async function readBounded(path: string, maxBytes = MAX_CONFIG_BYTES): Promise<string> {
+/**
+ * The text of a regular file of at most `maxBytes` (and, with `owner`, owned by
+ * that uid: checked on the descriptor read, so a file swapped in after another
+ * process looked at the path is caught); throws an error with `code` otherwise.
+ */
+export async function readBounded(path: string, maxBytes = MAX_CONFIG_BYTES, owner?: number): Promise<string> {
   // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw refused(info.isDirectory() ? 'EISDIR' : 'ENOTREG', path);
+    if (owner !== undefined && info.uid !== owner) throw refused('ENOTOWNER', path);
     if (info.size > maxBytes) throw refused('EFBIG', path);
     // the size can grow after the stat (and /proc says 0): read up to one byte past the limit to tell
     let buffer = Buffer.allocUnsafe(Math.min(Number(info.size), maxBytes) + 1);

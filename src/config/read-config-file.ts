@@ -11,6 +11,7 @@ import { parseYaml } from './parse-yaml.js';
 import { MAX_CONFIG_BYTES } from './read-bounded.js';
 import type { RawEntry } from './raw-entry.js';
 import { sectionEntries } from './section-entries.js';
+import { TYRANT_ENV } from './worker-user.js';
 
 /**
  * The section's entries. An `included` file was named by another file, not by
@@ -20,7 +21,7 @@ import { sectionEntries } from './section-entries.js';
 export async function readConfigFile(ref: FileRef, format: ConfigFormat, host: ConfigHost, included: boolean): Promise<RawEntry[]> {
   let text: string;
   try {
-    text = await host.readFile(ref.path);
+    text = await host.readFile(ref.path, included ? undefined : tyrantOwner(host));
   } catch (err) {
     throw new UwError('UW_CONFIG_UNREADABLE', `cannot read the config file: ${readReason(err)}`, { file: ref.path });
   }
@@ -52,10 +53,20 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOTDIR: 'a parent is not a directory',
   EFBIG: `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than any config file`,
   ENOTREG: 'not a regular file',
+  ENOTOWNER: 'tyrant mode: it is not owned by the user this master runs as (the file changed owner, or another file was put at its name)',
   ELOOP: 'too many levels of symbolic links',
   // the only argument fs can refuse here is the path
   ERR_INVALID_ARG_VALUE: 'the path holds a NUL byte',
 };
+
+/**
+ * A tyrant master runs as its vassal file's owner, decided by the emperor from the
+ * path a moment ago: the file it reads must still be that user's, or someone
+ * could have swapped their own config in to run it as the owner.
+ */
+function tyrantOwner(host: ConfigHost): number | undefined {
+  return process.env[TYRANT_ENV] === '1' ? host.facts().uid : undefined;
+}
 
 function readReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -5,7 +5,7 @@
 // (beyond that lines are dropped and counted), reopens on demand (logrotate),
 // rotates by size, and reports a failing file once while serving goes on.
 import { EventEmitter } from 'node:events';
-import sonicBoom, { type SonicBoomOpts } from 'sonic-boom';
+import sonicBoom from 'sonic-boom';
 import { openLogFile, type OpenAs } from './log-file.js';
 import { shiftBackups } from './log-rotation.js';
 import { formatText } from './text-format.js';
@@ -97,6 +97,9 @@ export class LogDestination extends EventEmitter {
     // the files a rotation or reopen closed first: their lines come before the current file's
     for (const boom of [...this.closing, this.boom]) {
       try {
+        // a reader stalled at exit is waited for this long, not forever (sonic-boom 5 reads it at each retry;
+        // the option is missing from its types)
+        (boom as unknown as { maxWriteRetries: number }).maxWriteRetries = EXIT_WRITE_RETRIES;
         boom.flushSync();
       } catch {
         // not open yet, or the file or terminal is failing: nothing more can be done at exit
@@ -114,10 +117,10 @@ export class LogDestination extends EventEmitter {
     const fd = this.spec.file === undefined ? 1 : openLogFile(this.spec.file, this.spec.openAs);
     // sonic-boom itself, not pino.destination(): pino would flush it at exit with sonic-boom 4's
     // flushSync, which retries EIO forever (a master whose terminal closed never exited);
-    // sonic-boom 5 throws errors it cannot retry, and retries EAGAIN a bounded number of times
-    // (maxWriteRetries is missing from sonic-boom 5.0.2's types)
-    const options: SonicBoomOpts & { maxWriteRetries: number } = { fd, sync: false, maxLength: MAX_BUFFERED_BYTES, maxWriteRetries: EXIT_WRITE_RETRIES };
-    const boom = new sonicBoom.SonicBoom(options);
+    // sonic-boom 5 throws errors it cannot retry
+    // EAGAIN (a stalled reader) is retried without end while serving: the writers wait on the
+    // queue, which drains once the reader reads again; only the exit flush bounds it (flushSync)
+    const boom = new sonicBoom.SonicBoom({ fd, sync: false, maxLength: MAX_BUFFERED_BYTES });
     boom.on('drain', () => this.emit('drain'));
     boom.on('drop', () => (this.dropped += 1));
     boom.on('error', (err: unknown) => {
@@ -168,10 +171,13 @@ export class LogDestination extends EventEmitter {
   private stall(boom: Boom): boolean {
     if (this.spec.file === undefined || this.stalled !== null || boom !== this.boom) return false;
     const retry = setInterval(() => {
-      try {
-        this.boom.flush();
-      } catch {
-        // destroyed (reopened meanwhile): the new file is written to directly
+      // the files a reopen or rotation closed while the disk was full still hold their last lines
+      for (const boom of [...this.closing, this.boom]) {
+        try {
+          boom.flush();
+        } catch {
+          // destroyed (reopened meanwhile): the new file is written to directly
+        }
       }
     }, RETRY_MS);
     retry.unref();

@@ -3,21 +3,19 @@
 // master as the new owner; a vassal's uid cannot leave its owner; includes are
 // read with the owner's rights. Skipped (with the reason) when not root.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, lchownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, lchownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from '../helpers/free-port.js';
-import { EMPEROR_BIN, FIXTURES } from '../helpers/paths.js';
+import { FIXTURES, REPO_ROOT } from '../helpers/paths.js';
 import { killAll, type SpawnedCli } from '../helpers/spawned-cli.js';
 import { openTempDir, skipUnlessRoot, TestUsers, type TestUser } from '../helpers/test-users.js';
 import { startEmperor, waitForState } from './emperor-harness.js';
 
-const APP = `${FIXTURES}emperor/app.mjs`;
 const run = promisify(execFile);
 const skip = skipUnlessRoot();
-const vassal = (port: number, extra = '') => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APP}\nprocesses = 1\n${extra}`;
 
 /** Real and effective uid/gid and the supplementary groups of a live process. */
 function idsOf(pid: number): { uid: number[]; gid: number[]; groups: number[] } {
@@ -31,17 +29,32 @@ async function masterPid(emperor: SpawnedCli, name: string, count = 1): Promise<
   return Number((await emperor.waitForLog('master spawned', { vassal: name }, count)).masterPid);
 }
 
+/**
+ * The built bundles, js-yaml (a YAML vassal's master loads it) and the app, copied where the owners can
+ * read them: the checkout may lie under a 0700 directory (/root, a mktemp -d directory).
+ */
+function readableCopy(dir: string): { readonly uwBin: string; readonly emperorBin: string; readonly app: string } {
+  cpSync(join(REPO_ROOT, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'node_modules', 'js-yaml'), join(dir, 'node_modules', 'js-yaml'), { recursive: true });
+  cpSync(`${FIXTURES}emperor/app.mjs`, join(dir, 'app.mjs'));
+  return { uwBin: join(dir, 'dist', 'src', 'cli', 'uw.js'), emperorBin: join(dir, 'dist', 'src', 'cli', 'uwemperor.js'), app: join(dir, 'app.mjs') };
+}
+
 describe('tyrant mode', { skip }, () => {
   const users = new TestUsers();
   let alice: TestUser;
   let bob: TestUser;
   let extra: number;
   let base: ReturnType<typeof openTempDir>;
+  let build: ReturnType<typeof readableCopy>;
+  const vassal = (port: number, extra = '') => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${build.app}\nprocesses = 1\n${extra}`;
+  const tyrant = (dir: string, ...more: string[]) => startEmperor(['--master-bin', build.uwBin, dir, '--tyrant', 'true', ...more], { fake: false });
   before(() => {
     extra = users.group('uwt-extra');
     alice = users.user('uwt-alice', ['uwt-extra']);
     bob = users.user('uwt-bob');
     base = openTempDir('uw-tyrant-');
+    build = readableCopy(base.path);
   });
   after(async () => {
     await killAll();
@@ -65,7 +78,7 @@ describe('tyrant mode', { skip }, () => {
     const file = join(dir, 'app.ini');
     writeFileSync(file, vassal(port));
     chownSync(file, alice.uid, alice.gid);
-    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const emperor = tyrant(dir);
     await waitForState(emperor, 'app.ini', 'ready');
     assert.deepEqual(emperor.find('vassal state', { vassal: 'app.ini' }).map((line) => line.to), ['starting', 'ready'], 'the first start is as the owner, not a retry');
     const master = idsOf(await masterPid(emperor, 'app.ini'));
@@ -82,7 +95,7 @@ describe('tyrant mode', { skip }, () => {
     const port = await freePort();
     const file = join(dir, 'app.ini');
     writeFileSync(file, vassal(port));
-    const emperor = startEmperor([dir, '--tyrant', 'true', '--rescan-interval', '1'], { fake: false });
+    const emperor = tyrant(dir, '--rescan-interval', '1');
     const refused = await emperor.waitForLog('vassal refused', { vassal: 'app.ini' });
     assert.equal(refused.code, 'UW_TYRANT_REFUSED');
     assert.match(String(refused.error), /owned by uid 0 gid 0.*tyrant-allow-root/);
@@ -117,7 +130,7 @@ describe('tyrant mode', { skip }, () => {
     symlinkSync(target, join(dir, 'root-link.ini'));
     symlinkSync(target, join(dir, 'alice-link.ini'));
     lchownSync(join(dir, 'alice-link.ini'), alice.uid, alice.gid);
-    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const emperor = tyrant(dir);
     await waitForState(emperor, 'root-link.ini', 'ready');
     assert.equal(idsOf(await masterPid(emperor, 'root-link.ini')).uid[0], bob.uid);
     const refused = await emperor.waitForLog('vassal refused', { vassal: 'alice-link.ini' });
@@ -127,7 +140,7 @@ describe('tyrant mode', { skip }, () => {
 
   test('an emperor that is not root refuses tyrant mode with one line', async () => {
     const dir = makeDir();
-    const failure = await run('setpriv', [`--reuid=${alice.uid}`, `--regid=${alice.gid}`, '--clear-groups', process.execPath, EMPEROR_BIN, '--tyrant', 'true', dir], { timeout: 15_000 }).then(
+    const failure = await run('setpriv', [`--reuid=${alice.uid}`, `--regid=${alice.gid}`, '--clear-groups', process.execPath, build.emperorBin, '--tyrant', 'true', dir], { timeout: 15_000 }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
@@ -141,7 +154,7 @@ describe('tyrant mode', { skip }, () => {
     const dir = makeDir();
     const port = await freePort();
     writeFileSync(join(dir, 'app.ini'), vassal(port));
-    const emperor = startEmperor([dir, '--tyrant', 'true', '--tyrant-allow-root', 'true'], { fake: false });
+    const emperor = tyrant(dir, '--tyrant-allow-root', 'true');
     await waitForState(emperor, 'app.ini', 'ready');
     assert.equal(idsOf(await masterPid(emperor, 'app.ini')).uid[0], 0);
   });
@@ -153,7 +166,7 @@ describe('tyrant mode', { skip }, () => {
     const file = join(dir, 'app.ini');
     writeFileSync(file, vassal(port, 'uid = root\n'));
     chownSync(file, alice.uid, alice.gid);
-    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const emperor = tyrant(dir);
     const broken = await waitForState(emperor, 'app.ini', 'broken');
     assert.match(String(broken.error), /app\.ini.*"uid".*tyrant mode runs this vassal as its file's owner .*cannot switch to uid 0/);
     assert.equal(emperor.find('worker spawned', { vassal: 'app.ini' }).length, 0);
@@ -165,7 +178,7 @@ describe('tyrant mode', { skip }, () => {
     const file = join(dir, 'low.ini');
     writeFileSync(file, vassal(81));
     chownSync(file, alice.uid, alice.gid);
-    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const emperor = tyrant(dir);
     const broken = await waitForState(emperor, 'low.ini', 'broken');
     assert.match(String(broken.error), /low\.ini.*"http-socket": port 81 is below 1024 and needs root, and this master runs as uid \d+.*UW_CONFIG_PRIVILEGE/);
   });
@@ -184,9 +197,9 @@ describe('tyrant mode', { skip }, () => {
       chownSync(file, alice.uid, alice.gid);
     }
     const inherit = join(dir, 'inherit.yaml');
-    writeFileSync(inherit, `uwsgi:\n  inherit: ${secret}\n  http-socket: 127.0.0.1:${port}\n  module: ${APP}\n`);
+    writeFileSync(inherit, `uwsgi:\n  inherit: ${secret}\n  http-socket: 127.0.0.1:${port}\n  module: ${build.app}\n`);
     chownSync(inherit, alice.uid, alice.gid);
-    const emperor = startEmperor([dir, '--tyrant', 'true'], { fake: false });
+    const emperor = tyrant(dir);
     for (const name of ['shadow.ini', 'bob.ini', 'inherit.yaml']) {
       const broken = await waitForState(emperor, name, 'broken');
       assert.match(String(broken.error), /EACCES|permission denied/i, `${name}: ${String(broken.error)}`);
