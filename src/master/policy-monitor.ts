@@ -43,6 +43,7 @@ export function startPolicyMonitor(config: VassalConfig, log: Logger, target: Po
       const facts: WorkerFacts = {
         id: worker.id,
         spawnedAt: worker.spawnedAt,
+        readyAt: worker.readyAt,
         resumedAt: worker.resumedAt,
         requests: activity?.requests ?? worker.lastActivity?.requests ?? null,
         rss: policies.reloadOnRssBytes === undefined ? null : (processMemory(worker.pid)?.rss ?? null),

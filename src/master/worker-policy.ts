@@ -11,6 +11,8 @@ export interface WorkerFacts {
   readonly id: number;
   /** epoch ms */
   readonly spawnedAt: number;
+  /** epoch ms it became ready, null while it boots: boot time is not blocked time */
+  readonly readyAt: number | null;
   /** epoch ms of its last resume after a pause, 0 if never paused: no harakiri counts time before it */
   readonly resumedAt: number;
   /** requests served since it started; null when unknown (exec, or no answer yet) */
@@ -37,9 +39,10 @@ export function judgeWorker(policies: WorkerPolicies, facts: WorkerFacts, now: n
 /** No answer, and none for longer than worker-heartbeat: its loop is blocked (a loop busy on async work still answers). */
 function unresponsive(policies: WorkerPolicies, facts: WorkerFacts, now: number): PolicyVerdict | null {
   const limit = policies.workerHeartbeatMs;
-  if (limit === undefined || facts.answer !== null) return null;
-  // time paused is not blocked time: its answers stop while it is paused
-  const since = Math.max(facts.previous?.at ?? facts.spawnedAt, facts.resumedAt);
+  // not ready yet: still booting, which ready-timeout judges
+  if (limit === undefined || facts.answer !== null || facts.readyAt === null) return null;
+  // neither boot time nor time paused is blocked time: its answers stop while it is paused
+  const since = Math.max(facts.previous?.at ?? 0, facts.readyAt, facts.resumedAt);
   return now - since > limit ? { action: 'unresponsive', blockedMs: now - since } : null;
 }
 
@@ -54,7 +57,8 @@ function harakiri(policies: WorkerPolicies, facts: WorkerFacts, now: number): Po
     return { action: 'harakiri', request: answer.current.request, runningMs: running, inflight: answer.inflight, blocked: false };
   }
   // no answer: its event loop is blocked, so whatever it was serving has been stuck at least since then
-  const since = previous?.current?.since ?? previous?.at ?? facts.spawnedAt;
+  if (facts.readyAt === null) return null;
+  const since = previous?.current?.since ?? previous?.at ?? facts.readyAt;
   if (now - Math.max(since, facts.resumedAt) <= limit) return null;
   return { action: 'harakiri', request: previous?.current?.request ?? null, runningMs: now - since, inflight: previous?.inflight ?? 0, blocked: true };
 }

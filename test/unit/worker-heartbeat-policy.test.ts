@@ -8,7 +8,7 @@ import { hasPolicies, judgeWorker, type WorkerFacts } from '../../src/master/wor
 const NOW = 1_000_000;
 const policies: WorkerPolicies = { harakiriVerbose: false, maxRequestsDelta: 0, maxLifetimeDeltaMs: 0, minLifetimeMs: 10_000, workerHeartbeatMs: 3_000 };
 const facts = (over: Partial<WorkerFacts> = {}): WorkerFacts => ({
-  id: 1, spawnedAt: NOW - 60_000, resumedAt: 0, requests: 0, rss: null, answer: { inflight: 0, current: null }, previous: null, ...over,
+  id: 1, spawnedAt: NOW - 60_000, readyAt: NOW - 59_000, resumedAt: 0, requests: 0, rss: null, answer: { inflight: 0, current: null }, previous: null, ...over,
 });
 
 describe('judgeWorker: worker-heartbeat', () => {
@@ -27,9 +27,21 @@ describe('judgeWorker: worker-heartbeat', () => {
     assert.deepEqual(judgeWorker(policies, quiet(3_001), NOW), { action: 'unresponsive', blockedMs: 3_001 });
   });
 
-  it('a worker that never answered counts from its spawn; time paused does not count', () => {
-    assert.deepEqual(judgeWorker(policies, facts({ answer: null, spawnedAt: NOW - 4_000 }), NOW), { action: 'unresponsive', blockedMs: 4_000 });
+  it('a worker that never answered counts from when it became ready; time paused does not count', () => {
+    assert.deepEqual(judgeWorker(policies, facts({ answer: null, spawnedAt: NOW - 9_000, readyAt: NOW - 4_000 }), NOW), { action: 'unresponsive', blockedMs: 4_000 });
     assert.equal(judgeWorker(policies, facts({ answer: null, resumedAt: NOW - 2_000, previous: { at: NOW - 9_000, inflight: 0, current: null } }), NOW), null);
+  });
+
+  it('boot time is not blocked time: ready 8 s after spawn, limit 5 s', () => {
+    const five = { ...policies, workerHeartbeatMs: 5_000 };
+    const booted = (sinceReady: number) => facts({ answer: null, spawnedAt: NOW - 8_000 - sinceReady, readyAt: NOW - sinceReady });
+    assert.equal(judgeWorker(five, booted(1_000), NOW), null);
+    assert.equal(judgeWorker(five, booted(5_000), NOW), null);
+    assert.deepEqual(judgeWorker(five, booted(5_001), NOW), { action: 'unresponsive', blockedMs: 5_001 });
+  });
+
+  it('a worker not ready yet is never unresponsive (ready-timeout covers it)', () => {
+    assert.equal(judgeWorker(policies, facts({ answer: null, spawnedAt: NOW - 60_000, readyAt: null }), NOW), null);
   });
 
   it('harakiri, when set too, judges first (it names the stuck request)', () => {

@@ -8,7 +8,7 @@ import { judgeWorker, type WorkerFacts } from '../../src/master/worker-policy.js
 const NOW = 1_000_000;
 const none: WorkerPolicies = { harakiriVerbose: false, maxRequestsDelta: 0, maxLifetimeDeltaMs: 0, minLifetimeMs: 10_000 };
 const facts = (over: Partial<WorkerFacts> = {}): WorkerFacts => ({
-  id: 1, spawnedAt: NOW - 60_000, resumedAt: 0, requests: 0, rss: 50 * 1024 * 1024, answer: { inflight: 0, current: null }, previous: null, ...over,
+  id: 1, spawnedAt: NOW - 60_000, readyAt: NOW - 59_000, resumedAt: 0, requests: 0, rss: 50 * 1024 * 1024, answer: { inflight: 0, current: null }, previous: null, ...over,
 });
 
 describe('judgeWorker', () => {
@@ -30,6 +30,14 @@ describe('judgeWorker', () => {
     const stuck = facts({ answer: null, previous: { at: NOW - 1000, inflight: 1, current: { request: 'POST /y', since: NOW - 7000 } } });
     assert.deepEqual(judgeWorker(policies, stuck, NOW), { action: 'harakiri', request: 'POST /y', runningMs: 7000, inflight: 1, blocked: true });
     assert.equal(judgeWorker(policies, facts({ answer: null, previous: { at: NOW - 4000, inflight: 0, current: null } }), NOW), null);
+  });
+
+  it('harakiri: a worker that never answered is stuck since it became ready, not since its spawn', () => {
+    const policies = { ...none, harakiriMs: 5000 };
+    const booted = (sinceReady: number) => facts({ answer: null, spawnedAt: NOW - 8000 - sinceReady, readyAt: NOW - sinceReady });
+    assert.equal(judgeWorker(policies, booted(1000), NOW), null);
+    assert.deepEqual(judgeWorker(policies, booted(5001), NOW), { action: 'harakiri', request: null, runningMs: 5001, inflight: 0, blocked: true });
+    assert.equal(judgeWorker(policies, facts({ answer: null, readyAt: null }), NOW), null);
   });
 
   it('max-requests with the delta of worker id - 1, held back by min-worker-lifetime', () => {
