@@ -177,6 +177,7 @@ export class Emperor {
     if (vassal !== undefined && vassal.fingerprint !== null) {
       vassal.fingerprint = null;
       vassal.handle({ type: 'file-removed' });
+      this.broodlord.fileRemoved(identity);
     }
     return true;
   }
@@ -187,6 +188,8 @@ export class Emperor {
     this.log.info({ vassal: identity, from: { uid, gid }, to: { uid: observed?.uid, gid: observed?.gid } }, 'vassal file owner changed: restarting as the new owner');
     vassal.fingerprint = observed;
     vassal.handle({ type: 'file-removed' });
+    // its zerg instances run as the old owner too: they stop, and the next SOS starts them as the new one
+    this.broodlord.fileRemoved(identity);
     // stopped already (no master running): a new vassal; otherwise it starts again once the old master exited
     if (this.vassals.get(identity) === vassal) vassal.handle({ type: 'file-changed' });
     else if (observed !== null) this.vassals.set(identity, this.createVassal(identity, vassal.file, observed));
