@@ -61,9 +61,10 @@ export const reloadMode: Converter<'graceful' | 'chain'> = {
   convert: (text) => (text === 'graceful' || text === 'chain' ? text : undefined),
 };
 
-/** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
+/** `reload-nice`: niceness added to a booting worker; Linux stops at 19. */
 export const niceness = boundedInt(0, 19, 'niceness goes from 0 (none added) to 19');
 
+/** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
 export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
 
 export const signalName: Converter<NodeJS.Signals> = {
