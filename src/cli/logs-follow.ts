@@ -2,8 +2,13 @@
 // looked at on every poll: a file renamed away (logrotate's create mode) is
 // read to its end, then the new file at the name from its start; a file
 // truncated in place (copytruncate) is read again from its start; a name that
-// is missing for a while is waited for.
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+// is missing for a while is waited for. Every open goes through `open` (the
+// checks of logs-open.ts): a refusal is thrown out of poll().
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
+import { LogsUnavailableError } from './logs-sources.js';
+
+/** Opens the followed name read-only; throws (LogsUnavailableError: a file it must not read). */
+export type OpenLog = (path: string) => number;
 
 /** Bytes read per poll and file at most: a flood is shown in steps, never held whole in memory. */
 const READ_BYTES = 1024 * 1024;
@@ -15,7 +20,7 @@ export class FollowedFile {
   private partial = '';
 
   /** Follow `path` from `position` of the already open `fd` (the end of what was shown); fd null: a file yet to appear. */
-  constructor(readonly path: string, fd: number | null, private position: number) {
+  constructor(readonly path: string, fd: number | null, private position: number, private readonly open: OpenLog) {
     this.fd = fd;
     this.ino = fd === null ? -1 : fstatSync(fd).ino;
   }
@@ -74,9 +79,10 @@ export class FollowedFile {
     this.partial = '';
     this.position = 0;
     try {
-      this.fd = openSync(this.path, 'r');
+      this.fd = this.open(this.path);
       this.ino = fstatSync(this.fd).ino;
-    } catch {
+    } catch (err) {
+      if (err instanceof LogsUnavailableError) throw err;
       this.fd = null;
       this.ino = -1; // looked for again at the next poll
     }

@@ -2,6 +2,7 @@
 // each master says where it logs (its stats document's log_file). A vassal
 // that logs to the emperor's stdout has no file; an unknown name is answered
 // with the closest one. Pure.
+import { isAbsolute } from 'node:path';
 import { closestName } from '../emperor/closest-name.js';
 import type { EmperorStatsDocument, VassalStatsDocument } from '../stats/emperor-document.js';
 
@@ -10,6 +11,8 @@ export interface LogSource {
   readonly file: string;
   /** null: every line of the file; else only the records of these vassals (the file is shared) */
   readonly vassals: ReadonlySet<string> | null;
+  /** the masters that report the file: the file must be owned by the user one of them runs as */
+  readonly masters: readonly { readonly id: string; readonly pid: number }[];
 }
 
 /** The vassal cannot be shown: the message says why in one line. */
@@ -32,7 +35,8 @@ export function logSources(document: EmperorStatsDocument, name: string | undefi
   const sources = [...new Set(withFile.map((vassal) => fileOf(vassal) as string))].map((file) => {
     const users = byFile.get(file) ?? new Set<string>();
     const mine = new Set(withFile.filter((vassal) => fileOf(vassal) === file).map((vassal) => vassal.id));
-    return { file, vassals: mine.size === users.size ? null : mine };
+    const masters = document.vassals.filter((vassal) => fileOf(vassal) === file).map((vassal) => ({ id: vassal.id, pid: vassal.pid }));
+    return { file, vassals: mine.size === users.size ? null : mine, masters };
   });
   return { sources, notes: without.map(whyNoFile) };
 }
@@ -49,8 +53,12 @@ export function findVassal(document: EmperorStatsDocument, name: string): Vassal
   throw new LogsUnavailableError(`no vassal named "${name}" (${hint})`);
 }
 
+/** The file a vassal's master logs to; a log_file that is not an absolute path is refused (a master says it). */
 function fileOf(vassal: VassalStatsDocument): string | undefined {
-  return vassal.stats?.log_file;
+  const file: unknown = vassal.stats?.log_file;
+  if (file === undefined || file === null) return undefined;
+  if (typeof file !== 'string' || file === '' || !isAbsolute(file)) throw new LogsUnavailableError(`${vassal.id}: its master reports a log_file that is not an absolute path`);
+  return file;
 }
 
 /** Why a vassal has no file to read, in one line. */

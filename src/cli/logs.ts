@@ -3,13 +3,14 @@
 // appended, as `tail -F` follows (through rotation and truncation). The text
 // format on a terminal, the JSON lines as written when piped.
 // `uwemperor logs reopen`: every log file reopened, for logrotate.
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { defaultControlPath } from '../emperor/control-path.js';
 import { UwError } from '../errors.js';
 import { FollowedFile } from './logs-follow.js';
 import { interleave, printable, vassalFilter } from './logs-lines.js';
+import { openLogFile, processUid } from './logs-open.js';
 import { requestReopen } from './logs-reopen.js';
 import { logSources, LogsUnavailableError, type LogSource } from './logs-sources.js';
 import { lastLineEnd, readLastLines, type LineFilter } from './logs-tail.js';
@@ -103,19 +104,21 @@ interface OpenedSource {
 /** Open `source`, read its last `count` lines, and follow it from just after them. */
 function openSource(source: LogSource, count: number, follow: boolean): OpenedSource {
   const keep = vassalFilter(source.vassals);
+  // the users the reporting masters run as now (kept for reopens after rotation)
+  const owners = { uids: new Set(source.masters.map((master) => processUid(master.pid)).filter((uid) => uid !== undefined)), vassals: source.masters.map((master) => master.id) };
+  const open = (path: string): number => openLogFile(path, owners);
   let fd: number;
   try {
-    fd = openSync(source.file, 'r');
+    fd = open(source.file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (err instanceof LogsUnavailableError) throw err;
     // not written yet (or moved away just now): followed, it is waited for
-    if (code === 'ENOENT' && follow) return { lines: [], followed: new FollowedFile(source.file, null, 0), keep };
-    const why = code === 'EACCES' ? 'permission denied (run as the emperor\'s user, or root)' : code === 'ENOENT' ? 'it does not exist (nothing logged yet?)' : code;
-    throw new LogsUnavailableError(`cannot read ${source.file}: ${why}`);
+    if (follow) return { lines: [], followed: new FollowedFile(source.file, null, 0, open), keep };
+    throw new LogsUnavailableError(`cannot read ${source.file}: it does not exist (nothing logged yet?)`);
   }
   const end = lastLineEnd(fd, fstatSync(fd).size);
   try {
-    return { lines: readLastLines(fd, end, count, keep), followed: new FollowedFile(source.file, fd, end), keep };
+    return { lines: readLastLines(fd, end, count, keep), followed: new FollowedFile(source.file, fd, end, open), keep };
   } catch (err) {
     closeSync(fd);
     throw err;

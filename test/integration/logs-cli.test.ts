@@ -5,7 +5,8 @@
 // reopen itself losing and doubling no line (the emperor's file reopened too).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
 import { freePort } from '../helpers/free-port.js';
 import { get } from '../helpers/http-client.js';
@@ -84,6 +85,35 @@ describe('uwemperor logs', () => {
     const usage = await uwemperor(['logs', '-n', 'many', '--control', control]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /-n: expected a number of lines, got "many"/);
+  });
+
+  it('refuses, in one line naming the vassal and the path, a symlink, a FIFO or a file of another user at the log file\'s name', async () => {
+    const dir = newDir();
+    const log = dir.file('a.log');
+    dir.write('v/a.ini', vassal('ids', `logto = ${log}\n`));
+    const secret = dir.file('secret');
+    writeFileSync(secret, 'SECRET\n', { mode: 0o600 });
+    const control = dir.file('control.sock');
+    const emperor = startEmperor([dir.file('v'), '--control', control], { fake: false });
+    await new LogFileReader(log).waitFor('master ready', {}, 1, 30_000);
+    await waitForState(emperor, 'a.ini', 'ready', 1, 30_000);
+    renameSync(log, `${log}.1`);
+    const refusal = async (why: string): Promise<void> => {
+      for (const follow of [[], ['-f']]) {
+        const refused = await uwemperor(['logs', 'a.ini', ...follow, '--control', control]);
+        assert.deepEqual(refused, { code: 1, stdout: '', stderr: `uwemperor logs: a.ini: refusing to read the log file ${log}: ${why}\n` });
+      }
+    };
+    symlinkSync(secret, log);
+    await refusal('it is a symbolic link');
+    rmSync(log);
+    execFileSync('mkfifo', [log]);
+    await refusal('it is not a regular file');
+    rmSync(log);
+    if (process.geteuid?.() !== 0) return; // a file of another user: only root can make one
+    writeFileSync(log, 'SECRET\n');
+    chownSync(log, 65534, 65534);
+    await refusal('it is owned by uid 65534, not by the user its master runs as');
   });
 
   it('-f follows in a terminal, in the text format, across an mv and `logs reopen`', { skip: !hasTmux }, async () => {

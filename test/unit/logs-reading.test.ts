@@ -4,10 +4,12 @@
 // interleaved by time, control characters kept off the terminal, and which
 // file each vassal is read from.
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, openSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chownSync, closeSync, openSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { FollowedFile } from '../../src/cli/logs-follow.js';
 import { interleave, printable, vassalFilter } from '../../src/cli/logs-lines.js';
+import { openLogFile, processUid } from '../../src/cli/logs-open.js';
 import { logSources, LogsUnavailableError } from '../../src/cli/logs-sources.js';
 import { lastLineEnd, readLastLines } from '../../src/cli/logs-tail.js';
 import { TempDir } from '../helpers/temp-dir.js';
@@ -15,6 +17,11 @@ import { emperor, master, vassal } from './cli-documents.js';
 
 const dir = new TempDir();
 after(() => dir.remove());
+
+/** Opens as `uwemperor logs` does, for a master running as this process's user. */
+const owners = { uids: new Set([process.geteuid?.() ?? 0]), vassals: ['a.ini'] };
+const open = (path: string): number => openLogFile(path, owners);
+const secret = dir.write('secret', 'SECRET\n');
 
 const record = (vassalId: string, time: string, msg: string): string => JSON.stringify({ level: 'info', time, vassal: vassalId, msg });
 
@@ -49,7 +56,7 @@ describe('logs: following', () => {
   it('reads what is appended, then the new file after a rename, then again from the start after a truncation', () => {
     const path = dir.write('follow.log', 'old 1\n');
     const fd = openSync(path, 'r');
-    const followed = new FollowedFile(path, fd, statSync(path).size);
+    const followed = new FollowedFile(path, fd, statSync(path).size, open);
     try {
       assert.deepEqual(followed.poll(), []);
       appendFileSync(path, 'old 2\nold ');
@@ -72,7 +79,7 @@ describe('logs: following', () => {
 
   it('waits for a file that does not exist yet', () => {
     const path = dir.file('later.log');
-    const followed = new FollowedFile(path, null, 0);
+    const followed = new FollowedFile(path, null, 0, open);
     try {
       assert.deepEqual(followed.poll(), []);
       writeFileSync(path, 'first\n');
@@ -80,6 +87,42 @@ describe('logs: following', () => {
     } finally {
       followed.close();
     }
+  });
+});
+
+describe('logs: opening safely (a master names the file)', () => {
+  it('refuses a symbolic link at the name and a FIFO, naming the vassal and the path, not the content', () => {
+    const link = dir.file('link.log');
+    symlinkSync(secret, link);
+    assert.throws(() => open(link), (err: Error) => err instanceof LogsUnavailableError && err.message === `a.ini: refusing to read the log file ${link}: it is a symbolic link`);
+    const fifo = dir.file('fifo.log');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => open(fifo), { message: `a.ini: refusing to read the log file ${fifo}: it is not a regular file` });
+    closeSync(open(secret));
+  });
+
+  it('refuses a file owned by another user than its master runs as', { skip: process.geteuid?.() !== 0 && 'needs root (chown)' }, () => {
+    const theirs = dir.write('theirs.log', 'SECRET\n');
+    chownSync(theirs, 65534, 65534);
+    assert.throws(() => open(theirs), { message: `a.ini: refusing to read the log file ${theirs}: it is owned by uid 65534, not by the user its master runs as` });
+  });
+
+  it('following refuses a symbolic link put at the name after a rotation', () => {
+    const path = dir.write('rotated.log', 'one\n');
+    const followed = new FollowedFile(path, open(path), statSync(path).size, open);
+    try {
+      renameSync(path, `${path}.1`);
+      symlinkSync(secret, path);
+      assert.throws(() => followed.poll(), { message: `a.ini: refusing to read the log file ${path}: it is a symbolic link` });
+    } finally {
+      followed.close();
+    }
+  });
+
+  it('reads the uid a process runs as from /proc', () => {
+    assert.equal(processUid(process.pid), process.geteuid?.());
+    assert.equal(processUid(0), undefined);
+    assert.equal(processUid(1, () => { throw new Error('gone'); }), undefined);
   });
 });
 
@@ -108,15 +151,20 @@ describe('logs: which files', () => {
   ]);
 
   it('reads each file once, filtering a shared file to the vassals asked for', () => {
-    assert.deepEqual(logSources(doc, 'b'), { sources: [{ file: '/var/log/shared.log', vassals: new Set(['b.ini']) }], notes: [] });
+    const shared = [{ id: 'b.ini', pid: 12 }, { id: 'c.ini', pid: 13 }];
+    assert.deepEqual(logSources(doc, 'b'), { sources: [{ file: '/var/log/shared.log', vassals: new Set(['b.ini']), masters: shared }], notes: [] });
     const all = logSources(doc, undefined);
-    assert.deepEqual(all.sources, [{ file: '/var/log/a.log', vassals: null }, { file: '/var/log/shared.log', vassals: null }]);
+    assert.deepEqual(all.sources, [{ file: '/var/log/a.log', vassals: null, masters: [{ id: 'a.ini', pid: 11 }] }, { file: '/var/log/shared.log', vassals: null, masters: shared }]);
     assert.deepEqual(all.notes, ['d.ini logs to the emperor\'s stdout, not to a file (set logto, or the emperor\'s vassal-logto-dir)', 'e.ini has no master running (backoff), so where it logs is not known']);
   });
 
   it('refuses a vassal without a file, and an unknown name with the closest one', () => {
     assert.throws(() => logSources(doc, 'd.ini'), (err: Error) => err instanceof LogsUnavailableError && /d\.ini logs to the emperor's stdout/.test(err.message));
     assert.throws(() => logSources(doc, 'c.iin'), { message: 'no vassal named "c.iin" (did you mean c.ini?)' });
+    for (const bad of [42, '', 'relative.log']) {
+      const hostile = emperor([vassal('h.ini', 15, master('h.ini', 15, [], { log_file: bad as string }))]);
+      assert.throws(() => logSources(hostile, undefined), { message: 'h.ini: its master reports a log_file that is not an absolute path' });
+    }
     assert.throws(() => logSources(doc, 'zzzzzz'), { message: 'no vassal named "zzzzzz" (the vassals: a.ini, b.ini, c.ini, d.ini, e.ini)' });
   });
 });
