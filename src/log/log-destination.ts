@@ -63,6 +63,11 @@ export class LogDestination extends EventEmitter {
     return this.boom.write(text);
   }
 
+  /** The file lines go to (the one opened at start: a reload does not move it), undefined for stdout. */
+  get file(): string | undefined {
+    return this.spec.file;
+  }
+
   /** True while more than a pipe's worth waits: writers should wait for 'drain'. */
   get backedUp(): boolean {
     return !this.gone && this.stalled === null && this.queued() >= BACKED_UP_BYTES;

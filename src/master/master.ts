@@ -66,7 +66,7 @@ export class Master {
       backlog: () => this.config.listenBacklog,
       kind: () => this.config.app.kind,
       startedAt: this.startedAt,
-      logFile: () => this.config.log.file,
+      logFile: () => destinationOf(this.log)?.file,
     });
     this.statsEndpoint = new StatsEndpoint(this.collector, log);
     this.monitors = new LoadMonitors({

@@ -4,6 +4,9 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { readStats } from '../../src/stats/read-stats.js';
+import type { MasterStatsDocument } from '../../src/stats/master-document.js';
+import { freePort } from '../helpers/free-port.js';
 import { APPS, UW_BIN } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
@@ -35,6 +38,23 @@ async function stop(cli: SpawnedCli): Promise<void> {
 }
 
 describe('log files', () => {
+  it('reports as log_file the file it writes, still the first one after a reload that changes logto', async () => {
+    const stats = await freePort();
+    const first = dir.file('moved-a.log');
+    const ini = vassal('moved.ini', `logto = ${first}\nstats = 127.0.0.1:${stats}\n`);
+    const cli = new SpawnedCli(UW_BIN, [ini]);
+    const reader = new LogFileReader(first);
+    await reader.waitFor('master ready', {}, 1, 30_000);
+    const logFile = async (): Promise<string | undefined> => (JSON.parse(await readStats({ type: 'tcp', host: '127.0.0.1', port: stats })) as MasterStatsDocument).log_file;
+    assert.equal(await logFile(), first);
+    vassal('moved.ini', `logto = ${dir.file('moved-b.log')}\nstats = 127.0.0.1:${stats}\n`);
+    cli.signal('SIGHUP');
+    await reader.waitFor('reload finished', {}, 1, 30_000);
+    assert.equal(await logFile(), first, 'the file the lines still go to');
+    assert.ok(!existsSync(dir.file('moved-b.log')));
+    await stop(cli);
+  });
+
   it('reopens on touch-logreopen after an external mv, losing and doubling no line', async () => {
     const logto = dir.file('reopen.log');
     const trigger = dir.write('reopen.trigger', '');
