@@ -131,8 +131,13 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
     ...(await underMaster(options, steadyMs, CHAIN, process.env, ['--reload-mode', 'chain'])),
     ...(await underEmperor(options, steadyMs)),
   ];
-  // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse
-  const lean = options.quick ? [] : await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS (master and workers)`, withoutCa());
+  // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse,
+  // and with reload-nice's lower priority for booting workers (off by default; the master runs as root here)
+  const lean = options.quick ? [] : [
+    ...(await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS (master and workers)`, withoutCa())),
+    ...(await underMaster(options, steadyMs, `${SIGHUP} (reload-nice = 10)`, process.env, ['--reload-nice', '10'])),
+    ...(await underMaster(options, steadyMs, `${CHAIN}, reload-nice = 10`, process.env, ['--reload-mode', 'chain', '--reload-nice', '10'])),
+  ];
   const rows = [...scenarios, ...lean].map((s) => {
     const r = s.reloading;
     return [s.how, s.mode, `${int(r.ok)} / ${r.failed}`, Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join(', ') || '-', fmt(s.steady.latency.p50, 2), fmt(s.steady.latency.p99, 2), fmt(r.latency.p50, 2), fmt(r.latency.p99, 2), fmt(r.latency.max, 1), String(r.slowOver100ms),

@@ -71,7 +71,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     reloadMode: settings.read('reload-mode', reloadMode, 'graceful'),
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
-    reloadNice: settings.read('reload-nice', niceness, 10),
+    reloadNice: settings.read('reload-nice', niceness, 0),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
     ...(settings.last('heartbeat') !== undefined && { heartbeatMs: settings.read('heartbeat', positiveMs, 0) }),

@@ -23,7 +23,7 @@ function threadNiceness(pid: number): number[] {
 }
 
 describe('reload-nice', { skip: process.getuid?.() !== 0 ? 'needs root (the master gives the priority back)' : false }, () => {
-  for (const [extra, booting] of [['', 10], ['reload-nice = 0\n', 0]] as const) {
+  for (const [extra, booting] of [['reload-nice = 10\n', 10], ['', 0]] as const) {
     it(`a worker booting for a reload runs at niceness ${booting}, then at the master's on every thread (${extra.trim() || 'default'})`, async () => {
       const go = dir.file(`go-${booting}`);
       writeFileSync(go, '');

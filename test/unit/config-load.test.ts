@@ -70,7 +70,7 @@ describe('loadConfig', () => {
     assert.equal(config.processes, 1);
     assert.equal(config.reloadMercyMs, 60_000);
     assert.equal(config.workerReloadMercyMs, 60_000);
-    assert.equal(config.reloadNice, 10);
+    assert.equal(config.reloadNice, 0);
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
