@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
 import { SocketKeeper, type SendToMaster } from '../../src/emperor/socket-keeper.js';
-import { Vassal } from '../../src/emperor/vassal.js';
-import { FakeChild } from './emperor-fake-child.js';
+import { fakeVassal } from './emperor-vassal-harness.js';
 import { settleAsync, VirtualClock } from './emperor-virtual-clock.js';
 
 /** Named as Node's IPC names the wraps it hands over ("net.Native"). */
@@ -80,23 +77,7 @@ test('anything but a raw socket handle is closed, not kept; so is a copy beyond 
 
 test('a vassal keeps its master\'s sockets across a crash, gives them to the next master, and releases them when the file goes', async () => {
   const clock = new VirtualClock();
-  const children: FakeChild[] = [];
-  const jobs: (() => Promise<void>)[] = [];
-  const vassal = new Vassal('app.ini', '/v/app.ini', { ino: 1n, size: 1n, mtimeNs: 1n }, {
-    clock,
-    logger: silent,
-    policy: DEFAULT_RESTART_POLICY,
-    reloadMercyMs: 30_000,
-    startSlotMs: 30_000,
-    enqueueStart: (job) => jobs.push(job),
-    spawnMaster: () => {
-      const child = new FakeChild();
-      children.push(child);
-      return child as unknown as ChildProcess;
-    },
-    stopMaster: () => Promise.resolve(),
-    onStopped: () => undefined,
-  });
+  const { vassal, children, jobs } = fakeVassal(clock, silent);
   void jobs.splice(0).map((job) => job());
   const handle = new TCP(20);
   children[0]?.emit('message', { type: 'master-socket', key: 'tcp:127.0.0.1:8080' }, handle);

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
-import { Vassal } from '../../src/emperor/vassal.js';
 import { initialStep, transition, type Step, type VassalEvent } from '../../src/emperor/vassal-machine.js';
-import { FakeChild } from './emperor-fake-child.js';
+import { fakeVassal } from './emperor-vassal-harness.js';
 import { VirtualClock } from './emperor-virtual-clock.js';
 
 /** Feed events from a fresh vassal; every event must be handled. */
@@ -80,24 +78,7 @@ describe('vassal machine: heartbeat', () => {
 function makeVassal(isStopped: (pid: number) => boolean = () => false) {
   const clock = new VirtualClock();
   const lines: Record<string, unknown>[] = [];
-  const children: FakeChild[] = [];
-  const jobs: (() => Promise<void>)[] = [];
-  const vassal = new Vassal('app.ini', '/v/app.ini', { ino: 1n, size: 1n, mtimeNs: 1n }, {
-    clock,
-    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
-    policy: DEFAULT_RESTART_POLICY,
-    reloadMercyMs: 30_000,
-    startSlotMs: 30_000,
-    enqueueStart: (job) => jobs.push(job),
-    spawnMaster: () => {
-      const child = new FakeChild();
-      children.push(child);
-      return child as unknown as ChildProcess;
-    },
-    stopMaster: () => Promise.resolve(),
-    onStopped: () => undefined,
-    isStopped,
-  });
+  const { vassal, children, jobs } = fakeVassal(clock, pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), { isStopped });
   void jobs.shift()?.();
   const master = children[0];
   assert.ok(master);
