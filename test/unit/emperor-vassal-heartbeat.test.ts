@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
-import { initialStep, transition, type Step, type VassalEvent } from '../../src/emperor/vassal-machine.js';
+import { transition, type Step, type VassalEvent } from '../../src/emperor/vassal-machine.js';
 import { fakeVassal } from './emperor-vassal-harness.js';
 import { VirtualClock } from './emperor-virtual-clock.js';
+import { ready, run, spawned } from './emperor-vassal-steps.js';
 
-/** Feed events from a fresh vassal; every event must be handled. */
-function run(...events: VassalEvent[]): Step {
-  let current = initialStep();
-  for (const event of events) {
-    const next = transition(current.record, event, DEFAULT_RESTART_POLICY);
-    assert.ok(next !== null, `${event.type} ignored in ${current.record.state}`);
-    current = next;
-  }
-  return current;
-}
-
-const spawned: VassalEvent = { type: 'spawned', pid: 42 };
-const ready: VassalEvent = { type: 'master-ready' };
 const beat: VassalEvent = { type: 'master-heartbeat', everyMs: 1_000 };
 const missed: VassalEvent = { type: 'heartbeat-missed' };
 const types = (step: Step) => step.effects.map((effect) => (effect.type === 'signal' ? effect.signal : effect.type));

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
-import { initialStep, transition, type Step, type VassalEvent, type VassalRecord } from '../../src/emperor/vassal-machine.js';
+import { transition, type Step, type VassalEvent, type VassalRecord } from '../../src/emperor/vassal-machine.js';
+import { ready, run, spawned } from './emperor-vassal-steps.js';
 
-/** Feed events from a fresh vassal; every event must be handled. */
-function run(...events: VassalEvent[]): Step {
-  let current = initialStep();
-  for (const event of events) {
-    const next = transition(current.record, event, DEFAULT_RESTART_POLICY);
-    assert.ok(next !== null, `${event.type} ignored in ${current.record.state}`);
-    current = next;
-  }
-  return current;
-}
-
-const spawned: VassalEvent = { type: 'spawned', pid: 42 };
-const ready: VassalEvent = { type: 'master-ready' };
 const changed: VassalEvent = { type: 'file-changed' };
 const removed: VassalEvent = { type: 'file-removed' };
 const crashed: VassalEvent = { type: 'exited', code: 1, signal: null };
