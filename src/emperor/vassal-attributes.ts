@@ -1,0 +1,72 @@
+// A vassal file's own [emperor] section (the top-level `emperor:` key in
+// YAML/JSON): attributes for the emperor, not for the master, which uWSGI's
+// masters ignore too. Read without loading the rest of the file; each name
+// is declared once here, typed once, and used by the part of the emperor it
+// concerns (the binary a vassal runs with, its placement across hosts).
+import { UwError } from '../errors.js';
+import type { RawEntry } from '../config/raw-entry.js';
+import { readSmallFile, sectionOfFile } from './file-section.js';
+
+/** The section's name in a vassal file. */
+export const ATTRIBUTES_SECTION = 'emperor';
+
+/** Every attribute a vassal's [emperor] section may set, with what it means. */
+export const VASSAL_ATTRIBUTES = {
+  binary: 'the program the master is run with (e.g. /usr/bin/uwsgi), instead of uw',
+  instances: 'how many emperors of a cluster run this vassal (default: every member)',
+  hosts: 'a glob of the host ids that may run this vassal (cluster placement)',
+  labels: 'labels a host must carry to run this vassal (comma-separated, repeatable)',
+} as const;
+
+/** The typed attributes; absent ones are undefined. */
+export interface VassalAttributes {
+  readonly binary?: string;
+  readonly instances?: number;
+  readonly hosts?: string;
+  readonly labels?: readonly string[];
+}
+
+/** Type the section's entries; an unknown name or a bad value is a config error naming the file and key. */
+export function parseVassalAttributes(entries: readonly RawEntry[]): VassalAttributes {
+  const out: { binary?: string; instances?: number; hosts?: string; labels?: string[] } = {};
+  for (const entry of entries) {
+    const value = entry.value === true ? '' : entry.value.trim();
+    const where = { file: entry.file, key: entry.key };
+    switch (entry.key) {
+      case 'binary':
+        if (value === '') throw new UwError('UW_CONFIG_INVALID_VALUE', 'option "binary" in [emperor]: expected a program path', where);
+        out.binary = value;
+        break;
+      case 'instances':
+        if (!/^[1-9][0-9]{0,5}$/.test(value)) throw new UwError('UW_CONFIG_INVALID_VALUE', 'option "instances" in [emperor]: expected an integer >= 1', where);
+        out.instances = Number(value);
+        break;
+      case 'hosts':
+        if (value === '') throw new UwError('UW_CONFIG_INVALID_VALUE', 'option "hosts" in [emperor]: expected a glob of host ids', where);
+        out.hosts = value;
+        break;
+      case 'labels':
+        out.labels = [...(out.labels ?? []), ...value.split(',').map((label) => label.trim()).filter((label) => label !== '')];
+        break;
+      default: {
+        const known = Object.keys(VASSAL_ATTRIBUTES).join(', ');
+        throw new UwError('UW_CONFIG_UNKNOWN_OPTION', `unknown option "${entry.key}" in [emperor] (known: ${known})`, where);
+      }
+    }
+  }
+  return Object.freeze(out);
+}
+
+/** What the file's [emperor] section says; null when the file cannot be read now (its master reports why). */
+export async function readVassalAttributes(file: string): Promise<VassalAttributes | null> {
+  const text = await readSmallFile(file);
+  if (text === null) return null;
+  let entries: RawEntry[] | undefined;
+  try {
+    entries = await sectionOfFile(text, file, ATTRIBUTES_SECTION);
+  } catch {
+    // a syntax error: the vassal's own master reports it
+    return null;
+  }
+  return parseVassalAttributes(entries ?? []);
+}
