@@ -1,7 +1,10 @@
 // A master that does not answer the emperor (a statistics request timed out, a
 // SIGHUP not acknowledged in time) is reported: one warning when it starts, one
 // line when it answers again. Only reported, never acted on: acting is the
-// heartbeat's job (vassal-heartbeat.ts), for vassals that ask for it.
+// heartbeat's job (vassal-heartbeat.ts), for vassals that ask for it. A SIGHUP
+// sent while the master reloads merges into that reload (the master keeps one
+// reload pending and starts it when the running one ends): the reload in
+// progress answers it, however long it takes.
 import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from './clock.js';
 
@@ -11,15 +14,21 @@ export const SIGHUP_ACK_MS = 10_000;
 /** What the master failed to answer, for the report. */
 type Unanswered = 'stats-request' | 'SIGHUP';
 
+/** What the master says that answers a SIGHUP: a reload started or ended, or it paused (which defers the reload). */
+export type SighupAnswer = 'master-reloading' | 'master-reloaded' | 'master-paused';
+
 /** Reports one vassal's master going silent, and coming back. */
 export class MasterSilence {
   private ackTimer: TimerHandle | null = null;
   private silent: Unanswered | null = null;
+  /** between master-reloading and master-reloaded: a SIGHUP now is merged into this reload */
+  private reloading = false;
 
   constructor(private readonly clock: Clock, private readonly logger: Logger, private readonly isStopped: (pid: number) => boolean) {}
 
   /** The emperor sent SIGHUP: master-reloading is expected within SIGHUP_ACK_MS. */
   sighupSent(pid: number): void {
+    if (this.reloading) return;
     this.ackTimer?.clear();
     this.ackTimer = this.clock.setTimer(SIGHUP_ACK_MS, () => {
       this.ackTimer = null;
@@ -27,8 +36,9 @@ export class MasterSilence {
     });
   }
 
-  /** The master said it reloads (or paused, which defers the reload). */
-  acknowledged(): void {
+  /** The master said it reloads, has reloaded, or paused. */
+  acknowledged(answer: SighupAnswer): void {
+    this.reloading = answer === 'master-reloading';
     this.ackTimer?.clear();
     this.ackTimer = null;
     this.answered();
@@ -45,6 +55,7 @@ export class MasterSilence {
     this.ackTimer?.clear();
     this.ackTimer = null;
     this.silent = null;
+    this.reloading = false;
   }
 
   /** Whether the master is known not to answer. */

@@ -108,7 +108,7 @@ export class Vassal {
   /** Feed one event through the state machine. */
   handle(event: VassalEvent): void {
     if (event.type === 'master-heartbeat') this.heartbeat.beat();
-    if (event.type === 'master-reloading' || event.type === 'master-reloaded' || event.type === 'master-paused') this.silence.acknowledged();
+    if (event.type === 'master-reloading' || event.type === 'master-reloaded' || event.type === 'master-paused') this.silence.acknowledged(event.type);
     // a changed file read by a fresh master may name other sockets: nothing kept may hold their ports
     if (event.type === 'file-changed' && this.child === null) this.keeper.releaseAll('file changed while no master runs');
     const next = transition(this.record, event, this.deps.policy);
