@@ -15,6 +15,8 @@ import { buildEmperorSettings, type EmperorSettings } from '../emperor/emperor-s
 import { installSignalHandlers } from '../emperor/emperor-signals.js';
 import { CommandQueue } from '../emperor/command-queue.js';
 import { masterSpawnRequest } from '../emperor/master-command.js';
+import { tyrantMaster } from '../emperor/tyrant-master.js';
+import { getentSync } from '../process/getent-sync.js';
 import { resolveTargets } from '../emperor/resolve-targets.js';
 import { openStatsEndpoints, type StatsEndpoints } from '../emperor/stats-endpoints.js';
 import { emperorMetrics } from '../stats/emperor-metrics.js';
@@ -88,7 +90,10 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     targets,
     logger,
     clock: systemClock,
-    spawnMaster: (identity, file, runAs) => spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file, runAs)),
+    spawnMaster: (identity, file, runAs) => {
+      const tyrant = runAs && tyrantMaster(runAs, { lookup: getentSync, env: process.env, vassalLogtoDir: settings.vassalLogtoDir, logger: logger.child({ vassal: identity }) });
+      return spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file, tyrant));
+    },
     stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),
     version,
   });

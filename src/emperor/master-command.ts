@@ -9,6 +9,7 @@ import type { SpawnRequest } from '../process/spawn.js';
 import { LOG_FORMAT_ENV, VASSAL_LOGTO_ENV } from '../config/log-options.js';
 import { TYRANT_ENV } from '../config/worker-user.js';
 import { KEEPER_ENV } from '../ipc/protocol.js';
+import type { TyrantMaster } from './tyrant-master.js';
 
 /** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
 export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
@@ -26,8 +27,8 @@ export interface MasterCommandSettings {
   readonly logFormat: 'json' | 'text';
 }
 
-/** The spawn request for the master of `file`, named `identity` in its logs and title; tyrant mode: run as `runAs` with its groups. */
-export function masterSpawnRequest(settings: MasterCommandSettings, identity: string, file: string, runAs?: { uid: number; gid: number }): SpawnRequest {
+/** The spawn request for the master of `file`, named `identity` in its logs and title; tyrant mode: run as `runAs` with its groups and environment. */
+export function masterSpawnRequest(settings: MasterCommandSettings, identity: string, file: string, runAs?: TyrantMaster): SpawnRequest {
   return {
     command: process.execPath,
     args: [
@@ -40,7 +41,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...parkCaCerts(process.env), ...logEnv(settings, identity, runAs !== undefined), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }),
+    env: { ...parkCaCerts(runAs?.env ?? process.env), ...logEnv(settings, identity, runAs), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }),
       // KEEPER_ENV: the master asks this emperor for the socket copies it keeps (emperor/socket-keeper.ts);
       // UW_SOCKET_KEEPER=off in the emperor's environment turns that off (a seam for `npm run bench -- --only crash`)
       [KEEPER_ENV]: process.env[KEEPER_ENV] === 'off' ? 'off' : '1',
@@ -54,10 +55,12 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
 
 /**
  * The log defaults a master takes unless its vassal names its own (see config/log-options.ts).
- * A tyrant master is not sent to the emperor's own log file: that is root's, and the owner may not open it.
+ * A tyrant master is not sent to the emperor's own log file: that is root's, and the owner may not open it;
+ * with vassal-logto-dir it logs in its owner's subdirectory (see owner-log-dir.ts).
  */
-function logEnv(settings: MasterCommandSettings, identity: string, tyrant: boolean): NodeJS.ProcessEnv {
-  const shared = tyrant ? undefined : settings.logto;
-  const file = settings.vassalLogtoDir === undefined ? shared : join(settings.vassalLogtoDir, `${identity.replaceAll('/', '_')}.log`);
+function logEnv(settings: MasterCommandSettings, identity: string, tyrant: TyrantMaster | undefined): NodeJS.ProcessEnv {
+  const dir = tyrant === undefined ? settings.vassalLogtoDir : tyrant.logDir;
+  const shared = tyrant === undefined ? settings.logto : undefined;
+  const file = dir === undefined ? shared : join(dir, `${identity.replaceAll('/', '_')}.log`);
   return { [LOG_FORMAT_ENV]: settings.logFormat, ...(file !== undefined && { [VASSAL_LOGTO_ENV]: file }) };
 }
