@@ -1,10 +1,15 @@
 // Wires one master process to its vassal: IPC messages become vassal events
 // through a handler table the compiler checks is complete; a failed spawn and
-// the exit are each reported once.
+// the exit are each reported once. A master may run as an app's user (tyrant
+// mode): its channel is guarded (ipc/channel-guard.ts), each message is checked
+// field by field (ipc/master-message.ts), and the invalid ones are dropped.
 import type { ChildProcess } from 'node:child_process';
+import { guardChannel, MAX_MESSAGE_CHARS } from '../ipc/channel-guard.js';
+import { checkMasterMessage } from '../ipc/master-message.js';
 import { dispatch, type KeptSocketInfo, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
+import { InvalidMessages } from './invalid-messages.js';
 import { discard } from './socket-keeper.js';
 import type { VassalEvent } from './vassal-machine.js';
 
@@ -33,9 +38,15 @@ export interface MasterLinkCallbacks {
   readonly onKeptRequest: () => void;
 }
 
+/** A master asks for rescans at most this often: a flood of master-rescan must not pile up directory walks. */
+const RESCAN_MIN_MS = 1_000;
+
 /** Listen to `child` until it exits. */
 export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks): void {
   const { logger, onEvent } = callbacks;
+  const invalid = new InvalidMessages(logger);
+  let lastRescan = -Infinity;
+  let keptAsked = false;
   const handlers: MessageHandlers<MasterToEmperor> = {
     'master-started': (message) => callbacks.onMercy(message.reloadMercyMs),
     'master-ready': () => onEvent({ type: 'master-ready' }),
@@ -57,23 +68,39 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
     'master-resumed': () => onEvent({ type: 'master-resumed' }),
     'master-stats': (message) => callbacks.onStats(message.id, message.stats),
     'master-sos': (message) => callbacks.onSos(message.reason),
-    'master-rescan': () => callbacks.onRescan(),
-    'master-heartbeat': (message) => {
-      if (typeof message.everyMs === 'number' && Number.isFinite(message.everyMs)) onEvent({ type: 'master-heartbeat', everyMs: message.everyMs });
+    'master-rescan': () => {
+      if (Date.now() - lastRescan < RESCAN_MIN_MS) return;
+      lastRescan = Date.now();
+      callbacks.onRescan();
     },
+    'master-heartbeat': (message) => onEvent({ type: 'master-heartbeat', everyMs: message.everyMs }),
     'master-idle': (message) => {
       logger.info({ idleMs: message.idleMs }, 'master idle');
       callbacks.onIdle();
     },
     'master-socket': (message, handle) => callbacks.onSocket(message, handle),
     'master-sockets': (message) => callbacks.onSockets(message.keys),
-    'kept-sockets-request': () => callbacks.onKeptRequest(),
+    // a master asks once, as it starts: answering more would queue copies a master need not read
+    'kept-sockets-request': () => {
+      if (keptAsked) return invalid.drop('a second kept-sockets-request');
+      keptAsked = true;
+      callbacks.onKeptRequest();
+    },
   };
   let exited = false;
+  guardChannel(child, {
+    onInvalid: (why) => invalid.drop(why),
+    onOversize: (chars) => {
+      logger.error({ masterPid: child.pid, chars, limit: MAX_MESSAGE_CHARS }, 'master message too long: master killed');
+      child.kill('SIGKILL');
+    },
+  });
   child.on('message', (message, handle) => {
-    // a descriptor counts only on master-socket from a live master; any other is closed, never leaked
-    const socket = !exited && (message as { type?: unknown } | null)?.type === 'master-socket';
-    if (!exited) dispatch(handlers, message, socket ? handle : undefined);
+    const checked = exited ? null : checkMasterMessage(message);
+    if (checked?.ok === false) invalid.drop(checked.why);
+    // a descriptor counts only on a valid master-socket from a live master; any other is closed, never leaked
+    const socket = checked?.ok === true && checked.message.type === 'master-socket';
+    if (checked?.ok === true) dispatch(handlers, checked.message, socket ? handle : undefined);
     if (!socket && handle !== undefined) discard(handle);
   });
   child.on('error', (err) => {

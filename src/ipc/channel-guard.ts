@@ -1,0 +1,79 @@
+// Node's IPC channel trusts the process at its other end: a line that is not
+// JSON throws out of the channel's read callback (an uncaught exception), an
+// internal message out of protocol (NODE_HANDLE without a descriptor, an
+// unexpected NODE_HANDLE_ACK) fails one of Node's own assertions, and a message
+// that never ends grows the receiver's buffer without bound. Each of those
+// would take down the emperor, which may be root, from a master running as an
+// app's user. This guard sits on one ChildProcess's channel and turns them
+// into reports: the read is caught, internal messages are checked before Node's
+// own handlers see them, and an unfinished message over the limit is reported.
+// It reaches into Node's internals (the channel handle and its JSON buffer,
+// found by symbol description); where they are not found only the internal
+// message check applies, and guardChannel says so.
+import type { ChildProcess } from 'node:child_process';
+
+/** Longer than any message a master sends (a statistics document of 2 x 1024 workers is ~1.5 MB). */
+export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
+
+/** What the guard reports. */
+export interface ChannelGuardEvents {
+  /** a line that is not JSON, or an internal message out of protocol: dropped */
+  readonly onInvalid: (why: string) => void;
+  /** an unfinished message is longer than the limit: its start was dropped; the sender is broken or hostile */
+  readonly onOversize: (chars: number) => void;
+}
+
+type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+
+function symbolOf(object: object, description: string): symbol | undefined {
+  return Object.getOwnPropertySymbols(object).find((symbol) => symbol.description === description);
+}
+
+/** Guard `child`'s IPC channel; false when Node's channel internals were not found (only internal messages are checked then). */
+export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, maxChars = MAX_MESSAGE_CHARS): boolean {
+  const emit = child.emit.bind(child) as Emit;
+  (child as { emit: Emit }).emit = (event, ...args) => {
+    if (event !== 'internalMessage') return emit(event, ...args);
+    const why = internalViolation(child, args[0], args[1]);
+    if (why === null) return emit(event, ...args);
+    (args[1] as { close?: () => void } | null | undefined)?.close?.();
+    events.onInvalid(why);
+    return false;
+  };
+  const handleKey = symbolOf(child, 'kChannelHandle');
+  const pipe = handleKey === undefined ? undefined : (child as unknown as Record<symbol, { onread?: unknown } | undefined>)[handleKey];
+  if (pipe === undefined || typeof pipe.onread !== 'function') return false;
+  const bufferKey = symbolOf(pipe, 'kJSONBuffer');
+  const buffer = pipe as unknown as Record<symbol, unknown>;
+  const read = pipe.onread as (...args: unknown[]) => unknown;
+  pipe.onread = (...args: unknown[]): unknown => {
+    let result: unknown;
+    try {
+      result = read.apply(pipe, args);
+    } catch (err) {
+      // Node left its buffer half-updated: start again at the next line
+      if (bufferKey !== undefined) buffer[bufferKey] = '';
+      events.onInvalid(err instanceof SyntaxError ? 'a line that is not JSON' : `unreadable (${(err as Error).name})`);
+    }
+    const pending = bufferKey === undefined ? undefined : buffer[bufferKey];
+    if (typeof pending === 'string' && pending.length > maxChars) {
+      buffer[bufferKey as symbol] = '';
+      events.onOversize(pending.length);
+    }
+    return result;
+  };
+  return bufferKey !== undefined;
+}
+
+/** Why an internal (NODE_*) message breaks Node's handle protocol, or null when Node may handle it. */
+function internalViolation(child: ChildProcess, message: unknown, handle: unknown): string | null {
+  const cmd = (message as { cmd?: unknown } | null)?.cmd;
+  if (cmd === 'NODE_HANDLE') {
+    const { type, msg } = message as { type?: unknown; msg?: unknown };
+    // a master sends bare listening sockets only (master-socket), never a net.Server or a Socket
+    return handle != null && type === 'net.Native' && typeof msg === 'object' && msg !== null ? null : 'a NODE_HANDLE message without a bare socket';
+  }
+  // an acknowledgement answers a descriptor we sent: only while one is on its way
+  if (cmd === 'NODE_HANDLE_ACK' || cmd === 'NODE_HANDLE_NACK') return Array.isArray((child as { _handleQueue?: unknown })._handleQueue) ? null : `an unexpected ${cmd}`;
+  return `an internal message nobody sends here (${String(cmd).slice(0, 40)})`;
+}
