@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isNodeApp, type AppSpec, type VassalConfig } from '../config/vassal-config.js';
+import { guardChannel } from '../ipc/channel-guard.js';
 import { appErrorLine, dispatch, parseWorkerActivity, type AppError, type MasterToWorker, type MessageHandlers, type WorkerActivity, type WorkerToMaster } from '../ipc/protocol.js';
 import { describeExit, type ExitInfo } from '../process/exit-info.js';
 import type { ChildProcess } from '../process/spawn.js';
@@ -194,6 +195,14 @@ export class Worker {
           this.note('warn', { worker: this.id, workerPid: this.pid, unclaimed: where }, 'script ready (script-ready-after) without listening on every socket: those get no traffic from this worker');
         },
       };
+      // the app runs in the worker and may write anything on its channel: junk is dropped, never the master's crash
+      guardChannel(child, {
+        onInvalid: () => undefined,
+        onOversize: (chars) => {
+          this.note('warn', { worker: this.id, workerPid: this.pid, chars }, 'worker message too long: worker killed');
+          child.kill('SIGKILL');
+        },
+      });
       child.on('message', (message) => dispatch(handlers, message));
     } else if (this.channelFd !== null) {
       const pipe = child.stdio[this.channelFd] as Readable | null;

@@ -37,3 +37,14 @@ test('no worker inherits its master\'s channel to the emperor', async () => {
     for (const pid of spawned) assert.ok(!descriptors(pid).includes(channel), `${name}: worker ${pid} holds the master's channel ${channel}`);
   }
 });
+
+test('an app writing junk on its worker\'s channel does not take its master down', async () => {
+  const dir = vassalDir();
+  dir.write('junk.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}junk-channel.mjs\nprocesses = 2\n`);
+  const emperor = startEmperor([dir.path], { fake: false });
+  await waitForState(emperor, 'junk.ini', 'ready');
+  // both workers wrote their junk before they said ready: the master read it all and lives on
+  await emperor.waitForLog('worker ready', { vassal: 'junk.ini' }, 2);
+  assert.equal(emperor.find('master exited', { vassal: 'junk.ini' }).length, 0);
+  assert.equal(emperor.find('master spawned', { vassal: 'junk.ini' }).length, 1);
+});
