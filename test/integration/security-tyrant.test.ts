@@ -85,7 +85,7 @@ describe('tyrant mode', { skip }, () => {
     assert.deepEqual(master.uid, [alice.uid, alice.uid, alice.uid, alice.uid]);
     assert.deepEqual(master.gid, [alice.gid, alice.gid, alice.gid, alice.gid]);
     assert.deepEqual([...master.groups].sort(), [alice.gid, extra].sort(), 'initgroups: the owner\'s groups, none of root\'s');
-    const worker = idsOf(Number((await emperor.waitForLog('worker spawned', { vassal: 'app.ini' })).pid));
+    const worker = idsOf(Number((await emperor.waitForLog('worker spawned', { vassal: 'app.ini' })).workerPid));
     assert.equal(worker.uid[1], alice.uid, 'the workers run as the owner too');
   });
 
