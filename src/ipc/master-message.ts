@@ -19,7 +19,8 @@ const nothing = record({});
 
 const SHAPES: { readonly [T in MasterToEmperor['type']]: Shape<Record<string, unknown>> } = {
   'master-started': record({ pid: count, reloadMercyMs: delay }),
-  'master-ready': record({ pid: count, generation }),
+  // fields the emperor does not read may be absent, but are checked when present
+  'master-ready': record({ pid: optional(count), generation: optional(generation) }),
   'master-reloading': record({ generation }),
   'master-reloaded': record({ generation, ok: flag, durationMs: amount, reason: optional(message), reloadMercyMs: optional(delay) }),
   'master-error': record({ code: text(64), message }),
@@ -30,7 +31,7 @@ const SHAPES: { readonly [T in MasterToEmperor['type']]: Shape<Record<string, un
   'master-stats': record({ id: count, stats: masterStatsShape }),
   'master-sos': record({ reason: oneOf('busy', 'backlog', 'fifo'), busyMs: optional(amount), backlog: optional(amount) }),
   'master-rescan': nothing,
-  'master-idle': record({ idleMs: amount }),
+  'master-idle': record({ idleMs: optional(amount) }),
   // everyMs x 4 is the emperor's kill deadline: a timer too
   'master-heartbeat': record({ everyMs: numberIn(0, Math.floor((2 ** 31 - 1) / 4)) }),
   'master-socket': record({ key: text(MAX_KEY), file: optional(record({ dev: count, ino: count })) }),

@@ -6,6 +6,7 @@ import type { Fingerprint } from '../../src/emperor/fingerprint.js';
 import { MASTER_EXIT_MARGIN_MS } from '../../src/emperor/master-mercy.js';
 import { DEFAULT_RESTART_POLICY } from '../../src/emperor/restart-policy.js';
 import { Vassal } from '../../src/emperor/vassal.js';
+import { masterDocument } from '../../src/master/stats-document.js';
 import { FakeChild } from './emperor-fake-child.js';
 import { settleAsync, VirtualClock } from './emperor-virtual-clock.js';
 
@@ -150,7 +151,8 @@ test('stats: a request goes over IPC and the reply resolves it; no answer gives 
   const answered = vassal.requestStats(1_000);
   const request = child?.sent[0] as { type: string; id: number };
   assert.equal(request.type, 'stats-request');
-  const stats = { vassal: 'app.ini', pid: 1, generation: 1, paused: false, workers: [], totals: { requests: 3, rssBytes: 0, respawns: 0 }, masterRssBytes: 0 };
+  // as a real master builds it: the emperor checks every field
+  const stats = masterDocument({ version: '0.1.0', vassal: 'app.ini', pid: 1, uid: 0, gid: 0, cwd: '/', generation: 1, paused: false, masterRss: 0, startedAt: 0, sockets: [], workers: [], retired: { requests: 3, exceptions: 0 } });
   child?.emit('message', { type: 'master-stats', id: request.id, stats });
   assert.deepEqual(await answered, stats);
   const unanswered = vassal.requestStats(1_000);
