@@ -31,15 +31,7 @@ function symbolOf(object: object, description: string): symbol | undefined {
 
 /** Guard `child`'s IPC channel; false when Node's channel internals were not found (only internal messages are checked then). */
 export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, maxChars = MAX_MESSAGE_CHARS): boolean {
-  const emit = child.emit.bind(child) as Emit;
-  (child as { emit: Emit }).emit = (event, ...args) => {
-    if (event !== 'internalMessage') return emit(event, ...args);
-    const why = internalViolation(child, args[0], args[1]);
-    if (why === null) return emit(event, ...args);
-    (args[1] as { close?: () => void } | null | undefined)?.close?.();
-    events.onInvalid(why);
-    return false;
-  };
+  guardInternalMessages(child, events.onInvalid);
   const handleKey = symbolOf(child, 'kChannelHandle');
   const pipe = handleKey === undefined ? undefined : (child as unknown as Record<symbol, { onread?: unknown } | undefined>)[handleKey];
   if (pipe === undefined || typeof pipe.onread !== 'function') return false;
@@ -63,6 +55,19 @@ export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, ma
     return result;
   };
   return bufferKey !== undefined;
+}
+
+/** Node emits internal messages on the ChildProcess itself: those out of protocol never reach Node's own handlers. */
+function guardInternalMessages(child: ChildProcess, onInvalid: (why: string) => void): void {
+  const emit = child.emit.bind(child) as Emit;
+  (child as { emit: Emit }).emit = (event, ...args) => {
+    if (event !== 'internalMessage') return emit(event, ...args);
+    const why = internalViolation(child, args[0], args[1]);
+    if (why === null) return emit(event, ...args);
+    (args[1] as { close?: () => void } | null | undefined)?.close?.();
+    onInvalid(why);
+    return false;
+  };
 }
 
 /** Why an internal (NODE_*) message breaks Node's handle protocol, or null when Node may handle it. */
