@@ -85,8 +85,8 @@ async function resolveScript(script: Setting, settings: Settings, ctx: AppContex
 
 async function resolveModule(module: Setting, settings: Settings, ctx: AppContext): Promise<AppSpec> {
   // a zerg serves the sockets its zerg server sends
-  if (settings.all('http-socket').length === 0 && settings.all('socket').length === 0 && settings.last('zerg') === undefined) {
-    throw new UwError('UW_CONFIG_MISSING', 'module needs an http-socket or socket to serve on (or a zerg server: zerg)', { file: module.file, key: module.key });
+  if (settings.all('http-socket').length === 0 && settings.all('socket').length === 0 && settings.all('raw-socket').length === 0 && settings.last('zerg') === undefined) {
+    throw new UwError('UW_CONFIG_MISSING', 'module needs an http-socket, socket (uwsgi) or raw-socket to serve on (or a zerg server: zerg)', { file: module.file, key: module.key });
   }
   // `app.mjs:handler`: the part after the last colon, when it is an identifier
   const named = /^(.+):([A-Za-z_$][\w$]*)$/.exec(module.value);

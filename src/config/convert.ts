@@ -36,6 +36,9 @@ export const processCount = boundedInt(1, MAX_PROCESSES, 'each worker is a whole
 /** Linux silently caps a listen backlog at net.core.somaxconn (4096 by default), so a huge one only misleads. */
 export const backlogSize = boundedInt(1, 65535, 'the kernel caps it at net.core.somaxconn');
 
+/** buffer-size: a uwsgi packet's datasize is 16 bits. */
+export const packetSize = boundedInt(1, 65535, 'a uwsgi packet says its size in 16 bits');
+
 /** seconds, possibly fractional → milliseconds */
 export const secondsToMs: Converter<number> = {
   expected: `a number of seconds from 0 to ${MAX_SECONDS}`,

@@ -27,7 +27,11 @@ export interface OptionSpec {
 
 export const OPTIONS = {
   'http-socket': { kind: 'address', list: true, doc: 'serve HTTP on host:port, :port (loopback) or a UNIX socket path' },
-  socket: { kind: 'address', list: true, doc: 'a plain listening socket handed to the workers (LISTEN_FDS)' },
+  socket: { kind: 'address', list: true, doc: 'serve the uwsgi protocol (nginx `uwsgi_pass`) on host:port, :port (loopback) or a UNIX socket path, as uWSGI\'s socket; exec workers get it as is (LISTEN_FDS)' },
+  'uwsgi-socket': { kind: 'address', list: true, alias: 'socket', doc: 'alias of socket' },
+  'raw-socket': { kind: 'address', list: true, doc: 'a plain listening socket: a module worker passes its connections to the module\'s `connection` export; exec workers get it as is (LISTEN_FDS)' },
+  'buffer-size': { kind: 'int', doc: 'largest uwsgi packet (request vars) accepted on socket, in bytes, 1 to 65535 (default 4096, as uWSGI); a larger one is closed and counted' },
+  'socket-timeout': { kind: 'seconds', doc: 'a connection to a uwsgi socket must send its whole packet within this long, or it is closed (default 4, as uWSGI)' },
   processes: { kind: 'int', doc: 'number of workers, 1 to 1024 (default 1)' },
   workers: { kind: 'int', alias: 'processes', doc: 'alias of processes' },
   module: { kind: 'string', doc: 'Node handler module, `app.mjs` or `app.mjs:exportName`' },

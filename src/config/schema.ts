@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, boolean, niceness, octalMode, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
+import { backlogSize, boolean, niceness, octalMode, packetSize, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
@@ -61,6 +61,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     file: ctx.file,
     name: ctx.name,
     sockets: socketsOf(settings, ctx.cwd),
+    uwsgi: { bufferSize: settings.read('buffer-size', packetSize, 4096), packetTimeoutMs: settings.read('socket-timeout', positiveMs, 4 * SECOND) },
     processes: settings.read('processes', processCount, 1),
     app,
     chdir,
@@ -170,10 +171,11 @@ function envRecord(settings: readonly Setting[]): Record<string, string> {
 
 const PROTOCOLS: ReadonlyArray<readonly [OptionName, SocketSpec['protocol']]> = [
   ['http-socket', 'http'],
-  ['socket', 'raw'],
+  ['socket', 'uwsgi'],
+  ['raw-socket', 'raw'],
 ];
 
-/** http-socket and socket entries in the order written; the same address twice cannot bind. */
+/** http-socket, socket (uwsgi-socket) and raw-socket entries in the order written; the same address twice cannot bind. */
 function socketsOf(settings: Settings, cwd: string): SocketSpec[] {
   const tagged = PROTOCOLS.flatMap(([name, protocol]) => settings.all(name).map((setting) => ({ setting, protocol })));
   tagged.sort((a, b) => a.setting.index - b.setting.index);

@@ -8,8 +8,8 @@ export type ListenAddress =
   | { readonly type: 'unix'; readonly path: string };
 
 export interface SocketSpec {
-  /** http: module workers serve HTTP on it; raw: handed over as is */
-  readonly protocol: 'http' | 'raw';
+  /** http: module workers serve HTTP on it; uwsgi: the uwsgi protocol (nginx uwsgi_pass); raw: connections to the module's `connection` export. Exec workers get each as is */
+  readonly protocol: 'http' | 'uwsgi' | 'raw';
   readonly address: ListenAddress;
   /** the text the user wrote, e.g. "127.0.0.1:8080"; the identity across reloads */
   readonly spec: string;
@@ -63,6 +63,8 @@ export interface VassalConfig {
   /** short name for logs and process titles: the file name, or "uw" */
   readonly name: string;
   readonly sockets: readonly SocketSpec[];
+  /** uwsgi sockets: largest packet accepted (buffer-size), and how long one may take to arrive (socket-timeout) */
+  readonly uwsgi: { readonly bufferSize: number; readonly packetTimeoutMs: number };
   readonly processes: number;
   readonly app: AppSpec;
   /** absolute; defaults to the master's working directory */

@@ -29,14 +29,17 @@ export interface BindOptions {
   readonly backlog: number;
 }
 
+/** The option that declares a socket of each protocol: LISTEN_FDNAMES's names, and the key in bind errors. */
+export const SOCKET_OPTION = { http: 'http-socket', uwsgi: 'socket', raw: 'raw-socket' } as const satisfies Record<SocketSpec['protocol'], string>;
+
 /** The names of LISTEN_FDNAMES: what kind of socket each fd is. */
 export function fdNames(sockets: readonly HeldSocket[]): string {
-  return sockets.map((socket) => (socket.spec.protocol === 'http' ? 'http-socket' : 'socket')).join(':');
+  return sockets.map((socket) => SOCKET_OPTION[socket.spec.protocol]).join(':');
 }
 
 /** Bind and listen on one socket; errors name the config file and the address. */
 export async function bindSocket(spec: SocketSpec, options: BindOptions): Promise<HeldSocket> {
-  const key = spec.protocol === 'http' ? 'http-socket' : 'socket';
+  const key = SOCKET_OPTION[spec.protocol];
   try {
     if (spec.address.type === 'unix') {
       const path = spec.address.path;

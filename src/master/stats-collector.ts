@@ -120,11 +120,11 @@ export class StatsCollector {
   }
 }
 
-/** One socket's entry: uWSGI's protocol name ("uwsgi" for a plain socket) and its accept queue. */
+/** One socket's entry: uWSGI's protocol name ("http", "uwsgi", "raw", as its sockets say) and its accept queue. */
 function socketDocument(socket: HeldSocket, queue: ListenQueue | undefined): SocketStatsDocument {
   return {
     name: socket.where,
-    proto: socket.spec.protocol === 'http' ? 'http' : 'uwsgi',
+    proto: socket.spec.protocol,
     queue: queue?.queue ?? 0,
     max_queue: queue?.max_queue ?? 0,
     shared: 0,

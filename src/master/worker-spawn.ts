@@ -57,6 +57,8 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_APP_MODULE = app.path;
     env.UW_APP_EXPORT = app.exportName;
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
+    env.UW_BUFFER_SIZE = String(config.uwsgi.bufferSize);
+    env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
     const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
     // the extra argument leaves room in argv for the process title naming the vassal
     const args = [WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];

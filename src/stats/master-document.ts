@@ -9,7 +9,7 @@
 export interface SocketStatsDocument {
   /** as configured, e.g. "127.0.0.1:8080" or "/run/app.sock" */
   readonly name: string;
-  /** uWSGI's protocol name: "http" for http-socket, "uwsgi" for socket */
+  /** uWSGI's protocol name: "http" for http-socket, "uwsgi" for socket (uwsgi-socket), "raw" for raw-socket */
   readonly proto: string;
   /** connections waiting to be accepted now */
   readonly queue: number;

@@ -29,8 +29,8 @@ export class Drainer {
   /** @param inflight the responses still being written (the request counter's) */
   constructor(private readonly inflight: () => Iterable<ServerResponse>) {}
 
-  /** Know `server`'s connections: on a stop, one that never sent a request is closed too. */
-  watch(server: Server): void {
+  /** Know `server`'s connections (HTTP or uwsgi): on a stop, one that never sent a request is closed too. */
+  watch(server: Server | NetServer): void {
     server.on('connection', (socket: Socket) => {
       this.connections.add(socket);
       socket.once('close', () => this.connections.delete(socket));

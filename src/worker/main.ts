@@ -1,15 +1,16 @@
 // Entry of a module worker: take the inherited listening sockets (LISTEN_FDS,
 // from fd 3), load the app, serve, tell the master it is ready, drain on request.
 // It never binds anything itself and exits when the master goes away.
-import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import type { Server } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import { appErrorLine } from '../ipc/protocol.js';
-import { UwError } from '../errors.js';
 import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
+import { moduleServer, type ModuleServerContext } from './module-server.js';
 import { RequestCounter } from './request-counter.js';
 import { serve } from './serve.js';
+import { DEFAULT_BUFFER_SIZE, DEFAULT_PACKET_TIMEOUT_MS } from './uwsgi-server.js';
 import { controlWorker, sendToMaster } from './worker-control.js';
 
 const FIRST_LISTEN_FD = 3;
@@ -42,31 +43,28 @@ async function main(): Promise<void> {
   const drainer = new Drainer(() => counter.responses());
   const servers: (Server | NetServer)[] = [];
 
+  const prefix = `uw worker ${env.UW_WORKER_ID ?? '?'} (${env.UW_VASSAL ?? '?'})`;
+  const context: ModuleServerContext = {
+    app,
+    modulePath,
+    vassal: env.UW_VASSAL ?? 'this vassal',
+    names: protocols,
+    uwsgi: { bufferSize: Number(env.UW_BUFFER_SIZE ?? DEFAULT_BUFFER_SIZE), packetTimeoutMs: Number(env.UW_PACKET_TIMEOUT_MS ?? DEFAULT_PACKET_TIMEOUT_MS) },
+    request: (req, res) => {
+      drainer.track(res);
+      counter.track(req, res);
+      // checked by moduleServer: a socket that serves requests has a handler
+      if (app.handler !== undefined) serve(app.handler, req, res, counter);
+    },
+    malformed: () => counter.protocolError(),
+    prefix,
+  };
   for (const [index, protocol] of protocols.entries()) {
-    const fd = FIRST_LISTEN_FD + index;
-    if (protocol === 'http-socket') {
-      const server = createServer((req, res) => {
-        drainer.track(res);
-        counter.track(req, res);
-        serve(app.handler, req, res, counter);
-      });
-      drainer.watch(server);
-      servers.push(server);
-      await listenOnFd(server, fd, backlog);
-    } else {
-      // a plain socket: raw connections go to the module's `connection` export; without one
-      // it would never listen, and clients would hang in the backlog with nothing said
-      if (app.connection === undefined) {
-        throw new UwError(
-          'UW_CONFIG_CONFLICT',
-          `${modulePath}: option "socket" of ${env.UW_VASSAL ?? 'this vassal'} is a plain socket, and the module has no "connection" export to take its connections: ` +
-            'export connection(socket), or use http-socket = ADDRESS for HTTP (as nginx proxy_pass speaks)',
-        );
-      }
-      const server = createNetServer(app.connection);
-      servers.push(server);
-      await listenOnFd(server, fd, backlog);
-    }
+    const server = moduleServer(protocol, context);
+    // a connection that never sent a byte is closed on a stop (raw connections are the module's own)
+    if (protocol !== 'raw-socket') drainer.watch(server);
+    servers.push(server);
+    await listenOnFd(server, FIRST_LISTEN_FD + index, backlog);
   }
 
   controlWorker({ servers: () => servers, drainer, counter });

@@ -70,6 +70,11 @@ export class RequestCounter {
     this.totals.exceptions += 1;
   }
 
+  /** A connection sent a malformed uwsgi packet and was closed: counted with the exceptions. */
+  protocolError(): void {
+    this.totals.exceptions += 1;
+  }
+
   /** Responses still being written. */
   responses(): IterableIterator<ServerResponse> {
     return this.inflight.keys();
