@@ -1,4 +1,4 @@
-// Options that shape the workers: chdir, uid/gid, several sockets of both
+// Options that shape the workers: chdir, uid/gid, several sockets of the three
 // protocols, and a config given entirely on the command line.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { readableBuild } from '../helpers/readable-build.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids, startMaster } from '../helpers/uw-master.js';
+import { request as uwsgiRequest } from '../helpers/uwsgi-client.js';
 
 const dir = new TempDir();
 afterEach(killAll);
@@ -45,13 +46,17 @@ describe('worker options', () => {
     assert.equal((await get({ port })).status, 200);
   });
 
-  it('hands several sockets of both protocols to every worker', async () => {
+  it('hands several sockets of the three protocols to every worker', async () => {
     const raw = dir.file('raw.sock');
-    const file = dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nsocket = ${raw}\nmodule = ${APPS}two-protocols.mjs\nprocesses = 2\n`);
+    const uwsgi = dir.file('uwsgi.sock');
+    const file = dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nraw-socket = ${raw}\nuwsgi-socket = ${uwsgi}\nmodule = ${APPS}two-protocols.mjs\nprocesses = 2\n`);
     const { cli, port } = await startMaster([file]);
     assert.match((await get({ port })).body, /^http \d+$/);
+    const answer = await uwsgiRequest({ path: uwsgi }, 'GET', '/');
+    assert.equal(answer.status, 200);
+    assert.match(answer.body, /^http \d+$/);
     const line = await readRaw(raw);
-    assert.match(line, /^raw (\d+) http-socket:socket\n$/);
+    assert.match(line, /^raw (\d+) http-socket:raw-socket:socket\n$/);
     assert.ok(liveWorkerPids(cli).includes(Number(line.split(' ')[1])));
   });
 

@@ -12,6 +12,7 @@ import { APPS, UW_BIN, PYTHON } from '../helpers/paths.js';
 import { killAll, SpawnedCli } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
 import { liveWorkerPids } from '../helpers/uw-master.js';
+import { request as uwsgiRequest } from '../helpers/uwsgi-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const dir = new TempDir();
@@ -80,16 +81,19 @@ describe('zerg mode', () => {
   it('takes every socket of the server in one message, each served with the protocol of the zerg\'s line for it (HTTP when none)', async () => {
     const port = await freePort();
     const raw = dir.file('raw.sock');
+    const uwsgi = dir.file('uwsgi.sock');
     const zergPath = dir.file('two.sock');
     const app = `module = ${APPS}two-protocols.mjs`;
-    const server = new SpawnedCli(UW_BIN, [dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nsocket = ${raw}\n${app}\nzerg-server = ${zergPath}\n`)]);
+    const server = new SpawnedCli(UW_BIN, [dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nraw-socket = ${raw}\nsocket = ${uwsgi}\n${app}\nzerg-server = ${zergPath}\n`)]);
     await server.waitForLog('master ready');
-    // the zerg names only the plain socket; the TCP one is served as HTTP, the default
-    const zerg = await startZerg('two-zerg', zergPath, `socket = ${raw}\n${app}`);
+    // the zerg names only the raw and uwsgi sockets; the TCP one is served as HTTP, the default
+    const zerg = await startZerg('two-zerg', zergPath, `raw-socket = ${raw}\nsocket = ${uwsgi}\n${app}`);
     assert.equal(zerg.find('socket attached', { where: `127.0.0.1:${port}`, protocol: 'http' }).length, 1);
     assert.equal(zerg.find('socket attached', { where: raw, protocol: 'raw' }).length, 1);
+    assert.equal(zerg.find('socket attached', { where: uwsgi, protocol: 'uwsgi' }).length, 1);
     const [zergWorker] = liveWorkerPids(zerg);
-    await waitFor('a raw answer from the zerg', async () => ((await rawLine(raw)) === `raw ${zergWorker} http-socket:socket` ? true : undefined), 20_000, 1);
+    await waitFor('a raw answer from the zerg', async () => ((await rawLine(raw)) === `raw ${zergWorker} http-socket:raw-socket:socket` ? true : undefined), 20_000, 1);
+    await waitFor('a uwsgi answer from the zerg', async () => ((await uwsgiRequest({ path: uwsgi }, 'GET', '/').catch(() => undefined))?.body === `http ${zergWorker}` ? true : undefined), 20_000, 1);
     await waitFor('an HTTP answer from the zerg', async () => ((await tryGet({ port }))?.body === `http ${zergWorker}` ? true : undefined), 20_000, 1);
   });
 

@@ -26,9 +26,10 @@ describe('loadConfig', () => {
       sockets: [
         { protocol: 'http', address: { type: 'tcp', host: '127.0.0.1', port: 8080 }, spec: ':8080' },
         { protocol: 'http', address: { type: 'tcp', host: '0.0.0.0', port: 8081 }, spec: '0.0.0.0:8081' },
-        { protocol: 'raw', address: { type: 'unix', path: at('run/app.sock') }, spec: 'run/app.sock' },
+        { protocol: 'uwsgi', address: { type: 'unix', path: at('run/app.sock') }, spec: 'run/app.sock' },
         { protocol: 'raw', address: { type: 'tcp', host: '::1', port: 9000 }, spec: '[::1]:9000' },
       ],
+      uwsgi: { bufferSize: 8192, packetTimeoutMs: 2500 },
       processes: 4,
       app: { kind: 'module', path: at('app.mjs'), exportName: 'named' },
       chdir: DIR.replace(/\/$/, ''),
