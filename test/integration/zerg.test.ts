@@ -3,7 +3,7 @@
 // master is SIGKILLed, and reloads under load without losing a request.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
@@ -81,7 +81,9 @@ describe('zerg mode', () => {
   it('takes every socket of the server in one message, each served with the protocol of the zerg\'s line for it (HTTP when none)', async () => {
     const port = await freePort();
     const raw = dir.file('raw.sock');
-    const uwsgi = dir.file('uwsgi.sock');
+    // a directory of its own: a temporary bind name is matched to the one UNIX line in its directory
+    mkdirSync(dir.file('uwsgi'));
+    const uwsgi = dir.file('uwsgi/uwsgi.sock');
     const zergPath = dir.file('two.sock');
     const app = `module = ${APPS}two-protocols.mjs`;
     const server = new SpawnedCli(UW_BIN, [dir.write('two.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nraw-socket = ${raw}\nsocket = ${uwsgi}\n${app}\nzerg-server = ${zergPath}\n`)]);
