@@ -70,6 +70,22 @@ describe('readPacket', () => {
     );
   });
 
+  it('never throws on random vars behind a header whose datasize fits them, and reads only within datasize', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 8 }), (data, trailing) => {
+        const bytes = Buffer.concat([Buffer.from([0, data.length & 0xff, data.length >> 8, 0]), data, trailing]);
+        const read = readPacket(bytes, MAX);
+        assert.notEqual(read.kind, 'incomplete');
+        if (read.kind !== 'packet') return;
+        assert.equal(read.packet.size, 4 + data.length);
+        const inVars = read.packet.vars.reduce((sum, [key, value]) => sum + 4 + key.length + value.length, 0);
+        assert.equal(inVars, data.length, 'the vars are exactly the datasize bytes');
+        headOf(read.packet.vars);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('never throws on well-framed packets of random vars, and reads back what was written', () => {
     const text = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
     fc.assert(
