@@ -34,8 +34,8 @@ export function open(target: UwsgiTarget): Socket {
   return 'path' in target ? connect(target.path) : connect(target.port, target.host ?? '127.0.0.1');
 }
 
-/** Send `bytes` (then the body, if any) and read everything until the worker closes. */
-export function exchange(target: UwsgiTarget, bytes: Buffer, body?: Buffer, timeoutMs = 10_000): Promise<UwsgiAnswer> {
+/** Send `bytes` (then the body, if any; then a FIN if `end`) and read everything until the worker closes. */
+export function exchange(target: UwsgiTarget, bytes: Buffer, body?: Buffer, timeoutMs = 10_000, end = false): Promise<UwsgiAnswer> {
   return new Promise((resolve, reject) => {
     const socket = open(target);
     const chunks: Buffer[] = [];
@@ -51,6 +51,7 @@ export function exchange(target: UwsgiTarget, bytes: Buffer, body?: Buffer, time
     });
     socket.write(bytes);
     if (body !== undefined) socket.write(body);
+    if (end) socket.end();
   });
 }
 
