@@ -11,6 +11,7 @@ import { get } from '../helpers/http-client.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { tcpSocketsOf } from '../helpers/proc-sockets.js';
 import type { SpawnedCli } from '../helpers/spawned-cli.js';
+import { exchange, request as uwsgiRequest, uwsgiPacket } from '../helpers/uwsgi-client.js';
 import { childrenOf, isAlive, waitFor } from '../helpers/wait-for.js';
 import { startEmperor, useVassalDirs, waitForState } from './emperor-harness.js';
 
@@ -70,6 +71,21 @@ describe('sockets outlive a crashed master', () => {
     await emperor.waitForLog('socket taken back from the emperor', { vassal: 'unix.ini', where: path });
     const after = statSync(path);
     assert.deepEqual([after.ino, after.mode, after.uid, after.gid], [before.ino, before.mode, before.uid, before.gid], 'the same socket file, untouched');
+  });
+
+  test('a uwsgi socket is kept too, and the next master serves it with the uwsgi protocol', async () => {
+    const dir = newDir();
+    const path = dir.file('uwsgi.sock');
+    dir.write('uwsgi.ini', `[uwsgi]\nsocket = ${path}\nmodule = ${APP}\nprocesses = 1\n`);
+    const emperor = startEmperor([dir.path], { fake: false });
+    await waitForState(emperor, 'uwsgi.ini', 'ready');
+    assert.equal((await uwsgiRequest({ path }, 'GET', '/')).status, 200);
+
+    await crashMaster(emperor, 'uwsgi.ini', 1);
+    const reply = await exchange({ path }, uwsgiPacket({ REQUEST_METHOD: 'GET', REQUEST_URI: '/' }), undefined, 15_000);
+    assert.equal(reply.status, 200);
+    assert.match(reply.body, /^hi - \d+$/);
+    await emperor.waitForLog('socket taken back from the emperor', { vassal: 'uwsgi.ini', where: path, protocol: 'uwsgi' });
   });
 
   test('20 crashes leak no descriptor in the emperor', async () => {
