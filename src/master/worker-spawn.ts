@@ -45,6 +45,8 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   if (app.kind === 'script') {
     env.UW_SOCKET_WHERE = JSON.stringify(sockets.map((socket) => socket.where));
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
+    env.UW_BUFFER_SIZE = String(config.uwsgi.bufferSize);
+    env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
     if (app.readyAfterMs !== null) env.UW_SCRIPT_READY_AFTER_MS = String(app.readyAfterMs);
     // for apps that listen(process.env.PORT || 3000); the vassal's own env = PORT=... wins
     const port = sockets.map((socket) => portOfWhere(socket.where)).find((each) => each !== null);

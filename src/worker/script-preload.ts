@@ -11,6 +11,8 @@ import { closeAfterOurDrain, runAppStop } from './app-stop.js';
 import { Drainer } from './drain.js';
 import { claimSocket, describeRequest, parseListenArgs, type Claim, type HeldAddress, type ListenRequest } from './listen-claim.js';
 import { RequestCounter } from './request-counter.js';
+import { speakUwsgi } from './uwsgi-http-server.js';
+import { DEFAULT_BUFFER_SIZE, DEFAULT_PACKET_TIMEOUT_MS, malformedReporter } from './uwsgi-server.js';
 import { controlWorker, sendToMaster } from './worker-control.js';
 
 const FIRST_LISTEN_FD = 3;
@@ -22,8 +24,11 @@ const prefix = `uw worker ${env.UW_WORKER_ID ?? '?'} (${env.UW_VASSAL ?? '?'})`;
 const held: HeldAddress[] = (JSON.parse(env.UW_SOCKET_WHERE ?? '[]') as string[]).map((where, index) => ({ index, fd: FIRST_LISTEN_FD + index, where }));
 const backlog = Number(env.UW_LISTEN_BACKLOG ?? 511);
 const readyAfter = env.UW_SCRIPT_READY_AFTER_MS === undefined || env.UW_SCRIPT_READY_AFTER_MS === '' ? null : Number(env.UW_SCRIPT_READY_AFTER_MS);
+/** each socket's option: an HTTP server of the app on a `socket` reads uwsgi packets */
+const socketNames = (env.LISTEN_FDNAMES ?? '').split(':');
+const uwsgi = { bufferSize: Number(env.UW_BUFFER_SIZE ?? DEFAULT_BUFFER_SIZE), packetTimeoutMs: Number(env.UW_PACKET_TIMEOUT_MS ?? DEFAULT_PACKET_TIMEOUT_MS) };
 // the app sees its own environment, not ours
-for (const name of ['UW_SOCKET_WHERE', 'UW_LISTEN_BACKLOG', 'UW_SCRIPT_READY_AFTER_MS', 'LISTEN_FDS', 'LISTEN_FDNAMES']) delete env[name];
+for (const name of ['UW_SOCKET_WHERE', 'UW_LISTEN_BACKLOG', 'UW_SCRIPT_READY_AFTER_MS', 'UW_BUFFER_SIZE', 'UW_PACKET_TIMEOUT_MS', 'LISTEN_FDS', 'LISTEN_FDNAMES']) delete env[name];
 
 const claims: Claim[] = [];
 const listening = new Set<number>();
@@ -48,6 +53,8 @@ const servedServers = (): NetServer[] => {
   drainBegun = true;
   return servers;
 };
+/** A bad uwsgi packet on one of the app's servers: counted and reported as a module worker's are. */
+const malformed = malformedReporter(prefix, () => counter.protocolError());
 const ourStop = controlWorker({ servers: servedServers, drainer, counter, afterDrain: (cause) => runAppStop(cause, ourStop, () => process.exit(0)) });
 // the channel alone must not keep the app alive: a script that ends, ends (and is respawned)
 process.channel?.unref();
@@ -88,6 +95,7 @@ NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]): Net
   if (socket === null) return (listen as (...a: unknown[]) => NetServer).apply(this, args);
   claims.push({ socket, request });
   adopt(this);
+  if (socketNames[socket.index] === 'socket' && this instanceof HttpServer) speakUwsgi(this as HttpServer<typeof IncomingMessage, typeof ServerResponse>, { ...uwsgi, onMalformed: malformed });
   this.once('listening', () => {
     listening.add(socket.index);
     if (held.every((each) => listening.has(each.index))) becomeReady();

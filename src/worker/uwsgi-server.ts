@@ -1,4 +1,4 @@
-// A module or script worker's server for a uwsgi-protocol socket (`socket`,
+// A module worker's server for a uwsgi-protocol socket (`socket`,
 // `uwsgi-socket`): each connection's packet becomes a request for the app's
 // handler. A malformed packet is counted (the worker's `exceptions` in the
 // statistics) and reported on stderr, at most one line a second so that a
@@ -25,20 +25,24 @@ export interface UwsgiServerOptions {
 
 /** A net.Server speaking the uwsgi protocol; listen() it on the inherited descriptor. */
 export function createUwsgiServer(options: UwsgiServerOptions): Server {
+  const connection = { bufferSize: options.bufferSize, packetTimeoutMs: options.packetTimeoutMs, onRequest: options.onRequest, onMalformed: malformedReporter(options.prefix, options.onMalformed) };
+  return createServer((socket) => serveUwsgiConnection(socket, connection));
+}
+
+/** Count every malformed packet; write a line for it unless one was written less than a second ago. */
+export function malformedReporter(prefix: string, count: () => void): (reason: string) => void {
   let lastReport = -Infinity;
   let unreported = 0;
-  const onMalformed = (reason: string): void => {
-    options.onMalformed();
+  return (reason) => {
+    count();
     const now = Date.now();
     if (now - lastReport < REPORT_EVERY_MS) {
       unreported += 1;
       return;
     }
     const more = unreported === 0 ? '' : ` (and ${unreported} more since the last line)`;
-    process.stderr.write(`${options.prefix}: bad uwsgi packet, connection closed: ${reason}${more}\n`);
+    process.stderr.write(`${prefix}: bad uwsgi packet, connection closed: ${reason}${more}\n`);
     lastReport = now;
     unreported = 0;
   };
-  const connection = { bufferSize: options.bufferSize, packetTimeoutMs: options.packetTimeoutMs, onRequest: options.onRequest, onMalformed };
-  return createServer((socket) => serveUwsgiConnection(socket, connection));
 }

@@ -31,7 +31,7 @@ const running = new Set<ChildProcess>();
 export async function startNginx(dir: string, upstreams: readonly string[]): Promise<RunningNginx> {
   mkdirSync(dir, { recursive: true });
   const ports: number[] = [];
-  for (const _ of upstreams) ports.push(await freePort());
+  while (ports.length < upstreams.length) ports.push(await freePort());
   const servers = upstreams.map((upstream, i) => `  server {\n    listen 127.0.0.1:${ports[i]};\n    location / {\n      include ${UWSGI_PARAMS};\n      uwsgi_pass ${upstream};\n    }\n  }\n`);
   const errorLog = join(dir, 'error.log');
   const conf = join(dir, 'nginx.conf');
