@@ -74,7 +74,7 @@ describe('config errors', () => {
   it('missing app', async () => {
     await fails(file('bad/no-app.ini'), { code: 'UW_CONFIG_MISSING', file: at('bad/no-app.ini'), message: 'no app: set module' });
     await fails(argvToSources(['--http-socket', ':0']), { code: 'UW_CONFIG_MISSING', file: undefined, message: 'no app' });
-    await fails(file('bad/no-socket.ini'), { code: 'UW_CONFIG_MISSING', file: at('bad/no-socket.ini'), key: 'module', message: 'module needs an http-socket or socket' });
+    await fails(file('bad/no-socket.ini'), { code: 'UW_CONFIG_MISSING', file: at('bad/no-socket.ini'), key: 'module', message: 'module needs an http-socket, socket (uwsgi) or raw-socket' });
     await fails(file('bad/missing-module.ini'), { code: 'UW_APP_NOT_FOUND', file: at('bad/missing-module.ini'), key: 'module', message: `module: file "${at('nope.mjs')}" not found` });
     await fails(argv('--chdir', 'bin'), { code: 'UW_APP_NOT_FOUND', file: at('minimal.ini'), key: 'module', message: at('bin/app.mjs') });
   });
