@@ -128,6 +128,29 @@ describe('socket speaks the uwsgi protocol', () => {
     assert.equal(cli.find('worker exited').length, 0);
   });
 
+  it('a graceful reload (SIGHUP) finishes the request in flight and loses none of those that keep coming', async () => {
+    const { cli, unix } = await startEcho('reload', 'processes = 2\n');
+    const old = liveWorkerPids(cli);
+    const slow = request(unix, 'GET', '/slow');
+    let stop = false;
+    const answers: number[] = [];
+    const loop = (async () => {
+      while (!stop) answers.push((await request(unix, 'GET', '/during').catch(() => ({ status: -1 }))).status);
+    })();
+    await waitFor('a few answers before the reload', () => (answers.length >= 3 ? true : undefined));
+    cli.signal('SIGHUP');
+    await cli.waitForLog('reload finished', {}, 1, 30_000);
+    const after = answers.length;
+    await waitFor('answers after the reload', () => (answers.length >= after + 3 ? true : undefined));
+    stop = true;
+    await loop;
+    const inFlight = await slow;
+    assert.equal(inFlight.status, 200);
+    assert.ok(old.includes(Number(inFlight.body.split(' ')[1])), 'the old worker finished its request');
+    assert.deepEqual(answers.filter((status) => status !== 200), [], `${answers.length} requests`);
+    assert.ok(liveWorkerPids(cli).every((pid) => !old.includes(pid)), 'new workers serve');
+  });
+
   it('buffer-size raises the largest packet accepted; a handler that throws gets a 500 and counts', async () => {
     const { tcp, stats } = await startEcho('big', 'buffer-size = 8192\n');
     const answer = await request(tcp, 'GET', '/big', undefined, { HTTP_X_BIG: 'b'.repeat(5000) });
