@@ -9,6 +9,7 @@ import { UwError } from '../errors.js';
 import type { LoadedApp } from './load-app.js';
 import { createUwsgiServer } from './uwsgi-server.js';
 
+/** What the servers of a module worker share: the app, names for messages, uwsgi limits, the request path. */
 export interface ModuleServerContext {
   readonly app: LoadedApp;
   /** the module's path and the vassal's name, for messages */

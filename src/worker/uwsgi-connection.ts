@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { headersOf, headOf, type UwsgiHead } from './uwsgi-head.js';
 import { readPacket, UWSGI_HEADER_SIZE } from './uwsgi-packet.js';
 
+/** The packet limits, and what to do with a request or a malformed packet. */
 export interface UwsgiConnectionOptions {
   /** largest datasize accepted (uWSGI's buffer-size) */
   readonly bufferSize: number;
@@ -99,6 +100,10 @@ function startRequest(socket: Socket, head: UwsgiHead, rest: Buffer, options: Uw
   };
   socket.on('close', () => {
     if (!req.complete) req.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  });
+  // the client's side ended: fine once the body is in (the answer still goes out), an abort before
+  socket.on('end', () => {
+    if (!req.complete) socket.destroy();
   });
   options.onRequest(req, res);
   if (remaining === 0) endBody(req);

@@ -7,12 +7,14 @@ import { createServer, type Server } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveUwsgiConnection } from './uwsgi-connection.js';
 
-/** uWSGI's defaults: buffer-size 4096, socket-timeout 4 s. */
+/** uWSGI's buffer-size default: the largest packet, in bytes. */
 export const DEFAULT_BUFFER_SIZE = 4096;
+/** uWSGI's socket-timeout default: how long a packet may take to arrive. */
 export const DEFAULT_PACKET_TIMEOUT_MS = 4000;
 
 const REPORT_EVERY_MS = 1000;
 
+/** What a uwsgi server needs: the packet limits, the app's requests, and where bad packets are counted. */
 export interface UwsgiServerOptions {
   readonly bufferSize: number;
   readonly packetTimeoutMs: number;
@@ -26,7 +28,8 @@ export interface UwsgiServerOptions {
 /** A net.Server speaking the uwsgi protocol; listen() it on the inherited descriptor. */
 export function createUwsgiServer(options: UwsgiServerOptions): Server {
   const connection = { bufferSize: options.bufferSize, packetTimeoutMs: options.packetTimeoutMs, onRequest: options.onRequest, onMalformed: malformedReporter(options.prefix, options.onMalformed) };
-  return createServer((socket) => serveUwsgiConnection(socket, connection));
+  // half-open, as node:http's servers: a client that shuts its side after the request still gets the answer
+  return createServer({ allowHalfOpen: true }, (socket) => serveUwsgiConnection(socket, connection));
 }
 
 /** Count every malformed packet; write a line for it unless one was written less than a second ago. */

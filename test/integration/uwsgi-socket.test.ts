@@ -68,10 +68,13 @@ describe('socket speaks the uwsgi protocol', () => {
     }
     const streamed = await request(tcp, 'GET', '/stream');
     assert.equal(streamed.body, 'one two three');
+    // a client that shuts its sending side after the packet still gets the answer
+    const halfClosed = await exchange(unix, uwsgiPacket({ REQUEST_METHOD: 'GET', REQUEST_URI: '/half' }), undefined, 10_000, true);
+    assert.equal((JSON.parse(halfClosed.body) as Echo).url, '/half');
     // counted like HTTP requests, in the worker's statistics
-    const doc = await waitFor('3 requests in the stats', async () => {
+    const doc = await waitFor('4 requests in the stats', async () => {
       const read = await statsOf(stats);
-      return read.workers[0]?.requests === 3 ? read : undefined;
+      return read.workers[0]?.requests === 4 ? read : undefined;
     });
     assert.equal(doc.workers[0]?.exceptions, 0);
     assert.deepEqual(doc.sockets.map((s) => s.proto), ['uwsgi', 'uwsgi']);
