@@ -69,8 +69,8 @@ describe('socket speaks the uwsgi protocol', () => {
     const streamed = await request(tcp, 'GET', '/stream');
     assert.equal(streamed.body, 'one two three');
     // a client that shuts its sending side after the packet still gets the answer
-    const halfClosed = await exchange(unix, uwsgiPacket({ REQUEST_METHOD: 'GET', REQUEST_URI: '/half' }), undefined, 10_000, true);
-    assert.equal((JSON.parse(halfClosed.body) as Echo).url, '/half');
+    const halfClosed = await exchange(unix, uwsgiPacket({ REQUEST_METHOD: 'GET', REQUEST_URI: '/slow' }), undefined, 10_000, true);
+    assert.match(halfClosed.body, /^slow \d+$/);
     // counted like HTTP requests, in the worker's statistics
     const doc = await waitFor('4 requests in the stats', async () => {
       const read = await statsOf(stats);
