@@ -68,6 +68,8 @@ export function serveUwsgiConnection(socket: Socket, options: UwsgiConnectionOpt
   };
   socket.on('data', onData);
   socket.on('end', onEnd);
+  // a client gone (reset) before its packet is whole: nothing left to time out
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function startRequest(socket: Socket, head: UwsgiHead, rest: Buffer, options: UwsgiConnectionOptions): void {

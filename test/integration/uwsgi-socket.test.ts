@@ -151,7 +151,7 @@ describe('socket speaks the uwsgi protocol', () => {
     assert.equal(inFlight.status, 200);
     assert.ok(old.includes(Number(inFlight.body.split(' ')[1])), 'the old worker finished its request');
     assert.deepEqual(answers.filter((status) => status !== 200), [], `${answers.length} requests`);
-    assert.ok(liveWorkerPids(cli).every((pid) => !old.includes(pid)), 'new workers serve');
+    await waitFor('the old workers to exit, new ones serving', () => (liveWorkerPids(cli).every((pid) => !old.includes(pid)) ? true : undefined));
   });
 
   it('buffer-size raises the largest packet accepted; a handler that throws gets a 500 and counts', async () => {
