@@ -96,6 +96,10 @@ describe('socket speaks the uwsgi protocol', () => {
     const answer = await piecewise(tcp, [packet.subarray(0, 2), packet.subarray(2, 9), packet.subarray(9), small.subarray(0, 5), small.subarray(5)]);
     const echo = JSON.parse(answer) as Echo;
     assert.deepEqual([echo.method, echo.url, echo.length, echo.sha256], ['PUT', '/pieces', small.length, createHash('sha256').update(small).digest('hex')]);
+    // a client that ends before its CONTENT_LENGTH bytes: the request is aborted, nothing answered, the worker serves on
+    const cut = await exchange(tcp, uwsgiPacket({ REQUEST_METHOD: 'POST', REQUEST_URI: '/cut', CONTENT_LENGTH: '100' }), Buffer.alloc(10), 10_000, true);
+    assert.equal(cut.raw.length, 0);
+    assert.equal((await request(tcp, 'GET', '/after-cut')).status, 200);
   });
 
   it('malformed packets close their connection unanswered and count as exceptions; the worker keeps serving', async () => {
