@@ -39,20 +39,26 @@ async function allServing(ports: readonly number[], timeoutMs: number): Promise<
   }
 }
 
+/** `n` loopback ports free a moment ago, all different (the kernel may hand out one twice in a row). */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
 /** One fleet of `n` vassals under `system`. */
 export async function fleetRun(system: FleetSystem, n: number, idleMs: number): Promise<FleetRun> {
   return withTempDir(`uwsgi-fleet-${system}`, async (dir) => {
-    const ports: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const port = await freePort();
-      ports.push(port);
+    const ports = await distinctFreePorts(n);
+    for (const [i, port] of ports.entries()) {
       (system === 'uWSGI' ? writeUwsgiVassal : writeUwVassal)(`${dir}/v${String(i).padStart(4, '0')}.ini`, port);
     }
     const processes = new ProcessSet();
     try {
       const started = Date.now();
       const emperor = system === 'uWSGI' ? startUwsgiEmperor(processes, dir) : processes.spawn('uwemperor', process.execPath, [EMPEROR_BIN, dir], { env: withoutCa() });
-      await allServing(ports, 30_000 + n * 500);
+      // generous: on a loaded 2-core machine uWSGI took 146 s for 100 (load average 60)
+      await allServing(ports, 60_000 + n * 3_000);
       const servingMs = Date.now() - started;
       const tree = [emperor.pid, ...descendantsOf(emperor.pid)];
       const startCpuMs = cpuSecondsOf(tree) * 1000;

@@ -52,6 +52,7 @@ export const OPTIONS = {
   'min-worker-lifetime': { kind: 'seconds', doc: 'no recycle by max-requests or reload-on-rss before a worker ran this long (default 10, as uWSGI)' },
   'worker-heartbeat': { kind: 'seconds', doc: 'a Node worker whose event loop does not answer the master for this long is killed and replaced (checked every second; exec workers are not checked)' },
   'reload-on-rss': { kind: 'int', doc: 'recycle a worker gracefully when its resident memory exceeds this many MB (checked every second, from /proc)' },
+  'node-default-threads': { kind: 'bool', bare: 'true', doc: 'Node workers get Node\'s default thread pools (4 V8 platform threads) instead of 1 V8 platform thread (default false; libuv\'s pool is Node\'s in both, and a master the emperor starts runs one V8 platform and one libuv thread whatever this says)' },
   'ready-timeout': { kind: 'seconds', doc: 'a worker not ready after this long is killed and counts as failed (default 30)' },
   chdir: { kind: 'path', doc: 'directory the workers run in, and base of a relative module path' },
   env: { kind: 'string', list: true, doc: 'KEY=VALUE added to the workers\' environment' },

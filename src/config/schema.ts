@@ -73,6 +73,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadNice: settings.read('reload-nice', niceness, 0),
+    nodeDefaultThreads: settings.read('node-default-threads', boolean, false),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
     ...(settings.last('heartbeat') !== undefined && { heartbeatMs: settings.read('heartbeat', positiveMs, 0) }),

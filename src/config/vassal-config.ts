@@ -85,6 +85,8 @@ export interface VassalConfig {
   readonly dieOnTerm: boolean;
   /** niceness added to a worker started while others serve, until it is ready */
   readonly reloadNice: number;
+  /** Node workers with Node's own thread pools (else one V8 platform thread) */
+  readonly nodeDefaultThreads: boolean;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;
   /** heartbeat: the master tells the emperor it is alive this often */

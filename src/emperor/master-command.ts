@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parkCaCerts } from '../process/ca-certs-env.js';
+import { MASTER_NODE_FLAGS, parkThreadPool } from '../process/thread-pools.js';
 import type { SpawnRequest } from '../process/spawn.js';
 import { LOG_FORMAT_ENV, VASSAL_LOGTO_ENV } from '../config/log-options.js';
 import { TYRANT_ENV } from '../config/worker-user.js';
@@ -32,6 +33,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
   return {
     command: process.execPath,
     args: [
+      ...MASTER_NODE_FLAGS,
       settings.masterBin ?? BUNDLED_MASTER_BIN,
       '--vassal-name',
       identity,
@@ -41,7 +43,7 @@ export function masterSpawnRequest(settings: MasterCommandSettings, identity: st
     ],
     cwd: dirname(file),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...parkCaCerts(runAs?.env ?? process.env), ...logEnv(settings, identity, runAs), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }),
+    env: { ...parkThreadPool(parkCaCerts(runAs?.env ?? process.env)), ...logEnv(settings, identity, runAs), ...(runAs !== undefined && { [TYRANT_ENV]: '1' }),
       // KEEPER_ENV: the master asks this emperor for the socket copies it keeps (emperor/socket-keeper.ts);
       // UW_SOCKET_KEEPER=off in the emperor's environment turns that off (a seam for `npm run bench -- --only crash`)
       [KEEPER_ENV]: process.env[KEEPER_ENV] === 'off' ? 'off' : '1',

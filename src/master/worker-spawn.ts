@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { restoreCaCerts } from '../process/ca-certs-env.js';
+import { restoreThreadPool, workerNodeFlags } from '../process/thread-pools.js';
 import { spawnProcess, type ChildProcess } from '../process/spawn.js';
 import { portOfWhere } from '../config/addresses.js';
 import { fdNames, type HeldSocket } from './sockets.js';
@@ -28,7 +29,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
   const fds = sockets.map((socket) => socket.raw.fd);
   const channelFd = FIRST_LISTEN_FD + fds.length;
   const env: NodeJS.ProcessEnv = {
-    ...restoreCaCerts(process.env),
+    ...restoreThreadPool(restoreCaCerts(process.env)),
     ...config.env,
     LISTEN_FDS: String(fds.length),
     LISTEN_FDNAMES: fdNames(sockets),
@@ -52,7 +53,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     const port = sockets.map((socket) => portOfWhere(socket.where)).find((each) => each !== null);
     if (port != null && config.env.PORT === undefined) env.PORT = String(port);
     const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
-    const args = [...app.nodeArgs, `--import=${SCRIPT_PRELOAD}`, app.path, ...app.args];
+    const args = [...workerNodeFlags(config.nodeDefaultThreads, app.nodeArgs), ...app.nodeArgs, `--import=${SCRIPT_PRELOAD}`, app.path, ...app.args];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
   }
   if (app.kind === 'module') {
@@ -63,7 +64,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
     const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
     // the extra argument leaves room in argv for the process title naming the vassal
-    const args = [WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
+    const args = [...workerNodeFlags(config.nodeDefaultThreads), WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };
   }
   if (app.notify) env.NOTIFY_FD = String(channelFd);
