@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       reloadMode: 'graceful',
       dieOnTerm: true,
       reloadNice: 5,
+      nodeDefaultThreads: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
       readyTimeoutMs: 250,
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
     assert.equal(config.reloadMercyMs, 60_000);
     assert.equal(config.workerReloadMercyMs, 60_000);
     assert.equal(config.reloadNice, 0);
+    assert.equal(config.nodeDefaultThreads, false);
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
