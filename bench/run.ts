@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs,soak,crash,uwsgi] [--out FILE] [--refresh-commentary]
+// npm run bench [-- --quick] [--only data-path,reload,reaction,scale,footprint,stats,script,logs,soak,crash,uwsgi,startup] [--out FILE] [--refresh-commentary]
 // (soak: [--reloads N] [--soak-minutes M])
 // Runs the benchmark parts one after another and writes RESULTS.md (or
 // RESULTS-quick.md with --quick, RESULTS-partial.md with --only): machine, command, targets table, each part's
@@ -15,6 +15,7 @@ import { runLogs } from './logs.js';
 import { runSoak } from './soak.js';
 import { runCrash } from './crash.js';
 import { runUwsgi } from './uwsgi.js';
+import { runStartup } from './startup.js';
 import type { ScaleResult } from './scale-report.js';
 import { describeMachine } from './lib/machine.js';
 import { ROOT } from './lib/paths.js';
@@ -43,6 +44,7 @@ const PARTS: Record<string, (options: BenchOptions, shared: Shared) => Promise<P
   soak: runSoak,
   crash: runCrash,
   uwsgi: runUwsgi,
+  startup: runStartup,
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: string[]; out: string } {
