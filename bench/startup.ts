@@ -5,12 +5,13 @@
 // utime+stime from /proc, which machine load distorts less than wall time.
 import { fmt, table } from './lib/format.js';
 import { withoutCa } from './lib/env.js';
-import { HELLO_APP, UW_BIN } from './lib/paths.js';
+import { HELLO_APP } from './lib/paths.js';
 import { childrenOf, cpuSeconds } from './lib/proc-stats.js';
 import { ProcessSet } from './lib/process-set.js';
 import type { BenchOptions, PartReport } from './lib/report.js';
 import { median } from './lib/stats.js';
 import { MASTER_NODE_FLAGS, parkThreadPool } from '../src/process/thread-pools.js';
+import { BUNDLED_MASTER_BIN } from '../src/emperor/master-command.js';
 import { execFileSync } from 'node:child_process';
 
 interface Sample {
@@ -21,7 +22,7 @@ interface Sample {
 async function oneVassal(env: NodeJS.ProcessEnv): Promise<Sample> {
   const processes = new ProcessSet();
   try {
-    const master = processes.spawn('uw', process.execPath, [...MASTER_NODE_FLAGS, UW_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', '1'], { env });
+    const master = processes.spawn('uw', process.execPath, [...MASTER_NODE_FLAGS, BUNDLED_MASTER_BIN, '--http-socket', '127.0.0.1:0', '--module', HELLO_APP, '--processes', '1'], { env });
     await master.waitForMsg('master ready', {}, 60_000);
     const [worker] = childrenOf(master.pid);
     return { masterMs: cpuSeconds(master.pid) * 1000, workerMs: worker === undefined ? Number.NaN : cpuSeconds(worker) * 1000 };
@@ -53,7 +54,7 @@ export async function runStartup(options: BenchOptions): Promise<PartReport> {
   const total = median(samples.map((s) => s.masterMs + s.workerMs));
   const bare = median(empty);
   const markdown = [
-    `${runs} vassals started one after another (a standalone \`uw\` master with the emperor's node flags and environment, one hello module worker), each followed by an empty \`node -e 0\`; CPU (user + system, ms) from /proc at "master ready", medians. Clock ticks are 10 ms, so single figures move in steps of 10.`,
+    `${runs} vassals started one after another (a master as the emperor starts it: its bundle, node flags and environment, one hello module worker), each followed by an empty \`node -e 0\`; CPU (user + system, ms) from /proc at "master ready", medians. Clock ticks are 10 ms, so single figures move in steps of 10.`,
     '',
     table(['process', 'CPU ms', 'vs an empty node'], [
       ['master, spawn → ready', fmt(master, 0), `${fmt(master - bare, 0)} ms more`],

@@ -17,3 +17,15 @@ await build({
   outbase: 'src',
   allowOverwrite: true,
 });
+
+// The master the emperor starts, once more as CommonJS: Node 20 then loads it
+// without its ES module loader, which costs a master CPU at every start. `uw`
+// run by hand stays the ES module above; the code is the same.
+await build({
+  ...BUNDLE_OPTIONS,
+  format: 'cjs',
+  entryPoints: ['src/cli/uw.ts'],
+  outfile: 'dist/src/cli/uw-master.cjs',
+  banner: { js: "const __uwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__uwImportMetaUrl' },
+});

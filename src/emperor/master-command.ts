@@ -12,8 +12,8 @@ import { TYRANT_ENV } from '../config/worker-user.js';
 import { KEEPER_ENV } from '../ipc/protocol.js';
 import type { TyrantMaster } from './tyrant-master.js';
 
-/** dist/src/emperor/master-command.js -> dist/src/cli/uw.js */
-export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw.js', import.meta.url));
+/** dist/src/emperor/master-command.js -> dist/src/cli/uw-master.cjs: uw bundled as CommonJS, which starts cheaper (scripts/bundle.mjs) */
+export const BUNDLED_MASTER_BIN = fileURLToPath(new URL('../cli/uw-master.cjs', import.meta.url));
 
 /** The emperor settings that shape every master's command line. */
 export interface MasterCommandSettings {
