@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   UW_APP_NOT_FOUND: 'the module file or exec program does not exist',
   UW_CONFIG_PERMISSION: "the workers' user (uid) cannot read the module, enter chdir or execute the exec program",
   UW_CONFIG_PRIVILEGE: "tyrant mode: the master runs as the vassal file's owner, and the config needs more (uid or gid of another user, a port below 1024)",
+  UW_VASSAL_BINARY: 'the program a vassal is run with (its [emperor] binary, vassal-binary, emperor-wrapper) is not an executable file',
   UW_TYRANT_REFUSED: 'tyrant mode: a vassal file owned by root (uid or gid 0) is not started without tyrant-allow-root',
   UW_SOCKET_IN_USE: 'a socket address is already in use',
   UW_SOCKET_BIND: 'a socket cannot be bound (permissions, bad path)',

@@ -17,6 +17,7 @@ import { CommandQueue } from '../emperor/command-queue.js';
 import { masterSpawnRequest } from '../emperor/master-command.js';
 import { tyrantMaster } from '../emperor/tyrant-master.js';
 import { getentSync } from '../process/getent-sync.js';
+import { uwsgiSpawnRequest } from '../emperor/uwsgi-command.js';
 import { resolveTargets } from '../emperor/resolve-targets.js';
 import { openStatsEndpoints, type StatsEndpoints } from '../emperor/stats-endpoints.js';
 import { emperorMetrics } from '../stats/emperor-metrics.js';
@@ -90,9 +91,9 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     targets,
     logger,
     clock: systemClock,
-    spawnMaster: (identity, file, runAs) => {
+    spawnMaster: (identity, file, runAs, plan) => {
       const tyrant = runAs && tyrantMaster(runAs, { lookup: getentSync, env: process.env, vassalLogtoDir: settings.vassalLogtoDir, logger: logger.child({ vassal: identity }) });
-      return spawnProcess(masterSpawnRequest({ ...settings, logFormat }, identity, file, tyrant));
+      return spawnProcess(plan?.kind === 'uwsgi' ? uwsgiSpawnRequest(settings, plan.binary, identity, file, tyrant) : masterSpawnRequest({ ...settings, logFormat }, identity, file, tyrant));
     },
     stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),
     version,

@@ -1,8 +1,8 @@
 // The catalogue of the emperor's own options: the same names on the command
 // line (`--reload-mercy 10`) and in the [emperor] section of --config.
 
-/** How a value is converted: paths resolve, seconds become ms, assignments are key=value, a word is one of a few names, a bool is true or false. */
-export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment' | 'address' | 'word' | 'bool';
+/** How a value is converted: paths resolve, seconds become ms, assignments are key=value, a word is one of a few names, a bool is true or false, a glob-binary is GLOB:PROGRAM. */
+export type EmperorOptionKind = 'path' | 'seconds' | 'int' | 'assignment' | 'address' | 'word' | 'bool' | 'glob-binary';
 
 /** One row of the catalogue. */
 export interface EmperorOptionSpec {
@@ -24,6 +24,9 @@ export const EMPEROR_OPTIONS = {
   'settle-ms': { kind: 'int', doc: 'quiet time in ms before a changed file is acted on; a change is seen after about twice this (default 25)' },
   'emperor-broodlord': { kind: 'int', doc: 'broodlord: zerg instances (from the vassal file\'s [zerg] section) started per vassal on its SOS, at most (default 0: off)' },
   'master-bin': { kind: 'path', doc: 'the master entry script to run per vassal (default: the bundled uw)' },
+  'emperor-wrapper': { kind: 'path', doc: 'run every vassal without a binary of its own with this program (e.g. /usr/bin/uwsgi), spoken to with uWSGI\'s emperor protocol' },
+  'vassal-binary': { kind: 'glob-binary', list: true, doc: 'GLOB:PROGRAM: run the vassal files matching GLOB with PROGRAM (repeatable, the first match wins; a file\'s own [emperor] binary wins over it)' },
+  'emperor-graceful-shutdown': { kind: 'bool', doc: 'stop masters run with another binary with uWSGI\'s graceful byte 2, requests in flight finish (default true; false: byte 0, uWSGI\'s default)' },
   stats: { kind: 'address', doc: 'serve the emperor statistics (JSON, HTTP / and /metrics) on host:port, :port (loopback) or a socket path' },
   control: { kind: 'path', doc: 'the control socket (0600), read by uwemperor ls|stats|top (default /run/uwemperor.sock as root, else $XDG_RUNTIME_DIR/uwemperor.sock)' },
   logto: { kind: 'path', doc: 'write the emperor\'s lines to this file (0640, never through a symlink), and those of every vassal without a log of its own' },

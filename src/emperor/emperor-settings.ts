@@ -23,6 +23,12 @@ export interface EmperorSettings {
   readonly settleMs: number;
   /** undefined: the bundled master */
   readonly masterBin: string | undefined;
+  /** the program for every vassal without its own binary (uWSGI's emperor-wrapper); undefined: uw */
+  readonly emperorWrapper: string | undefined;
+  /** vassal files matching `glob` (absolute) run with `binary`; the first match wins */
+  readonly vassalBinary: readonly { readonly glob: string; readonly binary: string }[];
+  /** masters run with another binary stop with byte 2 (graceful) instead of 0 */
+  readonly gracefulShutdown: boolean;
   /** broodlord: zerg instances per vassal at most; 0: SOS is ignored */
   readonly broodlord: number;
   /** the emperor's stats server; undefined: none */
@@ -73,6 +79,9 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     rescanIntervalMs: scalar('rescan-interval', seconds, EMPEROR_DEFAULTS.rescanIntervalMs),
     settleMs: scalar('settle-ms', (option) => integer(option, 0, MAX_SETTLE_MS), EMPEROR_DEFAULTS.settleMs),
     masterBin: scalar('master-bin', path, undefined),
+    emperorWrapper: scalar('emperor-wrapper', program, undefined),
+    vassalBinary: Object.freeze(all('vassal-binary').map(globBinary)),
+    gracefulShutdown: scalar('emperor-graceful-shutdown', bool, true),
     broodlord: scalar('emperor-broodlord', (option) => integer(option, 0, MAX_BROODLORD), 0),
     stats: scalar('stats', address, undefined),
     control: scalar('control', (option) => socketPath(path(option), option), undefined),
@@ -125,6 +134,22 @@ function invalid(option: RawEmperorOption, expected: string): never {
   const got = JSON.stringify(option.value);
   if (option.file === undefined) throw new UwError('UW_USAGE', `expected --${option.name} to be ${expected}, got ${got}`);
   throw new UwError('UW_CONFIG_INVALID_VALUE', `expected "${option.name}" to be ${expected}, got ${got}`, { file: option.file, key: option.name });
+}
+
+/** A program: a bare name is looked up in PATH when a vassal starts, anything with a '/' resolves against the base. */
+function program(option: RawEmperorOption): string {
+  const value = option.value.trim();
+  if (value === '') invalid(option, 'a program path');
+  return value.includes('/') ? resolve(option.base, value) : value;
+}
+
+/** GLOB:PROGRAM; the glob resolves against the base like a watched path. */
+function globBinary(option: RawEmperorOption): { glob: string; binary: string } {
+  const colon = option.value.indexOf(':');
+  const glob = colon > 0 ? option.value.slice(0, colon).trim() : '';
+  const binary = colon > 0 ? option.value.slice(colon + 1).trim() : '';
+  if (glob === '' || binary === '') invalid(option, 'GLOB:PROGRAM (e.g. /srv/python/*.ini:/usr/bin/uwsgi)');
+  return Object.freeze({ glob: resolve(option.base, glob), binary: binary.includes('/') ? resolve(option.base, binary) : binary });
 }
 
 function logFormat(option: RawEmperorOption): 'json' | 'text' {

@@ -12,6 +12,7 @@ import type { EmperorSettings } from './emperor-settings.js';
 import { isStopped } from '../process/stopped.js';
 import { readFingerprint, sameFingerprint, type Fingerprint } from './fingerprint.js';
 import { ownerChanged, tyrantIds } from './tyrant.js';
+import { planMaster, type MasterPlan } from './master-plan.js';
 import { reconcileFile } from './reconcile.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import { scanTarget } from './scan.js';
@@ -33,8 +34,8 @@ export interface EmperorDeps {
   readonly targets: readonly WatchTarget[];
   readonly logger: Logger;
   readonly clock: Clock;
-  /** `runAs`: tyrant mode, the vassal file's owner */
-  readonly spawnMaster: (identity: string, file: string, runAs?: MasterIds) => ChildProcess;
+  /** `runAs`: tyrant mode, the vassal file's owner; `plan`: uw (absent) or another binary (see master-plan.ts) */
+  readonly spawnMaster: (identity: string, file: string, runAs?: MasterIds, plan?: MasterPlan) => ChildProcess;
   readonly stopMaster: VassalDeps['stopMaster'];
   readonly policy?: RestartPolicy;
   /** the file-system watcher; tests replace it to prove the rescan alone suffices */
@@ -221,7 +222,9 @@ export class Emperor {
       reloadMercyMs: settings.reloadMercyMs,
       startSlotMs: START_SLOT_MS,
       enqueueStart: (job) => this.queue.add(job),
-      spawnMaster: () => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(made.vassal === undefined ? fingerprint : made.vassal.fingerprint)),
+      planMaster: () => planMaster(file, settings, zergOf !== null),
+      spawnMaster: (plan) => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(made.vassal === undefined ? fingerprint : made.vassal.fingerprint), plan),
+      gracefulStop: settings.gracefulShutdown,
       stopMaster: this.deps.stopMaster,
       onStopped: () => {
         if (zergOf !== null) this.broodlord.forget(zergOf, vassal);

@@ -3,15 +3,44 @@
 // the exit are each reported once. A master may run as an app's user (tyrant
 // mode): its channel is guarded (ipc/channel-guard.ts), each message is checked
 // field by field (ipc/master-message.ts), and the invalid ones are dropped.
+// A uWSGI master is wired the same way over its emperor fd (uwsgi-master-link.ts);
+// the vassal sees only a MasterLink.
 import type { ChildProcess } from 'node:child_process';
 import { guardChannel, MAX_MESSAGE_CHARS } from '../ipc/channel-guard.js';
 import { checkMasterMessage } from '../ipc/master-message.js';
-import { dispatch, type KeptSocketInfo, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
+import { dispatch, type EmperorToMaster, type KeptSocketInfo, type MasterToEmperor, type MessageHandlers, type SosReason } from '../ipc/protocol.js';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Logger } from '../log/logger.js';
 import { InvalidMessages } from './invalid-messages.js';
+import { sendSignal } from '../process/terminate.js';
 import { discard } from './socket-keeper.js';
+import type { StatsRequests } from './stats-requests.js';
 import type { VassalEvent } from './vassal-machine.js';
+
+/** A statistics request's outcome; `counts`: it reached a live master, so an answer or its absence says something about it. */
+export interface StatsReply {
+  readonly stats: MasterStatsDocument | null;
+  readonly counts: boolean;
+}
+
+/** One running master, whatever speaks for it: what the vassal asks of it. */
+export interface MasterLink {
+  readonly child: ChildProcess;
+  /** it acknowledges a reload (master-reloading) within SIGHUP_ACK_MS: worth a report when it does not */
+  readonly acknowledgesReload: boolean;
+  /** a graceful reload: SIGHUP to uw, byte 1 to uWSGI */
+  reload(): void;
+  /** SIGKILL now */
+  kill(): void;
+  /** stop within graceMs: ask it (unless it stops by itself), SIGKILL once graceMs ran out; resolves on exit */
+  stop(graceMs: number, onEscalate: () => void, ask: boolean): Promise<void>;
+  requestStats(timeoutMs: number): Promise<StatsReply>;
+  /** false: no way to tell it (no IPC channel, or a master that has no such message) */
+  tell(message: EmperorToMaster): boolean;
+}
+
+/** How a link stops its master: the emperor's stopMaster (see VassalDeps). */
+export type StopMaster = (child: ChildProcess, graceMs: number, onEscalate: () => void, ask?: boolean) => Promise<void>;
 
 /** Where a master's messages and its end are reported. */
 export interface MasterLinkCallbacks {
@@ -41,8 +70,8 @@ export interface MasterLinkCallbacks {
 /** A master asks for rescans at most this often: a flood of master-rescan must not pile up directory walks. */
 const RESCAN_MIN_MS = 1_000;
 
-/** Listen to `child` until it exits. */
-export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks): void {
+/** Listen to `child` (a uw master) until it exits; requests and messages go over its IPC channel. */
+export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks, ways: { stats: StatsRequests; stopMaster: StopMaster }): MasterLink {
   const { logger, onEvent } = callbacks;
   const invalid = new InvalidMessages(logger);
   let lastRescan = -Infinity;
@@ -115,4 +144,37 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks):
     exited = true;
     callbacks.onExit(code, signal);
   });
+  return uwLink(child, callbacks.logger, ways);
+}
+
+/** The IPC side: signals for reload and stop, stats-request messages matched by id. */
+function uwLink(child: ChildProcess, logger: Logger, ways: { stats: StatsRequests; stopMaster: StopMaster }): MasterLink {
+  return {
+    child,
+    acknowledgesReload: true,
+    reload: () => sendSignal(child, 'SIGHUP'),
+    kill: () => sendSignal(child, 'SIGKILL'),
+    stop: (graceMs, onEscalate, ask) => ways.stopMaster(child, graceMs, onEscalate, ask),
+    requestStats: (timeoutMs) => {
+      let sent = false;
+      const reply = ways.stats.request(timeoutMs, (id) => {
+        if (!child.connected) return false;
+        // counted by the tests of shared collections: each line is one request a master must answer
+        logger.debug({ masterPid: child.pid, id }, 'stats requested');
+        child.send({ type: 'stats-request', id }, (err) => {
+          if (err) ways.stats.settle(id, null);
+        });
+        sent = true;
+        return true;
+      });
+      return reply.then((stats) => ({ stats, counts: sent && child.connected }));
+    },
+    tell: (message) => {
+      if (!child.connected) return false;
+      child.send(message, (err) => {
+        if (err) logger.warn({ masterPid: child.pid, type: message.type, error: err.message }, 'message to the master lost');
+      });
+      return true;
+    },
+  };
 }

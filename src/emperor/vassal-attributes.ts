@@ -16,6 +16,7 @@ export const VASSAL_ATTRIBUTES = {
   instances: 'how many emperors of a cluster run this vassal (default: every member)',
   hosts: 'a glob of the host ids that may run this vassal (cluster placement)',
   labels: 'labels a host must carry to run this vassal (comma-separated, repeatable)',
+  'ready-timeout': 'seconds a master run with `binary` has to report accepting (uWSGI\'s byte 5) before it is killed and retried with back-off (default 60)',
 } as const;
 
 /** The typed attributes; absent ones are undefined. */
@@ -24,11 +25,12 @@ export interface VassalAttributes {
   readonly instances?: number;
   readonly hosts?: string;
   readonly labels?: readonly string[];
+  readonly readyTimeoutMs?: number;
 }
 
 /** Type the section's entries; an unknown name or a bad value is a config error naming the file and key. */
 export function parseVassalAttributes(entries: readonly RawEntry[]): VassalAttributes {
-  const out: { binary?: string; instances?: number; hosts?: string; labels?: string[] } = {};
+  const out: { binary?: string; instances?: number; hosts?: string; labels?: string[]; readyTimeoutMs?: number } = {};
   for (const entry of entries) {
     const value = entry.value === true ? '' : entry.value.trim();
     const where = { file: entry.file, key: entry.key };
@@ -47,6 +49,10 @@ export function parseVassalAttributes(entries: readonly RawEntry[]): VassalAttri
         break;
       case 'labels':
         out.labels = [...(out.labels ?? []), ...value.split(',').map((label) => label.trim()).filter((label) => label !== '')];
+        break;
+      case 'ready-timeout':
+        if (!/^[1-9][0-9]{0,4}$/.test(value)) throw new UwError('UW_CONFIG_INVALID_VALUE', 'option "ready-timeout" in [emperor]: expected a number of seconds from 1 to 99999', where);
+        out.readyTimeoutMs = Number(value) * 1000;
         break;
       default: {
         const known = Object.keys(VASSAL_ATTRIBUTES).join(', ');

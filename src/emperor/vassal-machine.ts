@@ -5,6 +5,7 @@
 import { CONFIG_ERROR_EXIT_CODE } from '../errors.js';
 import { nextRestart, type RestartPolicy } from './restart-policy.js';
 import { beat, missed, unwatchIfGone, type HeartbeatState } from './vassal-heartbeat.js';
+import { EXILE_EXIT_CODE } from './uwsgi-emperor-bytes.js';
 
 /**
  * starting: a start is queued or the master is spawned but not ready yet.
@@ -14,7 +15,7 @@ import { beat, missed, unwatchIfGone, type HeartbeatState } from './vassal-heart
  * reloading: SIGHUP sent (or the master announced a reload), waiting for
  * master-reloaded. stopping: SIGINT sent, waiting for the exit. backoff:
  * waiting before the next start. broken: the config is bad; waits for the file
- * to change. stopped: gone for good.
+ * to change (or exited with code 26, uWSGI's "do not respawn me"). stopped: gone for good.
  */
 export type VassalState = 'starting' | 'ready' | 'failing' | 'paused' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
 
@@ -51,7 +52,10 @@ export type VassalEvent =
   | { readonly type: 'file-changed' }
   | { readonly type: 'file-removed' }
   | { readonly type: 'spawned'; readonly pid: number }
-  | { readonly type: 'spawn-failed'; readonly message: string }
+  /** broken: nothing to retry until the file changes (the program it names does not exist) */
+  | { readonly type: 'spawn-failed'; readonly message: string; readonly broken?: boolean }
+  /** a master that reports accepting itself (uWSGI's byte 5) did not within afterMs */
+  | { readonly type: 'ready-timeout'; readonly afterMs: number }
   | { readonly type: 'master-ready' }
   | { readonly type: 'master-reloading' }
   | { readonly type: 'master-reloaded'; readonly ok: boolean; readonly reason?: string | undefined }
@@ -139,6 +143,10 @@ const settledState = (record: VassalRecord): VassalState => (record.workersFaili
 
 /** An exit nobody asked for: broken on a config error, otherwise restart now or later. */
 function unplannedExit(record: VassalRecord, how: string, code: number | null, policy: RestartPolicy): Step {
+  if (code === EXILE_EXIT_CODE) {
+    const error = `master exited with code ${EXILE_EXIT_CODE}: not started again until its file changes`;
+    return step(record, { state: 'broken', pid: null, wasReady: false, error }, error);
+  }
   if (code === CONFIG_ERROR_EXIT_CODE) {
     const error = record.error ?? `master exited with code ${CONFIG_ERROR_EXIT_CODE} (config or usage error)`;
     return step(record, { state: 'broken', pid: null, wasReady: false, error }, error);
@@ -171,7 +179,13 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     ...HEARTBEAT,
     'master-idle': retiring,
     spawned: (r, e) => step(r, { pid: e.pid }, 'master spawned'),
-    'spawn-failed': (r, e, policy) => unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
+    'spawn-failed': (r, e, policy) =>
+      e.broken === true ? step(r, { state: 'broken', pid: null, wasReady: false, error: e.message }, e.message) : unplannedExit({ ...r, error: e.message }, 'spawn failed', null, policy),
+    // killed: its exit is a failed start, with this as the reason, and backs off
+    'ready-timeout': (r, e) => {
+      const error = `not accepting within ${e.afterMs / 1000} s`;
+      return r.pid === null ? null : step(r, { error }, error, { type: 'signal', signal: 'SIGKILL', why: error });
+    },
     'master-ready': (r) => (r.reloadPending ? hangUp({ ...r, wasReady: true, failures: 0 }, 'master ready, file changed meanwhile') : step(r, { state: 'ready', wasReady: true, failures: 0 }, 'master ready')),
     'master-error': rememberError,
     'workers-failing': failing,
@@ -237,6 +251,8 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     ...HEARTBEAT,
     'master-idle': retiring,
     'master-reloaded': (r, e) => reloadedStep(r, e),
+    // a master that starts afresh on reload (uWSGI) says only that it accepts again
+    'master-ready': (r) => reloadedStep(r, { type: 'master-reloaded', ok: true }),
     // SIGTSTP froze the new workers too: the reload goes on after the resume
     'master-paused': (r) => step(r, { state: 'paused' }, 'master paused during reload'),
     'file-changed': (r) => step(r, { reloadPending: true }, 'file changed during reload'),

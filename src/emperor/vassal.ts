@@ -6,11 +6,13 @@ import type { ChildProcess, SendHandle } from 'node:child_process';
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { EmperorToMaster, SosReason } from '../ipc/protocol.js';
 import type { Logger } from '../log/logger.js';
-import { sendSignal } from '../process/terminate.js';
+import { describeError, UwError } from '../errors.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Fingerprint } from './fingerprint.js';
 import { HeartbeatWatch } from './heartbeat-watch.js';
-import { linkMaster } from './master-link.js';
+import { linkMaster, type MasterLink, type MasterLinkCallbacks } from './master-link.js';
+import type { MasterPlan } from './master-plan.js';
+import { linkUwsgiMaster } from './uwsgi-master-link.js';
 import { MasterSilence } from './master-silence.js';
 import { discard, SocketKeeper } from './socket-keeper.js';
 import { stopGraceMs } from './master-mercy.js';
@@ -29,7 +31,11 @@ export interface VassalDeps {
   /** a start holds its queue slot at most this long */
   readonly startSlotMs: number;
   readonly enqueueStart: (job: () => Promise<void>) => void;
-  readonly spawnMaster: () => ChildProcess;
+  /** what the next master is run with, decided before each start (a UwError: broken); absent: always uw */
+  readonly planMaster?: () => Promise<MasterPlan>;
+  readonly spawnMaster: (plan: MasterPlan) => ChildProcess;
+  /** a master run with another binary is stopped with uWSGI's graceful byte (2) instead of 0 */
+  readonly gracefulStop?: boolean;
   /** SIGINT (unless `ask` is false: the master is stopping by itself), then SIGKILL after `graceMs`; resolves on exit */
   readonly stopMaster: (child: ChildProcess, graceMs: number, onEscalate: () => void, ask?: boolean) => Promise<void>;
   /** the vassal reached `stopped`: forget it */
@@ -68,7 +74,7 @@ export class Vassal {
   /** what the emperor last saw on disk; null once the file is gone */
   fingerprint: Fingerprint | null;
   private record: VassalRecord;
-  private child: ChildProcess | null = null;
+  private link: MasterLink | null = null;
   private startedAt: number | null = null;
   private stateSince: number;
   private restartTimer: TimerHandle | null = null;
@@ -110,7 +116,7 @@ export class Vassal {
     if (event.type === 'master-heartbeat') this.heartbeat.beat();
     if (event.type === 'master-reloading' || event.type === 'master-reloaded' || event.type === 'master-paused') this.silence.acknowledged(event.type);
     // a changed file read by a fresh master may name other sockets: nothing kept may hold their ports
-    if (event.type === 'file-changed' && this.child === null) this.keeper.releaseAll('file changed while no master runs');
+    if (event.type === 'file-changed' && this.link === null) this.keeper.releaseAll('file changed while no master runs');
     const next = transition(this.record, event, this.deps.policy);
     if (next === null) {
       this.deps.logger.debug({ state: this.record.state, event: event.type }, 'vassal event ignored');
@@ -139,30 +145,17 @@ export class Vassal {
 
   /** Ask the master for its statistics; null without a master or an answer in time. */
   requestStats(timeoutMs: number): Promise<MasterStatsDocument | null> {
-    const child = this.child;
-    const reply = this.stats.request(timeoutMs, (id) => {
-      if (child === null || !child.connected) return false;
-      // counted by the tests of shared collections: each line is one request a master must answer
-      this.deps.logger.debug({ masterPid: child.pid, id }, 'stats requested');
-      child.send({ type: 'stats-request', id }, (err) => {
-        if (err) this.stats.settle(id, null);
-      });
-      return true;
-    });
-    return reply.then((stats) => {
-      if (child?.pid !== undefined && child === this.child && child.connected) this.silence.statsRequest(child.pid, stats !== null, timeoutMs);
+    const link = this.link;
+    if (link === null) return Promise.resolve(null);
+    return link.requestStats(timeoutMs).then(({ stats, counts }) => {
+      if (counts && link === this.link && link.child.pid !== undefined) this.silence.statsRequest(link.child.pid, stats !== null, timeoutMs);
       return stats;
     });
   }
 
   /** Tell the master `message` (logs reopen); false without a master to tell. */
   tellMaster(message: EmperorToMaster): boolean {
-    const child = this.child;
-    if (child === null || !child.connected) return false;
-    child.send(message, (err) => {
-      if (err) this.deps.logger.warn({ masterPid: child.pid, type: message.type, error: err.message }, 'message to the master lost');
-    });
-    return true;
+    return this.link?.tell(message) ?? false;
   }
 
   private apply(next: Step, from: VassalState | null): void {
@@ -204,17 +197,14 @@ export class Vassal {
       }
       case 'signal':
         if (effect.why !== undefined) this.deps.logger.warn({ masterPid: this.record.pid, signal: effect.signal, why: effect.why }, 'master signalled');
-        if (this.child !== null) sendSignal(this.child, effect.signal);
-        // a paused master defers the reload until it is resumed: no acknowledgement is due
-        if (effect.signal === 'SIGHUP' && this.child?.pid !== undefined && this.record.state !== 'paused') this.silence.sighupSent(this.child.pid);
-        return;
+        return this.signal(effect.signal);
       case 'watch-heartbeat':
         return this.heartbeat.arm(effect.delayMs);
       case 'unwatch-heartbeat':
         return this.heartbeat.clear();
       case 'stop':
       case 'await-stop':
-        if (this.child !== null) this.stopChild(this.child, effect.type === 'stop');
+        if (this.link !== null) this.stopMaster(this.link, effect.type === 'stop');
         return;
       case 'schedule-restart':
         this.restartTimer?.clear();
@@ -231,20 +221,39 @@ export class Vassal {
     }
   }
 
-  private stopChild(child: ChildProcess, ask: boolean): void {
-    const pid = child.pid;
+  /** SIGHUP is a reload and SIGKILL a kill, whatever the link turns them into. */
+  private signal(signal: 'SIGHUP' | 'SIGKILL'): void {
+    const link = this.link;
+    if (link === null) return;
+    if (signal === 'SIGKILL') return link.kill();
+    link.reload();
+    // a paused master defers the reload until it is resumed: no acknowledgement is due
+    if (link.acknowledgesReload && link.child.pid !== undefined && this.record.state !== 'paused') this.silence.sighupSent(link.child.pid);
+  }
+
+  private stopMaster(link: MasterLink, ask: boolean): void {
+    const pid = link.child.pid;
     // never before the master's own mercy ran out: it ends its workers and vacuums by itself
     const mercyMs = stopGraceMs(this.deps.reloadMercyMs, this.masterMercyMs);
-    void this.deps.stopMaster(child, mercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs }, 'master killed after mercy'), ask);
+    void link.stop(mercyMs, () => this.deps.logger.warn({ masterPid: pid, mercyMs }, 'master killed after mercy'), ask);
   }
 
   /** Run by the start queue: spawn unless this start was superseded; hold the slot until ready. */
   private startMaster(attempt: number): Promise<void> {
-    if (attempt !== this.attempt || this.record.state !== 'starting' || this.child !== null) return Promise.resolve();
+    const wanted = (): boolean => attempt === this.attempt && this.record.state === 'starting' && this.link === null;
+    if (!wanted()) return Promise.resolve();
     return new Promise((release) => {
       const timer = this.deps.clock.setTimer(this.deps.startSlotMs, () => this.releaseStartSlot());
       this.startSlot = { release, timer };
-      this.launch();
+      // without a planner (tests, zerg-free setups) the start stays synchronous
+      if (this.deps.planMaster === undefined) return this.launch({ kind: 'uw' });
+      this.deps.planMaster().then(
+        (plan) => (wanted() ? this.launch(plan) : this.releaseStartSlot()),
+        (err: unknown) => {
+          if (wanted()) this.handle({ type: 'spawn-failed', message: describeError(err), broken: err instanceof UwError });
+          else this.releaseStartSlot();
+        },
+      );
     });
   }
 
@@ -255,24 +264,37 @@ export class Vassal {
     slot?.release();
   }
 
-  private launch(): void {
+  private launch(plan: MasterPlan): void {
     let child: ChildProcess;
     try {
-      child = this.deps.spawnMaster();
+      child = this.deps.spawnMaster(plan);
     } catch (err) {
       this.handle({ type: 'spawn-failed', message: (err as Error).message });
       return;
     }
-    this.child = child;
     this.startedAt = this.deps.clock.now();
     this.history.spawned(this.startedAt);
     this.masterMercyMs = null;
-    linkMaster(child, {
+    const { stopMaster, clock, gracefulStop = true } = this.deps;
+    // one link per master: uw over its IPC channel, any other binary over uWSGI's emperor fd
+    this.link = plan.kind === 'uw'
+      ? linkMaster(child, this.callbacksFor(child), { stats: this.stats, stopMaster })
+      : linkUwsgiMaster(child, this.callbacksFor(child), { plan, vassal: this.identity, clock, gracefulStop, stopMaster });
+    if (child.pid !== undefined) {
+      this.deps.logger.info({ masterPid: child.pid, file: this.file, ...(plan.kind !== 'uw' && { binary: plan.binary }) }, 'master spawned');
+      this.handle({ type: 'spawned', pid: child.pid });
+    }
+  }
+
+  /** What the master's messages do; a message from a master that is no longer this vassal's changes nothing. */
+  private callbacksFor(child: ChildProcess): MasterLinkCallbacks {
+    const current = (): boolean => this.link?.child === child;
+    return {
       logger: this.deps.logger,
       onEvent: (event) => this.handle(event),
       onStats: (id, stats) => this.stats.settle(id, stats),
       onMercy: (mercyMs) => {
-        if (this.child === child) this.masterMercyMs = mercyMs;
+        if (current()) this.masterMercyMs = mercyMs;
       },
       onSos: (reason) => this.deps.onSos?.(reason),
       onRescan: () => this.deps.onRescan?.(),
@@ -280,28 +302,24 @@ export class Vassal {
         if (this.zergOf !== null) this.handle({ type: 'master-idle' });
         else this.deps.logger.warn({}, 'master idle: only a zerg instance retires, this one will be restarted');
       },
-      onSocket: (info, handle) => (this.child === child ? this.keeper.keep(info, handle) : discard(handle)),
+      onSocket: (info, handle) => (current() ? this.keeper.keep(info, handle) : discard(handle)),
       onSockets: (keys) => {
-        if (this.child === child) this.keeper.keepOnly(keys);
+        if (current()) this.keeper.keepOnly(keys);
       },
       onKeptRequest: () => {
-        if (this.child === child) this.keeper.giveTo((message, handle, callback) => child.send(message, handle as SendHandle, callback));
+        if (current()) this.keeper.giveTo((message, handle, callback) => child.send(message, handle as SendHandle, callback));
       },
       onSpawnFailed: (err) => this.masterGone(child, { type: 'spawn-failed', message: err.message }),
       onExit: (code, signal) => {
         this.deps.logger.info({ masterPid: child.pid, code, signal }, 'master exited');
         this.masterGone(child, { type: 'exited', code, signal });
       },
-    });
-    if (child.pid !== undefined) {
-      this.deps.logger.info({ masterPid: child.pid, file: this.file }, 'master spawned');
-      this.handle({ type: 'spawned', pid: child.pid });
-    }
+    };
   }
 
   private masterGone(child: ChildProcess, event: VassalEvent): void {
-    if (this.child !== child) return;
-    this.child = null;
+    if (this.link?.child !== child) return;
+    this.link = null;
     this.startedAt = null;
     this.heartbeat.clear(true);
     this.silence.reset();

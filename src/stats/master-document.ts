@@ -70,7 +70,8 @@ export interface WorkerStatsDocument {
   readonly generation: number;
   /** the worker's lifecycle state: starting, ready, draining, ... */
   readonly state: string;
-  readonly kind: 'module' | 'script' | 'exec';
+  /** uwsgi: a worker of a uWSGI master run by the emperor (its stats server's document, translated) */
+  readonly kind: 'module' | 'script' | 'exec' | 'uwsgi';
   /** false for exec workers: requests, exceptions, tx, avg_rt and running_time are not known */
   readonly counted: boolean;
   /** requests being answered now */

@@ -9,13 +9,21 @@ import type { ListenAddress } from '../config/vassal-config.js';
  * our servers answer that at once, where a silent reader waits for the server
  * to decide it is not an HTTP client (uWSGI's own servers only do the silent way).
  */
-export function readStats(address: ListenAddress, timeoutMs = 5_000, options: { http?: boolean } = {}): Promise<string> {
+export function readStats(address: ListenAddress, timeoutMs = 5_000, options: { http?: boolean; maxBytes?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = address.type === 'unix' ? connect(address.path) : connect(address.port, address.host);
     if (options.http === true) socket.write('GET / HTTP/1.0\r\nAccept: application/json\r\n\r\n');
     const chunks: Buffer[] = [];
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // a whole-read deadline, not an idle one: a server trickling a byte at a time is cut off too
+    const deadline = setTimeout(() => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    socket.once('close', () => clearTimeout(deadline));
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      // a server another user runs (a uWSGI vassal's stats) may send without end
+      if (options.maxBytes !== undefined && received > options.maxBytes) socket.destroy(Object.assign(new Error(`more than ${options.maxBytes} bytes`), { code: 'E2BIG' }));
+    });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // a server that took us for a silent reader (our request came late: a loaded machine) sent
       // the document and closed, and our request then failed to write: the document is what counts
