@@ -46,7 +46,7 @@ describe('uWSGI vassals under uwemperor', { skip: missing }, () => {
   test('beside a uw vassal: serves, touch reloads (new workers, no failed request), rm stops with no uwsgi left', async () => {
     const dir = newDir();
     const [pyPort, statsPort, nodePort] = [await freePort(), await freePort(), await freePort()];
-    const py = dir.write('py.ini', pythonVassal(pyPort, `stats = 127.0.0.1:${statsPort}\nheartbeat = 1\n`));
+    const py = dir.write('py.ini', pythonVassal(pyPort, `stats = 127.0.0.1:${statsPort}\nheartbeat = 5\n`));
     dir.write('node.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${nodePort}\nmodule = ${APPS}hello.mjs\nprocesses = 1\n`);
     const control = testControlPath();
     const emperor = startEmperor([dir.path, '--reload-mercy', '20', '--control', control], { fake: false });
