@@ -5,8 +5,8 @@ export const BUNDLE_OPTIONS = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // parsed only when a .yaml config or a typo needs them; prom-client only on a /metrics scrape
-  external: ['js-yaml', 'fastest-levenshtein', 'prom-client'],
+  // parsed only when a .yaml config or a typo needs them; prom-client only on a /metrics scrape; etcd3 (gRPC) only for etcd:// targets
+  external: ['js-yaml', 'fastest-levenshtein', 'prom-client', 'etcd3'],
   // CommonJS dependencies (pino) call require() for Node's built-ins
   banner: { js: "import { createRequire as __uwCreateRequire } from 'node:module'; const require = __uwCreateRequire(import.meta.url);" },
   logLevel: 'warning',

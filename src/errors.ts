@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   UW_ZERG_ATTACH: 'a zerg cannot reach its zerg server or take its sockets (and has no zerg-fallback)',
   UW_ZERG_UNAVAILABLE: 'descriptor passing is not available here (python3 for zerg-server, Node internals for zerg)',
   UW_USAGE: 'bad command-line usage',
+  UW_ETCD_VALUE: 'an etcd key under PREFIX/vassals (or hosts/HOST-ID/vassals, include) holds no usable file: a bad name, over 1 MiB, or a bad [emperor] section; refused, the key named',
+  UW_ETCD_UNREACHABLE: 'no etcd member of a target answers: running vassals keep running, the emperor retries (logged once per outage)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,6 +19,8 @@ import { tyrantMaster } from '../emperor/tyrant-master.js';
 import { getentSync } from '../process/getent-sync.js';
 import { uwsgiSpawnRequest } from '../emperor/uwsgi-command.js';
 import { resolveTargets } from '../emperor/resolve-targets.js';
+import { isEtcdSpec } from '../emperor/etcd/etcd-settings.js';
+import { openEtcdSources, type EtcdSources } from '../emperor/etcd/etcd-sources.js';
 import { openStatsEndpoints, type StatsEndpoints } from '../emperor/stats-endpoints.js';
 import { emperorMetrics } from '../stats/emperor-metrics.js';
 import { systemClock } from '../emperor/clock.js';
@@ -73,7 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const settings = buildEmperorSettings([...(parsed.config === undefined ? [] : readEmperorConfig(parsed.config, cwd)), ...parsed.options]);
   checkReadable(settings.vassalsInherit, '--vassals-inherit');
   if (settings.tyrant && process.getuid?.() !== 0) throw new UwError('UW_USAGE', 'tyrant = true runs each master as its file\'s owner: the emperor must run as root');
-  const targets = await resolveTargets(settings.targets);
+  const targets = await resolveTargets(settings.targets.filter((spec) => !isEtcdSpec(spec)));
   return run(settings, targets, readVersion());
 }
 
@@ -86,9 +88,11 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
   const destination = openEmperorDestination(settings.logto, logFormat);
   const logger = createLogger({ name: 'uwemperor' }, destination);
   process.title = `uwemperor ${settings.targets.join(' ')}`;
+  // before any master runs: a bad etcd:// spec or an unreadable TLS file fails the start (exit 2)
+  const etcd: EtcdSources = await openEtcdSources(settings, logger);
   const emperor = new Emperor({
     settings,
-    targets,
+    targets: [...targets, ...etcd.targets],
     logger,
     clock: systemClock,
     spawnMaster: (identity, file, runAs, plan) => {
@@ -111,9 +115,11 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
       // `uwemperor logs reopen`, logrotate's postrotate: the emperor's own file, then every master's
       actions: { '/logs/reopen': () => Promise.resolve(reopenAll(destination, settings.logto, () => emperor.reopenLogs())) },
     }, logger);
+    await etcd.start((path) => emperor.look(path));
     await emperor.start();
     await emperor.stopped;
   } finally {
+    await etcd.close();
     if (settings.pidfile !== undefined) removePidfile(settings.pidfile);
     await endpoints?.close();
   }

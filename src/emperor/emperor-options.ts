@@ -14,7 +14,7 @@ export interface EmperorOptionSpec {
 
 /** Every emperor option; --help is built from it, and a test checks config/emperor.ini against it. */
 export const EMPEROR_OPTIONS = {
-  emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch (repeatable; also the positional arguments)' },
+  emperor: { kind: 'path', list: true, doc: 'a directory, glob or file of vassal configs to watch, or etcd://HOST:2379[,HOST:2379...]/PREFIX (repeatable; also the positional arguments)' },
   pidfile: { kind: 'path', doc: 'write the emperor PID here at start, remove it at exit' },
   'reload-mercy': { kind: 'seconds', doc: 'seconds a stopping master may take before SIGKILL, never less than its own reload-mercy + 5 (default 65)' },
   'vassals-inherit': { kind: 'path', list: true, doc: 'a base config under every vassal (repeatable)' },
@@ -34,6 +34,13 @@ export const EMPEROR_OPTIONS = {
   tyrant: { kind: 'bool', doc: 'true: each vassal\'s master runs as the owner uid and gid of its file, with the owner\'s groups (default false; the emperor must be root)' },
   'tyrant-allow-root': { kind: 'bool', doc: 'tyrant: also start vassal files owned by root (uid or gid 0), as root (default false: refused)' },
   'log-format': { kind: 'word', doc: 'json or text (default: text on a terminal without logto, else json); masters without log-format follow it' },
+  'host-id': { kind: 'word', doc: 'this emperor\'s name in an etcd cluster: PREFIX/hosts/HOST-ID/vassals/ are its own vassals (default: the hostname)' },
+  'etcd-ca': { kind: 'path', doc: 'etcd over TLS: the CA certificate (PEM) the etcd servers are checked against' },
+  'etcd-cert': { kind: 'path', doc: 'etcd over TLS: this emperor\'s client certificate (PEM), with --etcd-key' },
+  'etcd-key': { kind: 'path', doc: 'etcd over TLS: the private key (PEM) of --etcd-cert' },
+  'etcd-user': { kind: 'word', doc: 'etcd user name; the password comes from --etcd-password-file or UWEMPEROR_ETCD_PASSWORD, never argv' },
+  'etcd-password-file': { kind: 'path', doc: 'a file holding the password of --etcd-user (its first line)' },
+  'etcd-cache': { kind: 'path', doc: 'where etcd vassals are written for their masters (0700; default /run/uwemperor/etcd as root, else $XDG_RUNTIME_DIR/uwemperor-etcd)' },
 } as const satisfies Record<string, EmperorOptionSpec>;
 
 /** A known option name. */

@@ -7,10 +7,11 @@ import { parseAddress } from '../config/addresses.js';
 import type { ListenAddress } from '../config/vassal-config.js';
 import type { EmperorOptionName, RawEmperorOption } from './emperor-options.js';
 import { MASTER_EXIT_MARGIN_MS } from './master-mercy.js';
+import { buildEtcdSettings, isEtcdSpec, type EtcdSettings } from './etcd/etcd-settings.js';
 
 /** The validated, frozen settings the emperor runs with. */
 export interface EmperorSettings {
-  /** absolute directories, globs or files */
+  /** absolute directories, globs or files, and etcd://… specs as written */
   readonly targets: readonly string[];
   readonly pidfile: string | undefined;
   readonly reloadMercyMs: number;
@@ -45,6 +46,8 @@ export interface EmperorSettings {
   readonly tyrant: boolean;
   /** tyrant: a file owned by root is started (as root) instead of refused */
   readonly tyrantAllowRoot: boolean;
+  /** etcd targets: this emperor's host id, TLS, auth and cache (see etcd/etcd-settings.ts) */
+  readonly etcd: EtcdSettings;
 }
 
 /** Defaults, as documented in --help and config/emperor.ini. */
@@ -65,7 +68,7 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     const option = last(name);
     return option === undefined ? fallback : convert(option);
   };
-  const targets = all('emperor').map(path);
+  const targets = all('emperor').map((option) => (isEtcdSpec(option.value) ? option.value.trim() : path(option)));
   if (targets.length === 0) {
     throw new UwError('UW_USAGE', 'expected at least one directory or glob to watch: uwemperor DIR (or emperor = DIR in --config)');
   }
@@ -90,6 +93,7 @@ export function buildEmperorSettings(raw: readonly RawEmperorOption[]): EmperorS
     logFormat: scalar('log-format', logFormat, undefined),
     tyrant: scalar('tyrant', bool, false),
     tyrantAllowRoot: scalar('tyrant-allow-root', bool, false),
+    etcd: buildEtcdSettings(last, path, invalid),
   });
 }
 

@@ -141,6 +141,11 @@ export class Emperor {
     }
   }
 
+  /** A source other than the file system (an etcd target's cache) changed this path: look at it as the watcher would. */
+  look(path: string): void {
+    this.onPath(path);
+  }
+
   private onPath(path: string): void {
     if (isWatchedPath(this.deps.targets, path)) this.settler.touch(path);
   }
