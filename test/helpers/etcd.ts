@@ -74,10 +74,10 @@ export class EtcdCluster {
     await this.etcd.delete().key(key).exec();
   }
 
-  /** Compact the store up to its current revision: watches from older revisions are refused. */
-  async compact(): Promise<number> {
-    const revision = Number((await this.etcd.get('uw-test-none').exec()).header.revision);
-    await this.etcd.kv.compact({ revision: String(revision), physical: true });
+  /** Compact the store up to its current revision (through `client`, by default the test's): watches from older revisions are refused. */
+  async compact(client: Etcd3 = this.etcd): Promise<number> {
+    const revision = Number((await client.get('uw-test-none').exec()).header.revision);
+    await client.kv.compact({ revision: String(revision), physical: true });
     return revision;
   }
 
@@ -91,14 +91,15 @@ export class EtcdCluster {
     }, 15_000, 100);
   }
 
-  /** (Re)start member `index` on its data directory and ports. */
-  startMember(index: number): void {
+  /** (Re)start member `index` on its data directory; `clientPort` moves its client port (the emperor then cannot reach it). */
+  startMember(index: number, clientPort?: number): void {
     const member = this.members[index];
     if (member === undefined || member.child !== null) return;
+    const port = clientPort ?? member.clientPort;
     const peers = this.members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
     const child = spawn(ETCD_BIN, [
       '--name', member.name, '--data-dir', member.dataDir,
-      '--listen-client-urls', `http://127.0.0.1:${member.clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${member.clientPort}`,
+      '--listen-client-urls', `http://127.0.0.1:${port}`, '--advertise-client-urls', `http://127.0.0.1:${port}`,
       '--listen-peer-urls', `http://127.0.0.1:${member.peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${member.peerPort}`,
       '--initial-cluster', peers, '--initial-cluster-state', 'new', '--initial-cluster-token', this.token,
       '--heartbeat-interval', '50', '--election-timeout', '500',
@@ -110,6 +111,11 @@ export class EtcdCluster {
     void member.exited.then(() => {
       if (member.child === child) member.child = null;
     });
+  }
+
+  /** A client of its own to one member on `clientPort` (for a member moved there); close it after use. */
+  static clientAt(clientPort: number): Etcd3 {
+    return new Etcd3({ hosts: `http://127.0.0.1:${clientPort}` });
   }
 
   /** Stop member `index`: `signal` (SIGTERM by default; SIGKILL for a crash), SIGKILL after a grace. */
