@@ -113,9 +113,21 @@ export class EtcdCluster {
     });
   }
 
-  /** A client of its own to one member on `clientPort` (for a member moved there); close it after use. */
-  static clientAt(clientPort: number): Etcd3 {
-    return new Etcd3({ hosts: `http://127.0.0.1:${clientPort}` });
+  /**
+   * Run `fn` with a client of member `index` started on another client port, so that
+   * whoever uses the usual endpoints cannot see the changes yet; the member stops after.
+   */
+  async hidden<T>(index: number, fn: (client: Etcd3) => Promise<T>): Promise<T> {
+    const port = await freePort();
+    this.startMember(index, port);
+    const client = new Etcd3({ hosts: `http://127.0.0.1:${port}` });
+    try {
+      await waitFor('the hidden etcd member to answer', async () => ((await client.get('uw-test-health').exec().then(() => true, () => false)) ? true : undefined), 20_000, 100);
+      return await fn(client);
+    } finally {
+      client.close();
+      await this.stopMember(index);
+    }
   }
 
   /** Stop member `index`: `signal` (SIGTERM by default; SIGKILL for a crash), SIGKILL after a grace. */

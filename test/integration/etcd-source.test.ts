@@ -82,4 +82,82 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     assert.equal(await tryGet({ port: theirs }), undefined);
     assert.equal(emperor.find('vassal state', { from: null }).length, 1, 'only the pinned vassal of this host started');
   });
+
+  test('an outage: vassals keep serving; changes made meanwhile (then compacted away) are all applied on reconnect', async (t) => {
+    const { etcd, start } = await setUp();
+    const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+    await etcd.put('/uw/vassals/a.ini', vassal(a, 'a1'));
+    await etcd.put('/uw/vassals/b.ini', vassal(b, 'b1'));
+    const emperor = start();
+    await Promise.all([answer(a, /^hi a1 /), answer(b, /^hi b1 /)]);
+
+    // first outage: etcd gone, then back with a put made while the emperor could not see it (the watch resumes)
+    await etcd.stopMember(0);
+    await emperor.waitForLog('etcd unreachable: running vassals keep running; retrying');
+    await Promise.all([answer(a, /^hi a1 /), answer(b, /^hi b1 /)]);
+    await etcd.hidden(0, (aside) => aside.put('/uw/vassals/a.ini').value(vassal(a, 'a2')).exec());
+    etcd.startMember(0);
+    await emperor.waitForLog('etcd reachable again');
+    await answer(a, /^hi a2 /);
+
+    // second outage: a change, a delete, a new key, and a compaction past the emperor's revision
+    await etcd.stopMember(0);
+    await emperor.waitForLog('etcd unreachable: running vassals keep running; retrying', {}, 2);
+    await etcd.hidden(0, async (aside) => {
+      await aside.put('/uw/vassals/a.ini').value(vassal(a, 'a3')).exec();
+      await aside.delete().key('/uw/vassals/b.ini').exec();
+      await aside.put('/uw/vassals/c.ini').value(vassal(c, 'c1')).exec();
+      await etcd.compact(aside);
+    });
+    await answer(b, /^hi b1 /);
+    const since = Date.now();
+    etcd.startMember(0);
+    await emperor.waitForLog('etcd watch canceled (compacted past it?): listing again');
+    await Promise.all([answer(a, /^hi a3 /), answer(c, /^hi c1 /), refused(b)]);
+    t.diagnostic(`etcd back after a compacted outage -> every change serving: ${Date.now() - since} ms`);
+    assert.equal(emperor.find('etcd unreachable: running vassals keep running; retrying').length, 2, 'logged once per outage');
+    assert.equal(emperor.find('vassal state', { vassal: 'vassals/a.ini', to: 'starting' }).length, 1, 'a was reloaded, never restarted');
+  });
+
+  test('a 3-member cluster loses its leader: vassals are not disturbed, later puts apply', async () => {
+    const { etcd, start } = await setUp(3);
+    const [a, b] = [await freePort(), await freePort()];
+    await etcd.put('/uw/vassals/a.ini', vassal(a, 'a1'));
+    const emperor = start();
+    await answer(a, /^hi a1 /);
+    const linesBefore = emperor.find('vassal state').length;
+    await etcd.stopMember(await etcd.leader(), 'SIGKILL');
+    await etcd.waitHealthy();
+    await etcd.put('/uw/vassals/b.ini', vassal(b, 'b1'));
+    await answer(b, /^hi b1 /);
+    await answer(a, /^hi a1 /);
+    const after = emperor.find('vassal state').slice(linesBefore);
+    assert.deepEqual(after.filter((line) => line.vassal === 'vassals/a.ini'), [], 'a saw no state change');
+  });
+
+  test('malformed values are refused one line each, naming the key; the other vassals are not disturbed', async () => {
+    const { etcd, start } = await setUp();
+    const [good, broken] = [await freePort(), await freePort()];
+    await etcd.put('/uw/vassals/good.ini', vassal(good, 'g'));
+    const emperor = start();
+    await answer(good, /^hi g /);
+    await etcd.put('/uw/vassals/sub/dir.ini', vassal(good, 'x'));
+    await etcd.put('/uw/vassals/..ini', vassal(good, 'x'));
+    await etcd.put('/uw/vassals/notes.txt', 'hello');
+    await etcd.put('/uw/vassals/big.ini', `[uwsgi]\n; ${'x'.repeat(1024 * 1024)}\n`);
+    await etcd.put('/uw/vassals/attrs.ini', `${vassal(broken, 'b')}[emperor]\ninstance = 2\n`);
+    await etcd.put('/uw/vassals/config.ini', vassal(broken, 'b').replace('processes = 1', 'processes = four'));
+    for (const key of ['/uw/vassals/sub/dir.ini', '/uw/vassals/..ini', '/uw/vassals/notes.txt']) {
+      const line = await emperor.waitForLog('vassal refused', { key, code: 'UW_ETCD_VALUE' });
+      assert.match(String(line.error), new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: expected `));
+    }
+    assert.match(String((await emperor.waitForLog('vassal refused', { key: '/uw/vassals/big.ini' })).error), /over the 1048576/);
+    const attrs = await emperor.waitForLog('vassal refused', { key: '/uw/vassals/attrs.ini', code: 'UW_CONFIG_UNKNOWN_OPTION' });
+    assert.match(String(attrs.error), /^config error in \/uw\/vassals\/attrs\.ini: unknown option "instance" in \[emperor\]/);
+    const config = await waitForState(emperor, 'vassals/config.ini', 'broken');
+    assert.match(String(config.error), /processes.*four/);
+    assert.equal(await tryGet({ port: broken }), undefined);
+    assert.deepEqual(emperor.find('vassal state', { vassal: 'vassals/good.ini' }).map((line) => line.to), ['starting', 'ready'], 'good.ini was not disturbed');
+    assert.equal(emperor.find('vassal refused').length, 5, 'one line per malformed key');
+  });
 });
