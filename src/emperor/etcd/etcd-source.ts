@@ -88,7 +88,9 @@ export class EtcdSource {
         if (this.resyncNeeded) await this.resync();
         firstSync();
         const end = await this.watch(() => (failures = 0));
-        if (end === 'canceled') this.resyncNeeded = true;
+        if (end.why === 'canceled') this.resyncNeeded = true;
+        // one lost stream is a member going away (a leader change, a restart): only a second failure in a row is an outage
+        if (end.why === 'lost' && failures > 0) this.unreachable(end.err);
       } catch (err) {
         this.unreachable(err);
       }
@@ -109,7 +111,7 @@ export class EtcdSource {
   }
 
   /** Watch from the next revision until the watch ends; 'lost' resumes from `seen`, 'canceled' lists again. */
-  private watch(connected: () => void): Promise<'lost' | 'canceled' | 'closed'> {
+  private watch(connected: () => void): Promise<{ why: 'lost' | 'canceled' | 'closed'; err?: Error }> {
     return new Promise((resolve) => {
       const handle = this.client.watch(`${this.etcd.prefix}/`, this.seen + 1, {
         onConnected: () => {
@@ -122,14 +124,13 @@ export class EtcdSource {
         },
         onEnd: (why, err) => {
           this.cancelWatch = () => undefined;
-          if (why === 'lost') this.unreachable(err);
-          else this.log.warn({ err, revision: this.seen }, 'etcd watch canceled (compacted past it?): listing again');
-          resolve(why);
+          if (why === 'canceled') this.log.warn({ err, revision: this.seen }, 'etcd watch canceled (compacted past it?): listing again');
+          resolve({ why, err });
         },
       });
       this.cancelWatch = () => {
         handle.cancel();
-        resolve('closed');
+        resolve({ why: 'closed' });
       };
     });
   }
