@@ -52,6 +52,8 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     await emperor.waitForLog('etcd source started');
     let since = Date.now();
     await etcd.put('/uw/vassals/app.ini', vassal(port, '1'));
+    const seen = await waitForState(emperor, 'vassals/app.ini', 'starting');
+    t.diagnostic(`put -> vassal starting (the emperor's part): ${Date.parse(String(seen.time)) - since} ms`);
     await servedAfter(t, 'put -> serving (new vassal)', since, port, /^hi 1 \d+$/);
     const first = await answer(port, /^hi 1 /);
 
@@ -71,16 +73,19 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     assert.equal(emperor.find('vassal state', { vassal: 'vassals/app.ini', to: 'starting' }).length, 1, 'one master for the whole life: puts reloaded it');
   });
 
-  test('a key pinned to this host runs here; one pinned to another host does not', async () => {
+  test('a key pinned to this host runs here, one pinned to another host does not; includes resolve within the prefix', async () => {
     const { etcd, start } = await setUp();
-    const [mine, theirs] = [await freePort(), await freePort()];
+    const [mine, theirs, included] = [await freePort(), await freePort(), await freePort()];
     await etcd.put('/uw/hosts/h1/vassals/pinned.ini', vassal(mine, 'pinned'));
     await etcd.put('/uw/hosts/h2/vassals/other.ini', vassal(theirs, 'other'));
+    await etcd.put('/uw/include/base.ini', '[uwsgi]\nprocesses = 1\nenv = VERSION=from-include\n');
+    await etcd.put('/uw/vassals/inc.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:${included}\nmodule = ${APP}\nini = ../include/base.ini\n`);
     const emperor = start();
     await waitForState(emperor, 'hosts/h1/vassals/pinned.ini', 'ready');
     await answer(mine, /^hi pinned /);
+    await answer(included, /^hi from-include /);
     assert.equal(await tryGet({ port: theirs }), undefined);
-    assert.equal(emperor.find('vassal state', { from: null }).length, 1, 'only the pinned vassal of this host started');
+    assert.deepEqual(emperor.find('vassal state', { from: null }).map((line) => line.vassal).sort(), ['hosts/h1/vassals/pinned.ini', 'vassals/inc.ini'], 'the pinned vassal of this host and the shared one started, nothing else');
   });
 
   test('an outage: vassals keep serving; changes made meanwhile (then compacted away) are all applied on reconnect', async (t) => {
