@@ -2,6 +2,7 @@
 // directory): puts, deletes and outages drive real uw masters serving HTTP.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test, type TestContext } from 'node:test';
+import { Etcd3 } from 'etcd3';
 import { EtcdCluster, etcdMissing } from '../helpers/etcd.js';
 import { freePort } from '../helpers/free-port.js';
 import { tryGet } from '../helpers/http-client.js';
@@ -164,5 +165,27 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     assert.equal(await tryGet({ port: broken }), undefined);
     assert.deepEqual(emperor.find('vassal state', { vassal: 'vassals/good.ini' }).map((line) => line.to), ['starting', 'ready'], 'good.ini was not disturbed');
     assert.equal(emperor.find('vassal refused').length, 5, 'one line per malformed key');
+  });
+
+  test('etcd auth: the password comes from a file, and a wrong one is an outage whose line never shows it', async () => {
+    const { dir, etcd, start } = await setUp();
+    const port = await freePort();
+    await etcd.etcd.role('root').create().catch(() => undefined);
+    await etcd.etcd.user('root').create('s3cret-pw');
+    await etcd.etcd.user('root').addRole('root');
+    await etcd.etcd.auth.authEnable({});
+    const authed = new Etcd3({ hosts: etcd.endpoints.map((endpoint) => `http://${endpoint}`), auth: { username: 'root', password: 's3cret-pw' } });
+    try {
+      await authed.put('/uw/vassals/app.ini').value(vassal(port, 'auth')).exec();
+    } finally {
+      authed.close();
+    }
+    const good = start(['--etcd-user', 'root', '--etcd-password-file', dir.write('password', 's3cret-pw\n')]);
+    await answer(port, /^hi auth /);
+    await good.kill();
+    const bad = start(['--etcd-user', 'root', '--etcd-password-file', dir.write('wrong', 'not-it-pw\n'), '--control', dir.file('other.sock')]);
+    const line = await bad.waitForLog('etcd unreachable: running vassals keep running; retrying', { code: 'UW_ETCD_UNREACHABLE' });
+    assert.doesNotMatch(JSON.stringify(line), /not-it-pw|s3cret-pw/);
+    assert.doesNotMatch(bad.stdout + bad.stderr, /not-it-pw|s3cret-pw/);
   });
 });
