@@ -125,6 +125,27 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     assert.equal(emperor.find('vassal state', { vassal: 'vassals/a.ini', to: 'starting' }).length, 1, 'a was reloaded, never restarted');
   });
 
+  test('an emperor started while etcd is down runs what its cache holds, and catches up when etcd is back', async () => {
+    const { etcd, start } = await setUp();
+    const [a, b] = [await freePort(), await freePort()];
+    await etcd.put('/uw/vassals/a.ini', vassal(a, 'a1'));
+    const first = start();
+    await answer(a, /^hi a1 /);
+    await first.kill();
+    await refused(a);
+    await etcd.stopMember(0);
+    const second = start();
+    await second.waitForLog('etcd unreachable: running vassals keep running; retrying');
+    await answer(a, /^hi a1 /);
+    await etcd.hidden(0, async (aside) => {
+      await aside.delete().key('/uw/vassals/a.ini').exec();
+      await aside.put('/uw/vassals/b.ini').value(vassal(b, 'b1')).exec();
+    });
+    etcd.startMember(0);
+    await second.waitForLog('etcd reachable again');
+    await Promise.all([refused(a), answer(b, /^hi b1 /)]);
+  });
+
   test('a 3-member cluster loses its leader: vassals are not disturbed, later puts apply', async () => {
     const { etcd, start } = await setUp(3);
     const [a, b] = [await freePort(), await freePort()];
