@@ -146,18 +146,25 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     await Promise.all([refused(a), answer(b, /^hi b1 /)]);
   });
 
-  test('a 3-member cluster loses its leader: vassals are not disturbed, later puts apply', async () => {
+  test('a 3-member cluster loses its leader, then each other member in turn: vassals are not disturbed, later puts apply', async () => {
     const { etcd, start } = await setUp(3);
-    const [a, b] = [await freePort(), await freePort()];
-    await etcd.put('/uw/vassals/a.ini', vassal(a, 'a1'));
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    await etcd.put('/uw/vassals/a.ini', vassal(ports[0] ?? 0, 'a1'));
     const emperor = start();
-    await answer(a, /^hi a1 /);
+    await answer(ports[0] ?? 0, /^hi a1 /);
     const linesBefore = emperor.find('vassal state').length;
-    await etcd.stopMember(await etcd.leader(), 'SIGKILL');
-    await etcd.waitHealthy();
-    await etcd.put('/uw/vassals/b.ini', vassal(b, 'b1'));
-    await answer(b, /^hi b1 /);
-    await answer(a, /^hi a1 /);
+    // the leader first; then the others, so the member the emperor's watch is on surely goes away once
+    const leader = await etcd.leader();
+    const victims = [leader, ...[0, 1, 2].filter((index) => index !== leader)];
+    for (const [round, victim] of victims.entries()) {
+      await etcd.stopMember(victim, 'SIGKILL');
+      await etcd.waitHealthy();
+      const port = ports[round + 1] ?? 0;
+      await etcd.put(`/uw/vassals/v${round}.ini`, vassal(port, `v${round}`));
+      await answer(port, new RegExp(`^hi v${round} `));
+      etcd.startMember(victim);
+    }
+    await answer(ports[0] ?? 0, /^hi a1 /);
     const after = emperor.find('vassal state').slice(linesBefore);
     assert.deepEqual(after.filter((line) => line.vassal === 'vassals/a.ini'), [], 'a saw no state change');
   });
