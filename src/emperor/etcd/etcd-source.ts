@@ -19,6 +19,7 @@ import { everyMember, type Placement } from './placement.js';
 
 /** Retry delays after a failure: doubling from the first, capped. */
 export const RETRY_FIRST_MS = 250;
+/** The back-off never waits longer than this between tries. */
 export const RETRY_MAX_MS = 5_000;
 
 /** How long start() waits for the first listing before the emperor runs from the cache as it is. */
