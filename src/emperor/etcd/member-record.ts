@@ -1,0 +1,54 @@
+// What an emperor says about itself under PREFIX/members/HOST-ID: the labels
+// placement matches a vassal's `labels` against, and its capacity (logical
+// CPUs and total memory, shown to operators; placement does not weigh them,
+// so that a host's load never moves vassals). Pure: the figures are passed in.
+import type { PlacementMember } from './assign.js';
+
+/** The member key's JSON value. */
+export interface MemberRecord extends PlacementMember {
+  readonly id: string;
+  readonly labels: readonly string[];
+  readonly capacity: { readonly cpus: number; readonly memory_bytes: number };
+  /** the emperor's pid on its host, for an operator's look */
+  readonly pid: number;
+  readonly version: string;
+  /** epoch ms the emperor registered */
+  readonly started_at: number;
+}
+
+/** A host id: what `host-id` accepts and a member key may end with (one key segment, no dot-only names). */
+export const HOST_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,253}$/;
+
+/** The member key of `hostId` under `prefix` (which ends with '/'). */
+export function memberKey(prefix: string, hostId: string): string {
+  return `${prefix}members/${hostId}`;
+}
+
+/** The member's record from its key and value; null when either is not one an emperor writes. */
+export function parseMemberRecord(prefix: string, key: string, value: string): MemberRecord | null {
+  const id = key.startsWith(`${prefix}members/`) ? key.slice(prefix.length + 'members/'.length) : '';
+  if (!HOST_ID_PATTERN.test(id) || value.length > 64 * 1024) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const record = parsed as Record<string, unknown>;
+  const labels = record.labels;
+  if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) return null;
+  const capacity = (record.capacity ?? {}) as Record<string, unknown>;
+  return Object.freeze({
+    id,
+    labels: Object.freeze([...labels] as string[]),
+    capacity: Object.freeze({ cpus: numberOr0(capacity.cpus), memory_bytes: numberOr0(capacity.memory_bytes) }),
+    pid: numberOr0(record.pid),
+    version: typeof record.version === 'string' ? record.version : '',
+    started_at: numberOr0(record.started_at),
+  });
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
