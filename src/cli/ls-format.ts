@@ -4,7 +4,11 @@ import { formatTable, type Column } from './format-table.js';
 import { humanBytes, humanDuration, humanRate } from './format-units.js';
 import type { LsRow } from './ls-rows.js';
 
-const COLUMNS: readonly (Column & { readonly cell: (row: LsRow) => string; readonly rate?: true })[] = [
+/** A column of the table and how a row fills it (`ls --cluster` puts its HOST column before these). */
+export type LsColumn = Column & { readonly cell: (row: LsRow) => string; readonly rate?: true };
+
+/** The columns of `uwemperor ls`, in order. */
+export const LS_COLUMNS: readonly LsColumn[] = [
   { header: 'VASSAL', align: 'left', max: 32, cell: (row) => row.vassal },
   { header: 'STATE', align: 'left', cell: (row) => (row.retry_in_ms === null ? row.state : `${row.state} ${humanDuration(row.retry_in_ms)}`) },
   { header: 'PID', align: 'right', cell: (row) => (row.pid === null ? '-' : String(row.pid)) },
@@ -20,7 +24,7 @@ const COLUMNS: readonly (Column & { readonly cell: (row: LsRow) => string; reado
 /** The table's lines; REQ/S only when the rows were measured (`ls --rate`). `width` null: no limit. */
 export function formatLs(rows: readonly LsRow[], width: number | null): string[] {
   const measured = rows.some((row) => row.req_per_s !== undefined);
-  const columns = COLUMNS.filter((column) => column.rate !== true || measured);
+  const columns = LS_COLUMNS.filter((column) => column.rate !== true || measured);
   if (rows.length === 0) return ['no vassals'];
   return formatTable(columns, rows.map((row) => columns.map((column) => column.cell(row))), width);
 }
