@@ -1,11 +1,11 @@
 // This emperor as a member of its cluster: PREFIX/members/HOST-ID under a
 // lease of `etcd-ttl` seconds, kept alive by the client; a lost lease (etcd
 // unreachable longer than the TTL, or restarted) is granted again with capped
-// back-off and the key put again. The members prefix is listed, then watched;
-// each reconnect or failed watch lists it again, so no change is missed. This
+// back-off and the key put again. The members prefix is listed every second
+// (a member's arrival or departure is seen within a second of etcd's). This
 // host always counts itself a member: losing its own key (a partition, an
 // etcd outage) never makes it stop its vassals.
-import type { Etcd3, Lease, Watcher } from 'etcd3';
+import type { Etcd3, Lease } from 'etcd3';
 import type { Logger } from '../../log/logger.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { memberKey, parseMemberRecord, type MemberRecord } from './member-record.js';
@@ -26,15 +26,17 @@ export interface MembershipDeps {
 }
 
 const RETRY_MIN_MS = 500;
+const POLL_MS = 1_000;
+const POLL_DEADLINE_MS = 5_000;
 const RETRY_MAX_MS = 10_000;
 
 /** Registers this host, keeps its lease, and follows the other members. */
 export class Membership {
   private lease: Lease | null = null;
-  private watcher: Watcher | null = null;
+  private pollTimer: TimerHandle | null = null;
   private readonly members = new Map<string, MemberRecord>();
-  /** the lease and the watch retry apart, each with its own back-off */
-  private readonly retries = { lease: { ms: RETRY_MIN_MS, timer: null as TimerHandle | null }, watch: { ms: RETRY_MIN_MS, timer: null as TimerHandle | null } };
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: TimerHandle | null = null;
   private closed = false;
   private published = '';
 
@@ -54,9 +56,8 @@ export class Membership {
   /** Stop following and revoke the lease: this host's member and status keys go at once. */
   async close(): Promise<void> {
     this.closed = true;
-    this.retries.lease.timer?.clear();
-    this.retries.watch.timer?.clear();
-    await this.watcher?.cancel().catch(() => undefined);
+    this.retryTimer?.clear();
+    this.pollTimer?.clear();
     await this.lease?.revoke().catch(() => undefined);
   }
 
@@ -69,14 +70,14 @@ export class Membership {
       if (this.lease !== lease || this.closed) return;
       logger.warn({ err: err.message }, 'etcd lease lost: registering again');
       this.lease = null;
-      this.later('lease', () => this.register());
+      this.later(() => this.register());
     });
     lease
       .put(memberKey(prefix, self.id))
       .value(JSON.stringify(self))
       .then(() => {
         if (this.lease !== lease) return;
-        this.retries.lease.ms = RETRY_MIN_MS;
+        this.retryMs = RETRY_MIN_MS;
         logger.info({ host: self.id, ttl: ttlSeconds }, 'cluster member registered');
         this.deps.onLease?.(lease);
       })
@@ -84,35 +85,29 @@ export class Membership {
       .catch((err: unknown) => logger.debug({ err }, 'member registration failed'));
   }
 
-  /** List the members, then watch for changes from the revision after the list. */
+  /**
+   * List the members now and every POLL_MS: one small range read a second
+   * costs etcd nothing, and unlike a watch it has no reconnect of its own to
+   * wait for after an outage (the etcd3 watch backs off up to 30 s).
+   */
   private follow(): void {
     if (this.closed) return;
     const { client, prefix, logger } = this.deps;
-    const membersPrefix = `${prefix}members/`;
     client
       .getAll()
-      .prefix(membersPrefix)
+      .prefix(`${prefix}members/`)
+      .options({ deadline: Date.now() + POLL_DEADLINE_MS })
       .exec()
-      .then(async (res) => {
-        this.members.clear();
-        for (const kv of res.kvs) this.apply(kv.key.toString(), kv.value.toString());
-        this.publish();
-        const watcher = await client.watch().prefix(membersPrefix).startRevision(String(BigInt(res.header.revision) + 1n)).create();
-        if (this.closed) return void watcher.cancel().catch(() => undefined);
-        this.watcher = watcher;
-        this.retries.watch.ms = RETRY_MIN_MS;
-        watcher.on('put', (kv) => (this.apply(kv.key.toString(), kv.value.toString()), this.publish()));
-        watcher.on('delete', (kv) => (this.members.delete(kv.key.toString().slice(membersPrefix.length)), this.publish()));
-        watcher.on('error', (err) => {
-          logger.warn({ err: err.message }, 'members watch failed: listing again');
-          this.watcher = null;
-          void watcher.cancel().catch(() => undefined);
-          this.later('watch', () => this.follow());
-        });
-      })
-      .catch((err: unknown) => {
-        logger.debug({ err }, 'members list failed');
-        this.later('watch', () => this.follow());
+      .then(
+        (res) => {
+          this.members.clear();
+          for (const kv of res.kvs) this.apply(kv.key.toString(), kv.value.toString());
+          this.publish();
+        },
+        (err: unknown) => logger.debug({ err }, 'members list failed'),
+      )
+      .finally(() => {
+        if (!this.closed) this.pollTimer = this.deps.clock.setTimer(POLL_MS, () => this.follow());
       });
   }
 
@@ -134,11 +129,11 @@ export class Membership {
     this.deps.onMembers(list);
   }
 
-  private later(which: 'lease' | 'watch', action: () => void): void {
+  /** Grant a lease again after a capped back-off. */
+  private later(action: () => void): void {
     if (this.closed) return;
-    const retry = this.retries[which];
-    retry.timer?.clear();
-    retry.timer = this.deps.clock.setTimer(retry.ms, action);
-    retry.ms = Math.min(RETRY_MAX_MS, retry.ms * 2);
+    this.retryTimer?.clear();
+    this.retryTimer = this.deps.clock.setTimer(this.retryMs, action);
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
   }
 }
