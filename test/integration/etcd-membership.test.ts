@@ -7,50 +7,53 @@ import { after, before, describe, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { pino } from 'pino';
 import { systemClock } from '../../src/emperor/clock.js';
-import { EtcdCluster } from '../../src/emperor/etcd/cluster.js';
+import { Cluster } from '../../src/emperor/etcd/cluster.js';
 import { parseStatusRecord } from '../../src/emperor/etcd/status-record.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startEtcd, type EtcdServer } from '../helpers/etcd-local.js';
+import { EtcdCluster, etcdMissing } from '../helpers/etcd.js';
+import { TempDir } from '../helpers/temp-dir.js';
 import { emperor, master, vassal, worker } from '../unit/cli-documents.js';
 
 const TTL_SECONDS = 2;
 const PREFIX = '/uwtest';
 const silent = pino({ level: 'silent' });
 
-describe('etcd cluster membership, placement and status', { skip: startEtcd.skipReason }, () => {
-  let etcd: EtcdServer;
+describe('etcd cluster membership, placement and status', { skip: etcdMissing }, () => {
+  const dir = new TempDir();
+  let etcd: EtcdCluster;
   const clients: Etcd3[] = [];
-  const clusters: EtcdCluster[] = [];
+  const clusters: Cluster[] = [];
   const proxies: TcpProxy[] = [];
-  const client = (endpoint = etcd.endpoint) => {
+  const client = (endpoint = `http://${etcd.endpoints[0] ?? ''}`) => {
     const made = new Etcd3({ hosts: endpoint });
     clients.push(made);
     return made;
   };
   const member = (hostId: string, prefix: string, raw = client()) => {
-    const cluster = new EtcdCluster({ client: raw, prefix, hostId, ttlSeconds: TTL_SECONDS, labels: [], version: 'test', clock: systemClock, logger: silent });
+    const cluster = new Cluster({ prefix, hostId, ttlSeconds: TTL_SECONDS, labels: [], clock: systemClock, logger: silent });
     clusters.push(cluster);
-    cluster.join();
+    cluster.join(raw);
     return cluster;
   };
   /** The hosts running each of 50 vassals, as `cluster` places them (instances = 1). */
-  const placed = (cluster: EtcdCluster, names: readonly string[]) => names.map((name) => cluster.placement.isMine(name, { instances: 1 }));
+  const placed = (cluster: Cluster, names: readonly string[]) => names.map((name) => cluster.placement.isMine(name, { instances: 1 }));
 
   before(async () => {
-    etcd = await startEtcd();
+    etcd = await EtcdCluster.start(dir);
   });
   after(async () => {
     await Promise.all(clusters.map((cluster) => cluster.close().catch(() => undefined)));
     for (const made of clients) made.close();
     for (const proxy of proxies) proxy.cut();
     await etcd?.stop();
+    dir.remove();
   });
 
   test('two members split the vassals; a partitioned one keeps its own while the other takes all after the TTL; healed, they split again', async (t) => {
     const names = Array.from({ length: 50 }, (_, i) => `app-${i}.ini`);
     const a = member('host-a', PREFIX);
-    const proxy = await TcpProxy.to(etcd.port);
+    const proxy = await TcpProxy.to(Number(etcd.endpoints[0]?.split(':')[1]));
     proxies.push(proxy);
     const b = member('host-b', PREFIX, client(`http://127.0.0.1:${proxy.port}`));
     const split = () => {
@@ -62,7 +65,7 @@ describe('etcd cluster membership, placement and status', { skip: startEtcd.skip
     const ofB = names.find((_, i) => ownB[i]) as string;
 
     const doc = emperor([vassal(`vassals/${ofB}`, 77, master(ofB, 77, [worker(1, 78, { requests: 3 })]))]);
-    b.startStatus({ document: () => Promise.resolve(doc), nameOf: (entry) => entry.id.replace(/^vassals\//, '') });
+    b.startStatus({ document: () => Promise.resolve(doc), nameOf: (entry: { id: string }) => entry.id.replace(/^vassals\//, '') });
     const reader = client();
     const statusOfB = async () => {
       const value = await reader.get(`${PREFIX}/status/host-b/${ofB}`).string();

@@ -14,7 +14,7 @@ function placement(self: string) {
   const serving = new Set<string>();
   const looks: string[] = [];
   const place = new ClusterPlacement({
-    selfId: self,
+    self: member(self),
     clock,
     logger: pino({ level: 'silent' }),
     holdMs: TTL_MS,
@@ -41,7 +41,8 @@ function vassalOwnedBy(to: string, self: string, among: readonly string[]): stri
 describe('cluster placement', () => {
   it('answers from rendezvous hashing over the members it was given, and tells listeners when they change', () => {
     const { place, changes } = placement('a');
-    assert.equal(place.isMine('app.ini', {}), false, 'no member known yet: nothing is mine');
+    assert.equal(place.isMine('app.ini', {}), true, 'before the first listing this host counts itself');
+    assert.equal(place.isMine('b-only.ini', { hosts: 'b' }), false);
     place.setMembers([member('a'), member('b')]);
     assert.equal(changes(), 1);
     assert.equal(place.isMine('app.ini', {}), true);

@@ -12,7 +12,8 @@ import { assignMembers, type PlacementMember } from './assign.js';
 
 /** What the placement needs: this host, the clock, and a look at another host's status key. */
 export interface ClusterPlacementDeps {
-  readonly selfId: string;
+  /** this host: counted a member from the start, so that before the first listing (etcd unreachable) it runs what it has */
+  readonly self: PlacementMember;
   readonly clock: Clock;
   readonly logger: Logger;
   /** the longest a handed-over vassal is kept: the lease TTL */
@@ -31,14 +32,16 @@ interface Hold {
 
 /** Placement by rendezvous hashing over the members, with make-before-break handovers. */
 export class ClusterPlacement {
-  private members: readonly PlacementMember[] = [];
+  private members: readonly PlacementMember[];
   private readonly mine = new Set<string>();
   private readonly holds = new Map<string, Hold>();
   private readonly listeners: (() => void)[] = [];
   private poll: TimerHandle | null = null;
   private closed = false;
 
-  constructor(private readonly deps: ClusterPlacementDeps) {}
+  constructor(private readonly deps: ClusterPlacementDeps) {
+    this.members = [deps.self];
+  }
 
   /** The members changed (this host is always counted among them): every vassal is looked at again. */
   setMembers(members: readonly PlacementMember[]): void {
@@ -49,7 +52,7 @@ export class ClusterPlacement {
   /** Whether this host runs (or keeps, while handing it over) vassal `name`. */
   isMine(name: string, attrs: VassalAttributes): boolean {
     const owners = assignMembers(name, attrs, this.members);
-    if (owners.includes(this.deps.selfId)) {
+    if (owners.includes(this.deps.self.id)) {
       this.holds.delete(name);
       this.mine.add(name);
       return true;

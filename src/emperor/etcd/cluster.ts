@@ -1,7 +1,8 @@
 // One etcd target's cluster side: this emperor's membership (its member key
 // under a lease), the placement the source asks which vassals are this
-// host's, and the status keys written back. Built with the source (which
-// needs the placement), started once the emperor can give its statistics.
+// host's, and the status keys written back. The placement exists first (the
+// source is opened with it); the etcd client is given once the source made
+// it; status is written once the emperor can give its statistics.
 import { availableParallelism, totalmem } from 'node:os';
 import type { Etcd3 } from 'etcd3';
 import type { Logger } from '../../log/logger.js';
@@ -15,13 +16,11 @@ import { StatusWriter } from './status-writer.js';
 
 /** What a cluster is built from. */
 export interface ClusterDeps {
-  readonly client: Etcd3;
   /** the target's prefix, without a trailing '/' (keys are PREFIX/members/HOST-ID) */
   readonly prefix: string;
   readonly hostId: string;
   readonly ttlSeconds: number;
   readonly labels: readonly string[];
-  readonly version: string;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -34,49 +33,61 @@ export interface ClusterStatusSource {
 }
 
 /** Membership, placement and status for one etcd target. */
-export class EtcdCluster {
+export class Cluster {
   readonly placement: ClusterPlacement;
-  private readonly membership: Membership;
+  private readonly self: MemberRecord;
+  private readonly log: Logger;
+  private client: Etcd3 | null = null;
+  private membership: Membership | null = null;
   private status: StatusWriter | null = null;
+  private listed: () => void = () => undefined;
+  /** resolves once the members were listed the first time */
+  readonly ready = new Promise<void>((resolve) => (this.listed = resolve));
 
   constructor(private readonly deps: ClusterDeps) {
-    const prefix = `${deps.prefix}/`;
-    const log = deps.logger.child({ host: deps.hostId });
+    this.log = deps.logger.child({ host: deps.hostId });
+    this.self = selfRecord(deps);
     this.placement = new ClusterPlacement({
-      selfId: deps.hostId,
+      self: this.self,
       clock: deps.clock,
-      logger: log,
+      logger: this.log,
       holdMs: deps.ttlSeconds * 1000,
       serves: async (host, name) => {
-        const value = await deps.client.get(statusKey(prefix, host, name)).string();
+        const value = (await this.client?.get(statusKey(`${deps.prefix}/`, host, name)).string()) ?? null;
         return value !== null && parseStatusRecord(value)?.serving === true;
       },
     });
-    this.membership = new Membership({
-      client: deps.client,
-      prefix,
-      self: selfRecord(deps),
-      ttlSeconds: deps.ttlSeconds,
-      clock: deps.clock,
-      logger: log,
-      onMembers: (members) => this.placement.setMembers(members),
-    });
   }
 
-  /** Register and follow the members (the placement answers once they are listed). */
-  join(): void {
+  /** Register with `client` and follow the members. */
+  join(client: Etcd3): void {
+    this.client = client;
+    this.membership = new Membership({
+      client,
+      prefix: `${this.deps.prefix}/`,
+      self: this.self,
+      ttlSeconds: this.deps.ttlSeconds,
+      clock: this.deps.clock,
+      logger: this.log,
+      onMembers: (members) => {
+        this.placement.setMembers(members);
+        this.listed();
+      },
+    });
     this.membership.start();
   }
 
   /** Write status keys from now on. */
   startStatus(source: ClusterStatusSource): void {
+    const { client, membership } = this;
+    if (client === null || membership === null) return;
     this.status = new StatusWriter({
-      client: this.deps.client,
+      client,
       prefix: `${this.deps.prefix}/`,
       hostId: this.deps.hostId,
       clock: this.deps.clock,
       logger: this.deps.logger,
-      lease: () => this.membership.currentLease,
+      lease: () => membership.currentLease,
       ...source,
     });
     this.status.start();
@@ -86,7 +97,7 @@ export class EtcdCluster {
   async close(): Promise<void> {
     this.status?.close();
     this.placement.close();
-    await this.membership.close();
+    await this.membership?.close();
   }
 }
 
@@ -97,7 +108,6 @@ function selfRecord(deps: ClusterDeps): MemberRecord {
     labels: Object.freeze([...deps.labels]),
     capacity: Object.freeze({ cpus: availableParallelism(), memory_bytes: totalmem() }),
     pid: process.pid,
-    version: deps.version,
     started_at: deps.clock.now(),
   });
 }

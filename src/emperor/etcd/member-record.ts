@@ -3,6 +3,7 @@
 // CPUs and total memory, shown to operators; placement does not weigh them,
 // so that a host's load never moves vassals). Pure: the figures are passed in.
 import type { PlacementMember } from './assign.js';
+import { HOST_ID_PATTERN } from './etcd-settings.js';
 
 /** The member key's JSON value. */
 export interface MemberRecord extends PlacementMember {
@@ -11,13 +12,10 @@ export interface MemberRecord extends PlacementMember {
   readonly capacity: { readonly cpus: number; readonly memory_bytes: number };
   /** the emperor's pid on its host, for an operator's look */
   readonly pid: number;
-  readonly version: string;
   /** epoch ms the emperor registered */
   readonly started_at: number;
 }
 
-/** A host id: what `host-id` accepts and a member key may end with (one key segment, no dot-only names). */
-export const HOST_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,253}$/;
 
 /** The member key of `hostId` under `prefix` (which ends with '/'). */
 export function memberKey(prefix: string, hostId: string): string {
@@ -44,7 +42,6 @@ export function parseMemberRecord(prefix: string, key: string, value: string): M
     labels: Object.freeze([...labels] as string[]),
     capacity: Object.freeze({ cpus: numberOr0(capacity.cpus), memory_bytes: numberOr0(capacity.memory_bytes) }),
     pid: numberOr0(record.pid),
-    version: typeof record.version === 'string' ? record.version : '',
     started_at: numberOr0(record.started_at),
   });
 }
