@@ -12,6 +12,7 @@ import { measureRates, type Rates } from './stats-rates.js';
 
 /** Shown by `uwemperor ls --help`. */
 export const LS_HELP = `usage: uwemperor ls [--json] [--rate] [--control PATH]
+       uwemperor ls --cluster etcd://HOST:2379[,...]/PREFIX [--json] [--etcd-ca FILE ...]
 One line per vassal: its state, master pid, uptime, workers (ready/total),
 requests served, RSS (master and workers), restarts (masters the emperor
 started again) and the last error.
@@ -19,17 +20,33 @@ started again) and the last error.
   --rate          read twice, 1 s apart, and add REQ/S between the two reads
   --control PATH  the emperor's control socket (default ${defaultControlPath()}),
                   or host:port of an emperor's stats address
+  --cluster etcd://HOST:2379/PREFIX
+                  every vassal on every host of an etcd cluster, from the
+                  status keys the emperors write (no host is contacted);
+                  --etcd-ca, --etcd-cert, --etcd-key, --etcd-user and
+                  --etcd-password-file as for the emperor
   -h, --help      this text`;
 
 const RATE_INTERVAL_MS = 1_000;
 
+/** `ls --cluster` and the etcd client's TLS and auth files, named as the emperor's options. */
+const CLUSTER_OPTIONS = {
+  cluster: { type: 'string' },
+  'etcd-ca': { type: 'string' },
+  'etcd-cert': { type: 'string' },
+  'etcd-key': { type: 'string' },
+  'etcd-user': { type: 'string' },
+  'etcd-password-file': { type: 'string' },
+} as const;
+
 /** Run `uwemperor ls`; returns the exit code. */
 export async function ls(argv: readonly string[]): Promise<number> {
-  const args = parseStatsArgs('ls', argv, { ...COMMON_OPTIONS, json: { type: 'boolean' }, rate: { type: 'boolean' } });
+  const args = parseStatsArgs('ls', argv, { ...COMMON_OPTIONS, ...CLUSTER_OPTIONS, json: { type: 'boolean' }, rate: { type: 'boolean' } });
   if (args.help === true) {
     process.stdout.write(`${LS_HELP}\n`);
     return 0;
   }
+  if (args.cluster !== undefined) return (await import('./ls-cluster.js')).lsCluster({ ...args, cluster: args.cluster, json: args.json === true });
   const target = controlTarget(args.control);
   const first = await readEmperorStats(target);
   const { document, rates } = args.rate === true ? await secondLook(target, first) : { document: first, rates: undefined };

@@ -103,7 +103,11 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
     version,
   });
   // handlers go in before anything slow, so an early SIGINT still stops cleanly
-  const commands = new CommandQueue((command: Parameters<Emperor['command']>[0]) => emperor.command(command));
+  const commands = new CommandQueue((command: Parameters<Emperor['command']>[0]) => {
+    // a stopping emperor leaves its etcd clusters first: its vassals start elsewhere while its masters stop
+    if (command === 'stop' || command === 'kill') etcd.leave().catch((err: unknown) => logger.warn({ err }, 'leaving the etcd cluster failed'));
+    emperor.command(command);
+  });
   installSignalHandlers((command) => commands.push(command));
   if (settings.pidfile !== undefined) writePidfile(settings.pidfile);
   let endpoints: StatsEndpoints | null = null;
@@ -115,7 +119,7 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
       // `uwemperor logs reopen`, logrotate's postrotate: the emperor's own file, then every master's
       actions: { '/logs/reopen': () => Promise.resolve(reopenAll(destination, settings.logto, () => emperor.reopenLogs())) },
     }, logger);
-    await etcd.start((path) => emperor.look(path));
+    await etcd.start((path) => emperor.look(path), () => emperor.statsDocument());
     await emperor.start();
     await emperor.stopped;
   } finally {

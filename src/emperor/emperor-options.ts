@@ -41,6 +41,8 @@ export const EMPEROR_OPTIONS = {
   'etcd-user': { kind: 'word', doc: 'etcd user name; the password comes from --etcd-password-file or UWEMPEROR_ETCD_PASSWORD, never argv' },
   'etcd-password-file': { kind: 'path', doc: 'a file holding the password of --etcd-user (its first line)' },
   'etcd-cache': { kind: 'path', doc: 'where etcd vassals are written for their masters (0700; default /run/uwemperor/etcd as root, else $XDG_RUNTIME_DIR/uwemperor-etcd)' },
+  'etcd-ttl': { kind: 'seconds', doc: 'the lease of this emperor\'s member and status keys in an etcd cluster: a host that stops renewing it is gone after this long, and its vassals move (whole seconds, 2 to 3600; default 10)' },
+  'host-labels': { kind: 'word', doc: 'this emperor\'s labels in an etcd cluster, comma-separated: a vassal with `labels` runs only on hosts that carry them all' },
 } as const satisfies Record<string, EmperorOptionSpec>;
 
 /** A known option name. */

@@ -17,7 +17,14 @@ export interface EtcdSettings {
   readonly passwordFile: string | undefined;
   /** the base of the private cache directories */
   readonly cache: string;
+  /** the lease TTL of this host's member and status keys (placement, etcd/cluster.ts) */
+  readonly ttlSeconds: number;
+  /** this host's labels, matched against a vassal's `labels` */
+  readonly labels: readonly string[];
 }
+
+/** etcd-ttl's default and bounds: etcd refuses leases shorter than about 2 s with its default timing. */
+export const ETCD_TTL = Object.freeze({ default: 10, min: 2, max: 3_600 });
 
 /** True for a target written as etcd://… rather than a path. */
 export function isEtcdSpec(value: string): boolean {
@@ -49,11 +56,23 @@ export function buildEtcdSettings(last: Last, path: (option: RawEmperorOption) =
     user: userOption?.value.trim(),
     passwordFile: optionalPath('etcd-password-file'),
     cache: optionalPath('etcd-cache') ?? defaultCacheBase(env),
+    ...clusterSettings(last, invalid),
   };
   const cert = last('etcd-cert');
   const key = last('etcd-key');
   if ((cert === undefined) !== (key === undefined)) invalid((cert ?? key) as RawEmperorOption, 'given with its pair (etcd-cert and etcd-key go together)');
   return Object.freeze(settings);
+}
+
+/** etcd-ttl (whole seconds) and host-labels (comma-separated). */
+function clusterSettings(last: Last, invalid: Invalid): Pick<EtcdSettings, 'ttlSeconds' | 'labels'> {
+  const ttl = last('etcd-ttl');
+  const ttlSeconds = ttl === undefined ? ETCD_TTL.default : Number(ttl.value.trim());
+  if (ttl !== undefined && (!/^\d+$/.test(ttl.value.trim()) || ttlSeconds < ETCD_TTL.min || ttlSeconds > ETCD_TTL.max)) invalid(ttl, `whole seconds from ${ETCD_TTL.min} to ${ETCD_TTL.max}`);
+  const labelsOption = last('host-labels');
+  const labels = (labelsOption?.value ?? '').split(',').map((label) => label.trim()).filter((label) => label !== '');
+  if (labelsOption !== undefined && labels.some((label) => !/^[A-Za-z0-9_.:=/-]{1,128}$/.test(label))) invalid(labelsOption, 'comma-separated labels of letters, digits and "_.:=/-"');
+  return { ttlSeconds, labels: Object.freeze(labels) };
 }
 
 /** root: /run/uwemperor/etcd; another user: $XDG_RUNTIME_DIR/uwemperor-etcd, or ~/.uwemperor-etcd. */
