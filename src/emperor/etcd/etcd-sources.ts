@@ -23,7 +23,8 @@ export interface EtcdSources {
 /** Open a source per etcd:// target; `placement` decides which shared vassals are this emperor's. */
 export async function openEtcdSources(settings: EmperorSettings, logger: Logger, placement?: Placement): Promise<EtcdSources> {
   const specs = settings.targets.filter(isEtcdSpec);
-  if (specs.length === 0) return { sources: [], targets: [], start: async () => undefined, leave: async () => undefined, close: async () => undefined };
+  const none = () => Promise.resolve();
+  if (specs.length === 0) return { sources: [], targets: [], start: none, leave: none, close: none };
   const { EtcdSource: Source } = await import('./etcd-source.js');
   const { ClusterSides } = await import('./cluster-sides.js');
   const clusters = new ClusterSides(settings.etcd, logger);

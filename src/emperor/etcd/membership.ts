@@ -78,7 +78,7 @@ export class Membership {
       .then(() => {
         if (this.lease !== lease) return;
         this.retryMs = RETRY_MIN_MS;
-        logger.info({ host: self.id, ttl: ttlSeconds }, 'cluster member registered');
+        logger.info({ ttl: ttlSeconds }, 'cluster member registered');
         this.deps.onLease?.(lease);
       })
       // the lease's 'lost' event follows a failed grant and does the retry
