@@ -21,8 +21,6 @@ export interface MembershipDeps {
   readonly logger: Logger;
   /** the live members changed (this host included) */
   readonly onMembers: (members: readonly MemberRecord[]) => void;
-  /** a new lease was granted: keys written under the old one are gone and must be put again */
-  readonly onLease?: (lease: Lease) => void;
 }
 
 const RETRY_MIN_MS = 500;
@@ -39,6 +37,8 @@ export class Membership {
   private retryTimer: TimerHandle | null = null;
   private closed = false;
   private published = '';
+  /** the loss was logged; cleared once registered again */
+  private unregistered = false;
 
   constructor(private readonly deps: MembershipDeps) {}
 
@@ -66,23 +66,29 @@ export class Membership {
     const { client, ttlSeconds, prefix, self, logger } = this.deps;
     const lease = client.lease(ttlSeconds);
     this.lease = lease;
-    lease.on('lost', (err) => {
-      if (this.lease !== lease || this.closed) return;
-      logger.warn({ err: err.message }, 'etcd lease lost: registering again');
-      this.lease = null;
-      this.later(() => this.register());
-    });
+    lease.on('lost', (err) => this.retry(lease, err));
     lease
       .put(memberKey(prefix, self.id))
       .value(JSON.stringify(self))
       .then(() => {
         if (this.lease !== lease) return;
         this.retryMs = RETRY_MIN_MS;
+        this.unregistered = false;
         logger.info({ ttl: ttlSeconds }, 'cluster member registered');
-        this.deps.onLease?.(lease);
       })
-      // the lease's 'lost' event follows a failed grant and does the retry
-      .catch((err: unknown) => logger.debug({ err }, 'member registration failed'));
+      .catch((err: unknown) => this.retry(lease, err));
+  }
+
+  /** The lease was lost (or its grant or the member put failed): a new one after a back-off; logged once until registered again. */
+  private retry(lease: Lease, err: unknown): void {
+    if (this.lease !== lease || this.closed) return;
+    this.lease = null;
+    lease.release();
+    const fields = { err: err instanceof Error ? err.message : String(err) };
+    if (this.unregistered) this.deps.logger.debug(fields, 'cluster registration failed: retrying');
+    else this.deps.logger.warn(fields, 'cluster registration lost: registering again when etcd answers');
+    this.unregistered = true;
+    this.later(() => this.register());
   }
 
   /**
