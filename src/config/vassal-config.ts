@@ -89,6 +89,8 @@ export interface VassalConfig {
   readonly nodeDefaultThreads: boolean;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;
+  /** a graceful reload spreads its keep-alive clients' reconnects over this window */
+  readonly reloadSpreadMs: number;
   /** heartbeat: the master tells the emperor it is alive this often */
   readonly heartbeatMs?: number;
   readonly readyTimeoutMs: number;

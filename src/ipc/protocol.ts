@@ -81,7 +81,8 @@ export type WorkerToMaster =
   | { readonly type: 'app-unclaimed'; readonly sockets: readonly number[] };
 
 export type MasterToWorker =
-  | { readonly type: 'drain' }
+  // spreadMs: a generation switch spreads the keep-alive clients' reconnects over this window (drain.ts)
+  | { readonly type: 'drain'; readonly spreadMs?: number }
   | { readonly type: 'activity-request'; readonly id: number };
 
 /** Why a master asks for reinforcements: every worker busy, a deep listen queue, or the operator (master FIFO `B`). */

@@ -309,7 +309,9 @@ export class WorkerPool {
       const slot = this.slots[index];
       if (slot) void worker.exited.then(() => this.onCurrentExit(slot, worker));
     });
-    for (const worker of old) this.retire(worker, mode);
+    // within a quarter of the mercy: the spread must never be what gets an old worker killed
+    const spreadMs = Math.min(config.reloadSpreadMs, config.workerReloadMercyMs / 4);
+    for (const worker of old) this.retire(worker, mode, spreadMs);
     return { ok: true };
   }
 
@@ -375,12 +377,12 @@ export class WorkerPool {
     });
   }
 
-  private retire(worker: Worker, mode: ReloadMode): void {
+  private retire(worker: Worker, mode: ReloadMode, spreadMs = 0): void {
     this.retiring.add(worker);
     // a worker that never got ready (a crash loop being replaced) has nothing to finish
     const done = mode === 'brutal' || worker.readyAt === null
       ? worker.stop('brutal', 'SIGKILL', 0)
-      : worker.drain('reload', this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'));
+      : worker.drain('reload', this.config.workerReloadMercyMs, () => this.log.warn({ worker: worker.id, workerPid: worker.pid }, 'worker drain timed out, killed'), spreadMs);
     void done.then(() => this.retiring.delete(worker));
   }
 

@@ -281,9 +281,10 @@ export class Worker {
    * Finish in-flight requests and exit, SIGKILL after `mercyMs`; the slot is not
    * refilled. Exec workers get their exec-stop-signal. A module worker retired by
    * a reload is told over IPC and keeps its idle keep-alive connections until
-   * their next request; one stopped for good gets SIGTERM and closes them.
+   * their next request (after `spreadMs`, at a random moment per connection);
+   * one stopped for good gets SIGTERM and closes them.
    */
-  drain(why: 'reload' | 'stop', mercyMs: number, onEscalate: () => void): Promise<void> {
+  drain(why: 'reload' | 'stop', mercyMs: number, onEscalate: () => void, spreadMs = 0): Promise<void> {
     this.endReason ??= why === 'reload' ? 'drain' : 'stop';
     this.refill = false;
     const child = this.child;
@@ -293,7 +294,7 @@ export class Worker {
     if (app.kind === 'exec') return terminate(child, { signal: app.stopSignal, graceMs: mercyMs, onEscalate, group: true });
     if (why === 'stop') return terminate(child, { signal: 'SIGTERM', graceMs: mercyMs, onEscalate, group: true });
     this.resume();
-    this.send({ type: 'drain' });
+    this.send({ type: 'drain', spreadMs });
     return terminate(child, { signal: null, graceMs: mercyMs, onEscalate, group: true });
   }
 

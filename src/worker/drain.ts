@@ -16,6 +16,14 @@ const FRESH_REQUEST_GRACE_MS = 50;
 export interface DrainOptions {
   /** also close idle keep-alive connections (after a short grace) and those of in-flight responses once they end */
   readonly closeIdle?: boolean;
+  /** a reload: each open connection keeps alive until a random moment within this many ms, then closes after its next response */
+  readonly spreadMs?: number;
+}
+
+/** The clock and the dice, injected for tests. */
+export interface DrainDeps {
+  readonly now: () => number;
+  readonly random: () => number;
 }
 
 /** Marks responses `Connection: close` once a drain has begun. */
@@ -25,9 +33,14 @@ export class Drainer {
   private closingIdle = false;
   /** open HTTP connections, to find those that never sent a byte */
   private readonly connections = new Set<Socket>();
+  /** when each connection open at the drain may stop keeping alive (epoch ms); a connection not here closes at once */
+  private readonly closeAt = new WeakMap<Socket, number>();
 
   /** @param inflight the responses still being written (the request counter's) */
-  constructor(private readonly inflight: () => Iterable<ServerResponse>) {}
+  constructor(
+    private readonly inflight: () => Iterable<ServerResponse>,
+    private readonly deps: DrainDeps = { now: Date.now, random: Math.random },
+  ) {}
 
   /** Know `server`'s connections (HTTP or uwsgi): on a stop, one that never sent a request is closed too. */
   watch(server: Server | NetServer): void {
@@ -39,14 +52,20 @@ export class Drainer {
 
   /** Call first thing for every request. */
   track(res: ServerResponse): void {
-    if (this.draining) res.shouldKeepAlive = false;
+    if (this.draining && this.closesNow(res)) res.shouldKeepAlive = false;
+  }
+
+  private closesNow(res: ServerResponse): boolean {
+    const at = res.socket === null ? undefined : this.closeAt.get(res.socket);
+    return at === undefined || this.deps.now() >= at;
   }
 
   /** Stop accepting on every server; resolve when all their connections closed. Idempotent. */
   drain(servers: readonly (Server | NetServer)[], options: DrainOptions = {}): Promise<void> {
     if (this.done === null) {
       this.draining = true;
-      for (const res of this.inflight()) if (!res.headersSent) res.shouldKeepAlive = false;
+      this.spread(options.spreadMs ?? 0);
+      for (const res of this.inflight()) if (!res.headersSent && this.closesNow(res)) res.shouldKeepAlive = false;
       this.done = Promise.all(
         servers.map(
           (server) =>
@@ -59,6 +78,13 @@ export class Drainer {
     }
     if (options.closeIdle === true && !this.closingIdle) this.closeIdle(servers);
     return this.done;
+  }
+
+  /** Keep-alive clients reconnect to the new workers over `spreadMs`, not all at the same moment. */
+  private spread(spreadMs: number): void {
+    if (spreadMs <= 0) return;
+    const start = this.deps.now();
+    for (const socket of this.connections) this.closeAt.set(socket, start + this.deps.random() * spreadMs);
   }
 
   private closeIdle(servers: readonly (Server | NetServer)[]): void {

@@ -41,8 +41,10 @@ export function controlWorker(control: WorkerControl): StopListener {
     });
   };
   const handlers: MessageHandlers<MasterToWorker> = {
-    drain: () => {
-      void drainer.drain(control.servers()).then(() => finish({ why: 'reload' }));
+    drain: (message) => {
+      // the master's word, but a number all the same: anything else spreads nothing
+      const spreadMs = typeof message.spreadMs === 'number' && message.spreadMs > 0 ? message.spreadMs : 0;
+      void drainer.drain(control.servers(), { spreadMs }).then(() => finish({ why: 'reload' }));
     },
     'activity-request': (message) => sendToMaster({ type: 'activity', id: message.id, activity: counter.snapshot() }),
   };

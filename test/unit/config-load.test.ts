@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       nodeDefaultThreads: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
+      reloadSpreadMs: 250,
       readyTimeoutMs: 250,
       vacuum: true,
       listenBacklog: 128,
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     assert.equal(config.workerReloadMercyMs, 60_000);
     assert.equal(config.reloadNice, 0);
     assert.equal(config.nodeDefaultThreads, false);
+    assert.equal(config.reloadSpreadMs, 1_000);
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
