@@ -134,6 +134,8 @@ export async function runReload(options: BenchOptions): Promise<PartReport> {
   // what a worker's start-up costs the requests served meanwhile: the same without the CA bundle to parse,
   // and with reload-nice's lower priority for booting workers (off by default; the master runs as root here)
   const lean = options.quick ? [] : [
+    // the old workers' Connection: close all at once (before reload-spread), beside the default spread of 1 s
+    ...(await underMaster(options, steadyMs, `${SIGHUP} (reload-spread = 0)`, process.env, ['--reload-spread', '0'])),
     ...(await underMaster(options, steadyMs, `${SIGHUP}, without NODE_EXTRA_CA_CERTS (master and workers)`, withoutCa())),
     ...(await underMaster(options, steadyMs, `${SIGHUP} (reload-nice = 10)`, process.env, ['--reload-nice', '10'])),
     ...(await underMaster(options, steadyMs, `${CHAIN}, reload-nice = 10`, process.env, ['--reload-mode', 'chain', '--reload-nice', '10'])),

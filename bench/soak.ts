@@ -3,6 +3,7 @@
 // sampling the emperor's and the master's RSS and descriptors: zero failed
 // requests, and both flat. `--reloads N` (default 10,000; --quick 200) and
 // `--soak-minutes M` (default 12) bound it, whichever comes first.
+import { existsSync, readFileSync } from 'node:fs';
 import { startEmperor, touch, vassalState, writeVassal } from './lib/emperor.js';
 import { withoutCa } from './lib/env.js';
 import { startLoad, type RunningLoad } from './lib/load.js';
@@ -13,6 +14,10 @@ import { sleep, withTempDir } from './lib/temp-dir.js';
 import type { TrackedProcess } from './lib/tracked-process.js';
 import { fdCount } from './chaos-procs.js';
 import { reportSoak, type SoakResult, type SoakSample } from './soak-report.js';
+import type { HeapFigures } from './lib/heap-probe.js';
+import { ROOT } from './lib/paths.js';
+
+const HEAP_PROBE = `${ROOT}dist/bench/lib/heap-probe.js`;
 
 const RATE_PER_MODE = 50;
 const TOUCH_EVERY = 10;
@@ -24,20 +29,37 @@ function argument(flag: string, fallback: number): number {
   return value;
 }
 
-function sample(reloads: number, emperor: number, master: number): SoakSample {
-  return { reloads, emperorRssKb: rssKb(emperor) ?? Number.NaN, emperorFds: fdCount(emperor) ?? Number.NaN, masterRssKb: rssKb(master) ?? Number.NaN, masterFds: fdCount(master) ?? Number.NaN };
+/** The heap probe's next line from `pid` (SIGPWR, see lib/heap-probe.ts), or null if none came within 2 s. */
+async function heapOf(dir: string, pid: number): Promise<HeapFigures | null> {
+  const file = `${dir}/.heap-${pid}.jsonl`;
+  const lines = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
+  const before = lines().length;
+  process.kill(pid, 'SIGPWR');
+  for (const deadline = Date.now() + 2_000; Date.now() < deadline; await sleep(20)) {
+    const now = lines();
+    if (now.length > before) return JSON.parse(now.at(-1) ?? '') as HeapFigures;
+  }
+  return null;
+}
+
+async function sample(dir: string, reloads: number, emperor: number, master: number): Promise<SoakSample> {
+  const [emperorHeap, masterHeap] = [await heapOf(dir, emperor), await heapOf(dir, master)];
+  return {
+    reloads, emperorRssKb: rssKb(emperor) ?? Number.NaN, emperorFds: fdCount(emperor) ?? Number.NaN, masterRssKb: rssKb(master) ?? Number.NaN, masterFds: fdCount(master) ?? Number.NaN,
+    emperorHeapKb: emperorHeap?.heapTotalKb ?? Number.NaN, masterHeapKb: masterHeap?.heapTotalKb ?? Number.NaN,
+  };
 }
 
 /** A sample once the old workers have drained and been reaped (the master has exactly its 2 children again). */
-async function settledSample(reloads: number, emperor: number, master: number): Promise<SoakSample> {
+async function settledSample(dir: string, reloads: number, emperor: number, master: number): Promise<SoakSample> {
   for (const deadline = Date.now() + 10_000; childrenOf(master).length !== 2 && Date.now() < deadline; ) await sleep(20);
-  return sample(reloads, emperor, master);
+  return sample(dir, reloads, emperor, master);
 }
 
 /** Reload `masterPid` one reload after another until `asked` are done or `endAt` passes. */
-async function reloadLoop(emperor: TrackedProcess, masterPid: number, file: string, asked: number, endAt: number, options: BenchOptions): Promise<Omit<SoakResult, 'loads' | 'elapsedMs' | 'rate'>> {
+async function reloadLoop(dir: string, emperor: TrackedProcess, masterPid: number, file: string, asked: number, endAt: number, options: BenchOptions): Promise<Omit<SoakResult, 'loads' | 'elapsedMs' | 'rate'>> {
   const every = Math.max(1, Math.floor(asked / 250));
-  const samples: SoakSample[] = [sample(0, emperor.pid, masterPid)];
+  const samples: SoakSample[] = [await sample(dir, 0, emperor.pid, masterPid)];
   let done = 0;
   let touches = 0;
   let failedReloads = 0;
@@ -51,12 +73,12 @@ async function reloadLoop(emperor: TrackedProcess, masterPid: number, file: stri
     if (line.msg !== 'reload finished') failedReloads += 1;
     done += 1;
     if (byTouch) touches += 1;
-    if (done % every === 0) samples.push(await settledSample(done, emperor.pid, masterPid));
+    if (done % every === 0) samples.push(await settledSample(dir, done, emperor.pid, masterPid));
     if (done % 500 === 0) options.progress(`soak: ${done} reloads`);
     // the master's own lines are not needed once read: keep the bench's memory flat too
     if (emperor.lines.length > 10_000) emperor.lines.splice(0, emperor.lines.length - 1_000);
   }
-  if (samples.at(-1)?.reloads !== done) samples.push(await settledSample(done, emperor.pid, masterPid));
+  if (samples.at(-1)?.reloads !== done) samples.push(await settledSample(dir, done, emperor.pid, masterPid));
   return { asked, done, touches, failedReloads, samples };
 }
 
@@ -69,7 +91,10 @@ export async function runSoak(options: BenchOptions): Promise<PartReport> {
     const loads: { mode: string; load: RunningLoad }[] = [];
     try {
       // without the CA bundle every worker boots faster: more reloads in the time
-      const emperor = await startEmperor(processes, dir, [], withoutCa());
+      // and with the heap probe in the emperor and its masters (their workers load it too, idle)
+      const base = withoutCa();
+      const env = { ...base, NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --import=${HEAP_PROBE}`.trim(), UW_HEAP_PROBE_DIR: dir };
+      const emperor = await startEmperor(processes, dir, [], env);
       const file = writeVassal(dir, 'soak.ini', { kind: 'module', processes: 2 });
       const ready = await vassalState(emperor, 'soak.ini', 'ready', 0, 30_000);
       const socket = emperor.lines.find((l) => l.msg === 'socket bound' && l.vassal === 'soak.ini');
@@ -84,7 +109,7 @@ export async function runSoak(options: BenchOptions): Promise<PartReport> {
       await sleep(2_000);
       const started = Date.now();
       options.progress(`soak: up to ${asked} reloads in at most ${minutes} min`);
-      const run = await reloadLoop(emperor, Number(ready.masterPid), file, asked, started + minutes * 60_000, options);
+      const run = await reloadLoop(dir, emperor, Number(ready.masterPid), file, asked, started + minutes * 60_000, options);
       const elapsedMs = Date.now() - started;
       await sleep(1_000);
       const results = await Promise.all(loads.map(async ({ mode, load }) => ({ mode, result: await load.stop() })));
