@@ -4,7 +4,7 @@
 //   uw --reload PIDFILE | --stop PIDFILE | --pause PIDFILE
 //   uw --connect-and-read ADDR    (print the stats document served at ADDR)
 //   uw --fifo PATH CMDS           (write command bytes to a master FIFO)
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { ADDRESS_EXPECTED, parseAddress } from '../config/addresses.js';
 import { argvToSources, type ConfigSource } from '../config/argv.js';
 import { OPTIONS, type OptionSpec } from '../config/options.js';
@@ -12,6 +12,7 @@ import { describeError, exitCodeFor, UwError } from '../errors.js';
 import { Master } from '../master/master.js';
 import { unknownFifoBytes } from '../master/master-fifo-commands.js';
 import { FifoSendError, sendFifoCommands } from '../master/master-fifo-send.js';
+import { takeUwsgiEmperorFd } from '../master/uwsgi-emperor-env.js';
 import { readStats } from '../stats/read-stats.js';
 import { runControlCommand } from './control-command.js';
 
@@ -77,6 +78,15 @@ function fifo(path: string | undefined, commands: string[]): number {
   return 0;
 }
 
+/** True when `fd` is an open socket (a closed descriptor is not). */
+function isSocket(fd: number): boolean {
+  try {
+    return fstatSync(fd).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 async function main(argv: string[]): Promise<number | null> {
   if (argv[0] === '--connect-and-read') return connectAndRead(argv[1]);
   if (argv[0] === '--fifo') return fifo(argv[1], argv.slice(2));
@@ -96,7 +106,9 @@ async function main(argv: string[]): Promise<number | null> {
   if (!sources.some((source) => source.kind === 'file' && source.role !== 'template') && !sources.some((s) => s.kind === 'option')) {
     throw new UwError('UW_USAGE', `nothing to run\n${USAGE}`);
   }
-  await Master.start({ sources, cwd: process.cwd(), env: process.env, ...(name !== undefined && { name }) });
+  // a uWSGI Emperor's vassal (its argv is --ini FILE, --set K=V, --inherit FILE...): see README "uw under a uWSGI Emperor"
+  const uwsgiEmperorFd = takeUwsgiEmperorFd(process.env, process.send !== undefined, isSocket);
+  await Master.start({ sources, cwd: process.cwd(), env: process.env, ...(name !== undefined && { name }) }, uwsgiEmperorFd);
   return null; // the master runs until a signal stops it
 }
 

@@ -24,6 +24,7 @@ import { HeartbeatSender } from './heartbeat-sender.js';
 import { acquireSockets, resocket, type SocketChange } from './zerg.js';
 import { announceSockets, closeUnusedKept, requestKeptSockets } from './kept-sockets.js';
 import { startZergServer, type ZergServer } from './zerg-server.js';
+import { UwsgiEmperorLink } from './uwsgi-emperor-link.js';
 
 type MasterState = 'starting' | 'running' | 'reloading' | 'stopping';
 
@@ -47,6 +48,8 @@ export class Master {
   private readonly heartbeat = new HeartbeatSender((beat) => this.tellEmperor(beat));
   /** the sockets the emperor has a copy of */
   private readonly announced = new WeakSet<HeldSocket>();
+  /** set when a real uWSGI Emperor runs this master (UWSGI_EMPEROR_FD) */
+  private uwsgiEmperor: UwsgiEmperorLink | null = null;
 
   private constructor(
     private config: VassalConfig,
@@ -74,22 +77,24 @@ export class Master {
       sockets: () => this.sockets,
       log,
       onSos: (request) => {
-        if (!process.connected) return this.log.warn({ ...request }, 'reinforcements needed, but no emperor governs this master');
+        if (!process.connected && this.uwsgiEmperor === null) return this.log.warn({ ...request }, 'reinforcements needed, but no emperor governs this master');
         this.log.warn({ ...request }, 'asking the emperor for reinforcements');
         this.tellEmperor({ type: 'master-sos', ...request });
       },
       onIdleStop: (idleMs) => {
         if (this.state === 'stopping') return;
-        this.log.info({ idleMs }, 'idle, stopping');
+        // a uWSGI Emperor answers byte 22 with its stop byte, and its own vassals wait for that
+        if (this.uwsgiEmperor !== null) this.log.info({ idleMs }, 'idle, asking the uWSGI Emperor to stop this vassal');
+        else this.log.info({ idleMs }, 'idle, stopping');
         this.tellEmperor({ type: 'master-idle', idleMs });
-        this.stop('graceful');
+        if (this.uwsgiEmperor === null) this.stop('graceful');
       },
     });
     this.fifo = new MasterFifo(log, (command) => this.handle(command));
   }
 
   /** Load, bind and start; throws UwError (nothing started) on bad input. */
-  static async start(request: ConfigRequest): Promise<Master> {
+  static async start(request: ConfigRequest, uwsgiEmperorFd: number | null = null): Promise<Master> {
     const config = await loadConfig(request);
     process.title = `uw master (${config.name})`;
     const log = createLogger({ vassal: config.name }, openVassalDestination(config));
@@ -107,6 +112,7 @@ export class Master {
       if (config.zergServer !== undefined) zergServer = await startZergServer({ path: config.zergServer, mode: config.chmodSocket, file: config.file }, fds, log);
       master = new Master(config, sockets, request, log);
       started.master = master;
+      if (uwsgiEmperorFd !== null) master.uwsgiEmperor = master.linkUwsgiEmperor(uwsgiEmperorFd);
       await master.statsEndpoint.open(config);
       master.fifo.open(config.masterFifo, config.file);
       if (config.pidfile) writePidfile(config.pidfile);
@@ -130,6 +136,7 @@ export class Master {
       this.handle(command);
     });
     if (process.send) this.listenToEmperor();
+    this.uwsgiEmperor?.open();
     announceSockets(this.sockets, this.announced);
     this.armTouchReload();
     // a master lives until it is told to stop, even while no worker runs (all failed, backing off)
@@ -138,7 +145,7 @@ export class Master {
     process.on('unhandledRejection', (err) => this.log.error({ err }, 'unowned promise failed'));
     this.log.info({ processes: this.config.processes, app: this.config.app.kind }, 'master started');
     this.tellEmperor({ type: 'master-started', pid: process.pid, reloadMercyMs: this.config.reloadMercyMs });
-    if (process.send) this.heartbeat.follow(this.config.heartbeatMs);
+    if (process.send || this.uwsgiEmperor) this.heartbeat.follow(this.config.heartbeatMs);
     this.own('first start', this.pool.start().then(() => this.markReady()));
     this.watchLoad();
   }
@@ -203,7 +210,13 @@ export class Master {
   }
 
   private tellEmperor(message: MasterToEmperor): void {
+    this.uwsgiEmperor?.tell(message);
     if (process.connected) process.send?.(message);
+  }
+
+  /** A uWSGI Emperor's bytes are commands, as signals are. */
+  private linkUwsgiEmperor(fd: number): UwsgiEmperorLink {
+    return new UwsgiEmperorLink({ fd, log: this.log, pool: this.pool, config: () => this.config, onCommand: (command) => this.handle(command) });
   }
 
   private armTouchReload(): void {
@@ -283,9 +296,10 @@ export class Master {
 
   /** FIFO `E` and `B` are requests to the emperor; a master on its own says nobody will hear them. */
   private askEmperor(command: 'emperor-rescan' | 'ask-reinforcements'): void {
-    if (!process.connected) return this.log.warn({ command }, 'no emperor governs this master');
+    const message: MasterToEmperor = command === 'emperor-rescan' ? { type: 'master-rescan' } : { type: 'master-sos', reason: 'fifo' };
+    if (!process.connected && !(this.uwsgiEmperor?.hears(message) ?? false)) return this.log.warn({ command }, 'no emperor governs this master');
     this.log.info({ command }, 'asking the emperor');
-    this.tellEmperor(command === 'emperor-rescan' ? { type: 'master-rescan' } : { type: 'master-sos', reason: 'fifo' });
+    this.tellEmperor(message);
   }
 
   /** logrotate moved the file (or a size rotation is wanted): lines queued go to the old file, the next ones to a new one. */
@@ -367,7 +381,7 @@ export class Master {
       this.sockets = next.sockets;
       this.armTouchReload();
       this.watchLoad();
-      if (process.send) this.heartbeat.follow(config.heartbeatMs);
+      if (process.send || this.uwsgiEmperor) this.heartbeat.follow(config.heartbeatMs);
       this.fifo.reconfigure(config.masterFifo, config.file);
       await this.statsEndpoint.reconfigure(config);
     }
@@ -407,6 +421,7 @@ export class Master {
     this.stopMode = mode;
     this.unwatchTouch();
     this.monitors.stop();
+    this.uwsgiEmperor?.quiet();
     this.log.info({ mode, mercyMs: this.config.reloadMercyMs }, 'shutdown started');
     this.finishStop(mode, exitCode).catch((err: unknown) => {
       this.log.error({ err }, 'shutdown failed');
