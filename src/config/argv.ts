@@ -1,6 +1,8 @@
 // Command-line arguments → config sources, uWSGI style: a positional argument
 // is a config file (`app.ini` or `app.ini:section`), `--ini/--yaml/--json FILE`
-// name the format, and every option is `--key value` or `--key=value`.
+// name the format, and every option is `--key value` or `--key=value`. What a
+// uWSGI Emperor adds to a vassal's argv means what it means to uWSGI:
+// `--set key=value` sets an option, `--include FILE` reads a file in place.
 import { UwError } from '../errors.js';
 import type { ConfigFormat, ConfigSource } from './config-source.js';
 import { boolean, octalMode, type Converter } from './convert.js';
@@ -49,11 +51,29 @@ export function argvToSources(argv: readonly string[]): ConfigSource[] {
     if (format !== undefined) {
       if (value === true || value === '') throw new UwError('UW_USAGE', `option --${key} needs a file name`);
       sources.push({ kind: 'file', path: value, format });
+    } else if (key === 'set' || key === 'include') {
+      sources.push(emperorOption(key, value));
     } else {
       sources.push({ kind: 'option', key, value, origin: ORIGIN });
     }
   }
   return sources;
+}
+
+/**
+ * `--set key=value` is the option `key` (or a placeholder, when only a %(key)
+ * uses it); `--include FILE` is inherit's in-place reading, as on uw's command
+ * line inherit applies where it stands.
+ */
+function emperorOption(key: 'set' | 'include', value: string | true): ConfigSource {
+  const text = value === true ? '' : value;
+  if (key === 'include') {
+    if (text === '') throw new UwError('UW_USAGE', 'option --include needs a file name');
+    return { kind: 'option', key: 'inherit', value: text, origin: ORIGIN };
+  }
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UwError('UW_USAGE', `option --set expects KEY=VALUE, got ${JSON.stringify(text.slice(0, 80))}`);
+  return { kind: 'option', key: text.slice(0, eq), value: text.slice(eq + 1), origin: ORIGIN };
 }
 
 /** What a bare option's next argument must look like to be its value. */
@@ -73,6 +93,6 @@ function valueMode(key: string, next: string | undefined): 'none' | 'required' |
     const converter = BARE_VALUE[spec.kind];
     return next !== undefined && converter?.convert(next) !== undefined ? 'required' : 'none';
   }
-  if (Object.hasOwn(FILE_FLAGS, key) || key === 'inherit' || key === 'set-ph' || key === 'set-placeholder') return 'required';
+  if (Object.hasOwn(FILE_FLAGS, key) || ['inherit', 'include', 'set', 'set-ph', 'set-placeholder'].includes(key)) return 'required';
   return 'maybe';
 }

@@ -97,6 +97,8 @@ export const OPTIONS = {
   'log-backups': { kind: 'int', doc: 'rotated files kept by log-maxsize, 1 to 1000 (default 1)' },
   'touch-logreopen': { kind: 'path', list: true, doc: 'reopen the log file when this file\'s mtime changes (for logrotate\'s postrotate)' },
   master: { kind: 'bool', bare: 'true', doc: 'accepted for uWSGI compatibility; the master is always on' },
+  'privileged-binary-patch': { kind: 'path', doc: 'accepted for uWSGI compatibility: the program uWSGI executes instead of itself, before it binds anything; set to uw, a plain uWSGI Emperor runs this file with uw (see "uw under a uWSGI Emperor"); uw ignores it' },
+  'unprivileged-binary-patch': { kind: 'path', doc: 'as privileged-binary-patch, executed after uWSGI dropped to uid/gid' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -23,11 +23,12 @@ export class SpawnedCli {
   /** exited and all of its output read */
   private closed = false;
 
-  constructor(bin: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  /** extraPipes: that many more stdio pipes (fd 3, 4...: socketpairs, child.stdio[3]...) */
+  constructor(bin: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; extraPipes?: number } = {}) {
     this.child = spawn(process.execPath, [bin, ...args], {
       cwd: options.cwd,
       env: { ...process.env, UW_LOG_LEVEL: 'debug', UWEMPEROR_CONTROL: testControlPath(), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...Array.from({ length: options.extraPipes ?? 0 }, () => 'pipe' as const)],
     });
     running.add(this);
     let partial = '';

@@ -49,6 +49,16 @@ describe('argvToSources', () => {
     assert.deepEqual(argvToSources(['--procesess', '4', '--vacum', '--x']), [opt('procesess', '4'), opt('vacum', true), opt('x', true)]);
   });
 
+  it('reads the argv a uWSGI Emperor gives a vassal: --set K=V, --inherit and --include FILE', () => {
+    assert.deepEqual(argvToSources(['--set', 'processes=4', '--set=env=A=1', '--ini', 'app.ini', '--inherit', 'base.ini', '--include', 'more.ini']), [
+      opt('processes', '4'), opt('env', 'A=1'), { kind: 'file', path: 'app.ini', format: 'ini' }, opt('inherit', 'base.ini'), opt('inherit', 'more.ini'),
+    ]);
+    assert.throws(() => argvToSources(['--set', 'processes']), usage('--set expects KEY=VALUE, got "processes"'));
+    assert.throws(() => argvToSources(['--set=', 'app.ini']), usage('--set expects KEY=VALUE'));
+    assert.throws(() => argvToSources(['--set', '=4']), usage('--set expects KEY=VALUE'));
+    assert.throws(() => argvToSources(['--include']), usage('--include needs a value'));
+  });
+
   it('treats everything after -- as files', () => {
     assert.deepEqual(argvToSources(['--', '--odd.ini']), [{ kind: 'file', path: '--odd.ini' }]);
   });
