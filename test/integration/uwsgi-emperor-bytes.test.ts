@@ -64,9 +64,9 @@ function vassal(name: string, ini: string, env: NodeJS.ProcessEnv = {}): { cli: 
   return { cli, emperor: new EmperorEnd(end) };
 }
 
-/** Its pids and its workers', to check that none is left. */
+/** uw exited 0 within a limit, and none of `pids` (it and its workers) is left. */
 async function stopped(cli: SpawnedCli, pids: readonly number[]): Promise<void> {
-  const exit = await cli.exited;
+  const exit = await waitFor('uw to exit', () => (cli.child.exitCode === null && cli.child.signalCode === null ? undefined : { code: cli.child.exitCode, signal: cli.child.signalCode }), 30_000);
   assert.deepEqual(exit, { code: 0, signal: null });
   await waitFor('no uw process left', () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 10_000);
 }

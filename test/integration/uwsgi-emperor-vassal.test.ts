@@ -130,22 +130,26 @@ describe('uw under a real uWSGI Emperor', { skip: missing }, () => {
     assert.equal(oldWorkers.length, 2);
 
     const load = startLoad(port, { keepAlive: 2, fresh: 1 });
-    await waitFor('requests flowing', () => (load.result.ok > 20 ? true : undefined), 30_000);
-    // uWSGI compares whole-second mtimes: a later second, without waiting for it
-    const mtime = Math.floor(statSync(file).mtimeMs / 1000) + 2;
-    utimesSync(file, mtime, mtime);
-    await emperor.waitFor(/reload the uwsgi instance app\.ini/);
-    await emperor.waitFor('reload finished');
-    await waitFor('the old workers to exit', () => (oldWorkers.every((pid) => !isAlive(pid)) ? true : undefined), 30_000);
-    // an old worker may stay a zombie for a moment after its exit
-    const newWorkers = await waitFor('two new workers', () => {
-      const live = childrenOf(master).filter(isAlive);
-      return live.length === 2 ? live : undefined;
-    });
-    assert.ok(newWorkers.every((pid) => !oldWorkers.includes(pid)), 'new workers');
-    await waitFor('answers from the new workers', () => (newWorkers.some((pid) => load.result.pids.has(String(pid))) ? true : undefined), 30_000);
-    const result = await load.stop();
-    assert.equal(result.failed, 0, result.errors.slice(0, 5).join('\n'));
+    let newWorkers: number[];
+    try {
+      await waitFor('requests flowing', () => (load.result.ok > 20 ? true : undefined), 30_000);
+      // uWSGI compares whole-second mtimes: a later second, without waiting for it
+      const mtime = Math.floor(statSync(file).mtimeMs / 1000) + 2;
+      utimesSync(file, mtime, mtime);
+      await emperor.waitFor(/reload the uwsgi instance app\.ini/);
+      await emperor.waitFor('reload finished');
+      await waitFor('the old workers to exit', () => (oldWorkers.every((pid) => !isAlive(pid)) ? true : undefined), 30_000);
+      // an old worker may stay a zombie for a moment after its exit
+      newWorkers = await waitFor('two new workers', () => {
+        const live = childrenOf(master).filter(isAlive);
+        return live.length === 2 ? live : undefined;
+      });
+      assert.ok(newWorkers.every((pid) => !oldWorkers.includes(pid)), 'new workers');
+      await waitFor('answers from the new workers', () => (newWorkers.some((pid) => load.result.pids.has(String(pid))) ? true : undefined), 30_000);
+    } finally {
+      await load.stop();
+    }
+    assert.equal(load.result.failed, 0, load.result.errors.slice(0, 5).join('\n'));
     assert.equal(emperor.find('master started').length, 1, 'the same master');
     assert.ok(isAlive(master));
 
