@@ -30,6 +30,9 @@ describe('emperor signals', () => {
     emperor.signal('SIGHUP');
     await emperor.waitForLog('fake master reloaded', { vassal: 'one.ini' });
     await emperor.waitForLog('fake master reloaded', { vassal: 'two.json' });
+    // the masters' lines and the emperor's reach stdout by different writers: wait for both
+    await emperor.waitForLog('vassal state', { vassal: 'one.ini', to: 'reloading' });
+    await emperor.waitForLog('vassal state', { vassal: 'two.json', to: 'reloading' });
     const reasons = emperor.find('vassal state', { to: 'reloading' }).map((line) => line.reason);
     assert.deepEqual(reasons, ['emperor reload', 'emperor reload']);
   });

@@ -106,7 +106,7 @@ export class EtcdMirror {
     this.deps.look(cache.pathOf(held.meaning.path));
   }
 
-  /** true: this emperor runs it (or it is an include); false: another one does; an error: unusable. */
+  /** true: this emperor runs it (or it is an include, or its [emperor] section is bad); false: another one does; an error: unusable. */
   private async verdict(held: Held): Promise<boolean | UwError> {
     const { meaning, value, key } = held;
     if (value.length > MAX_DIGEST_BYTES) return new UwError('UW_ETCD_VALUE', `a value of ${value.length} bytes, over the ${MAX_DIGEST_BYTES} a vassal file may have`, { file: key });
@@ -114,9 +114,9 @@ export class EtcdMirror {
     try {
       const attrs = parseVassalAttributes((await sectionOfFile(value.toString('utf8'), key, ATTRIBUTES_SECTION)) ?? []);
       return meaning.pinned || this.deps.placement.isMine(meaning.name, attrs);
-    } catch (err) {
-      if (err instanceof UwError) return err;
-      return new UwError('UW_ETCD_VALUE', `cannot read the [emperor] section: ${err instanceof Error ? err.message : String(err)}`, { file: key });
+    } catch {
+      // placement unreadable: every member writes it, and its own start shows it broken with the config error
+      return true;
     }
   }
 
