@@ -27,12 +27,17 @@ const HTTP_PREFIX = 'HTTP_';
 /** Headers the CGI vars or the unframed body say instead: HTTP_CONTENT_TYPE only stands in for a missing CONTENT_TYPE. */
 const SKIPPED = new Set(['HTTP_CONTENT_LENGTH', 'HTTP_CONTENT_TYPE', 'HTTP_TRANSFER_ENCODING']);
 const VERSION = /^HTTP\/(\d)\.(\d)$/;
+/** What node:http's parser would refuse up front: a method that is no token, a URL with spaces or controls, a header with CR, LF or NUL. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const badUrl = (url: string): boolean => [...url].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f);
+const badValue = (value: string): boolean => value.includes('\r') || value.includes('\n') || value.includes('\0');
 
-/** The head, or why the vars cannot make one (a CONTENT_LENGTH that is no length). */
+/** The head, or why the vars cannot make one (a CONTENT_LENGTH that is no length, characters HTTP refuses). */
 export function headOf(vars: readonly (readonly [string, string])[]): UwsgiHead | string {
   const cgi = new Map<string, string>();
   const rawHeaders: string[] = [];
   for (const [key, value] of vars) {
+    if (key.startsWith(HTTP_PREFIX) && (!TOKEN.test(key) || badValue(value))) return `header var ${JSON.stringify(key.slice(0, 40))} holds a character HTTP does not allow`;
     if (SKIPPED.has(key)) cgi.set(key, value);
     else if (key.startsWith(HTTP_PREFIX) && key.length > HTTP_PREFIX.length) rawHeaders.push(headerName(key.slice(HTTP_PREFIX.length)), value);
     else cgi.set(key, value);
@@ -50,11 +55,15 @@ export function headOf(vars: readonly (readonly [string, string])[]): UwsgiHead 
     const port = cgi.get('SERVER_PORT');
     rawHeaders.push('Host', port === undefined || port === '' || port === '80' ? host : `${host}:${port}`);
   }
+  const method = cgi.get('REQUEST_METHOD') || 'GET';
+  if (!TOKEN.test(method)) return `REQUEST_METHOD is not a method (${JSON.stringify(method.slice(0, 20))})`;
+  const url = urlOf(cgi);
+  if (badUrl(url)) return 'the request URI holds a space or a control character';
   const remotePort = Number(cgi.get('REMOTE_PORT') ?? '');
   const remoteAddress = cgi.get('REMOTE_ADDR');
   return {
-    method: cgi.get('REQUEST_METHOD') || 'GET',
-    url: urlOf(cgi),
+    method,
+    url,
     httpVersionMajor: version === null ? 1 : Number(version[1]),
     httpVersionMinor: version === null ? 1 : Number(version[2]),
     rawHeaders,

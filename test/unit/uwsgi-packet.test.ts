@@ -126,6 +126,17 @@ describe('headOf: CGI vars as a node:http request head', () => {
     for (const bad of ['-1', '1e3', ' 5', '12a', '9'.repeat(16)]) assert.match(JSON.stringify(headOf([['CONTENT_LENGTH', bad]])), /CONTENT_LENGTH is not a length/, bad);
   });
 
+  it('refuses what node:http\'s parser would: a method that is no token, a URI with a space or control, a header with CR, LF or NUL', () => {
+    const refused = (vars: [string, string][]): boolean => typeof headOf(vars) === 'string';
+    assert.ok(refused([['REQUEST_METHOD', 'GE T']]));
+    assert.ok(refused([['REQUEST_URI', '/a b']]));
+    assert.ok(refused([['REQUEST_URI', '/a\r\nX: y']]));
+    assert.ok(refused([['PATH_INFO', '/a\u0000']]));
+    assert.ok(refused([['HTTP_X_A', 'v\r\nSet-Cookie: s=1']]));
+    assert.ok(refused([['HTTP_X A', 'v']]));
+    assert.ok(!refused([['REQUEST_METHOD', 'PATCH'], ['REQUEST_URI', '/caf%C3%A9?q=1'], ['HTTP_X_A', 'é, "quoted"\tvalue']]));
+  });
+
   it('joins repeated headers as node:http does: set-cookie a list, cookie with "; ", others with ", "', () => {
     assert.deepEqual(headersOf(['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Cookie', 'x=1', 'Cookie', 'y=2', 'Accept', 'a', 'Accept', 'b', 'Constructor', 'c']), {
       'set-cookie': ['a=1', 'b=2'],
