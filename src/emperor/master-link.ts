@@ -67,6 +67,9 @@ export interface MasterLinkCallbacks {
   readonly onKeptRequest: () => void;
 }
 
+/** After a master's exit, how long its channel's last messages may take to be read before the exit is acted on. */
+const CHANNEL_DRAIN_MS = 1_000;
+
 /** A master asks for rescans at most this often: a flood of master-rescan must not pile up directory walks. */
 const RESCAN_MIN_MS = 1_000;
 
@@ -141,8 +144,18 @@ export function linkMaster(child: ChildProcess, callbacks: MasterLinkCallbacks, 
   });
   child.once('exit', (code, signal) => {
     if (exited) return;
-    exited = true;
-    callbacks.onExit(code, signal);
+    const finish = (): void => {
+      if (exited) return;
+      exited = true;
+      callbacks.onExit(code, signal);
+    };
+    // the exit can be seen before the channel's last messages (a master-error just before exit 2): read them first
+    if (!child.connected) return finish();
+    const timer = setTimeout(finish, CHANNEL_DRAIN_MS);
+    child.once('disconnect', () => {
+      clearTimeout(timer);
+      finish();
+    });
   });
   return uwLink(child, callbacks.logger, ways);
 }
