@@ -17,6 +17,7 @@ import { CommandQueue } from '../emperor/command-queue.js';
 import { masterSpawnRequest } from '../emperor/master-command.js';
 import { tyrantMaster } from '../emperor/tyrant-master.js';
 import { getentSync } from '../process/getent-sync.js';
+import { cachedLookup } from '../process/lookup-cache.js';
 import { uwsgiSpawnRequest } from '../emperor/uwsgi-command.js';
 import { resolveTargets } from '../emperor/resolve-targets.js';
 import { isEtcdSpec } from '../emperor/etcd/etcd-settings.js';
@@ -90,13 +91,15 @@ async function run(settings: EmperorSettings, targets: Awaited<ReturnType<typeof
   process.title = `uwemperor ${settings.targets.join(' ')}`;
   // before any master runs: a bad etcd:// spec or an unreadable TLS file fails the start (exit 2)
   const etcd: EtcdSources = await openEtcdSources(settings, logger);
+  // one getent per owner per 10 s, not per master start (each may block the loop up to 2 s)
+  const lookup = cachedLookup(getentSync);
   const emperor = new Emperor({
     settings,
     targets: [...targets, ...etcd.targets],
     logger,
     clock: systemClock,
     spawnMaster: (identity, file, runAs, plan) => {
-      const tyrant = runAs && tyrantMaster(runAs, { lookup: getentSync, env: process.env, vassalLogtoDir: settings.vassalLogtoDir, logger: logger.child({ vassal: identity }) });
+      const tyrant = runAs && tyrantMaster(runAs, { lookup, env: process.env, vassalLogtoDir: settings.vassalLogtoDir, allowRoot: settings.tyrantAllowRoot, logger: logger.child({ vassal: identity }) });
       return spawnProcess(plan?.kind === 'uwsgi' ? uwsgiSpawnRequest(settings, plan.binary, identity, file, tyrant) : masterSpawnRequest({ ...settings, logFormat }, identity, file, tyrant));
     },
     stopMaster: (child, graceMs, onEscalate, ask = true) => terminate(child, { signal: ask ? 'SIGINT' : null, graceMs, onEscalate }),

@@ -3,8 +3,9 @@
 // for its gid. A file's group is not always the owner's choice: in a setgid
 // directory a new file takes the directory's group. So the file's group is used
 // only when the owner belongs to it (its primary group, or a member in the group
-// database); otherwise the master runs in the owner's primary group. Pure: the
-// lookups are given.
+// database); otherwise the master runs in the owner's primary group. That group
+// may be 0 even when the file's is not: refused like a file of group 0 unless
+// tyrant-allow-root. Pure: the lookups are given.
 
 /** One entry of passwd or group as `getent DATABASE KEY` prints it, or undefined when there is none. */
 export type AccountLookup = (database: 'passwd' | 'group', key: string) => string | undefined;
@@ -20,13 +21,17 @@ export interface OwnerAccount {
 }
 
 /** The account for the file owner `uid` and the file group `gid`, or the one line why there is none. */
-export function ownerAccount(ids: { readonly uid: number; readonly gid: number }, lookup: AccountLookup): OwnerAccount | { readonly reason: string } {
+export function ownerAccount(ids: { readonly uid: number; readonly gid: number }, lookup: AccountLookup, allowRoot = false): OwnerAccount | { readonly reason: string } {
   const fields = lookup('passwd', String(ids.uid))?.split(':');
   const [name, , uid, primary, , home, shell] = fields ?? [];
   if (name === undefined || name === '' || uid !== String(ids.uid) || primary === undefined || !/^\d+$/.test(primary)) {
     return { reason: `the vassal file's owner uid ${ids.uid} has no passwd entry (getent passwd ${ids.uid}): tyrant mode needs the owner's account for its groups and home` };
   }
-  return { name, uid: ids.uid, gid: masterGid(ids.gid, name, Number(primary), lookup), home: home || '/', shell: shell || '/bin/sh' };
+  const gid = masterGid(ids.gid, name, Number(primary), lookup);
+  if (gid === 0 && !allowRoot) {
+    return { reason: `the vassal file's owner ${name} (uid ${ids.uid}) has group 0 as its primary group: tyrant mode does not start a master in group 0 (give the account another primary group, or set tyrant-allow-root)` };
+  }
+  return { name, uid: ids.uid, gid, home: home || '/', shell: shell || '/bin/sh' };
 }
 
 /** The file's group if the owner belongs to it, else the owner's primary group. */

@@ -17,17 +17,19 @@ export interface TyrantMaster {
   readonly logDir: string | undefined;
 }
 
-/** What the decision reads: the account databases, the emperor's environment, vassal-logto-dir. */
+/** What the decision reads: the account databases, the emperor's environment, vassal-logto-dir, tyrant-allow-root. */
 export interface TyrantMasterDeps {
   readonly lookup: AccountLookup;
   readonly env: NodeJS.ProcessEnv;
   readonly vassalLogtoDir: string | undefined;
+  /** tyrant-allow-root: the owner's primary group may be 0 */
+  readonly allowRoot: boolean;
   readonly logger: Logger;
 }
 
 /** The master for the file owner `ids`; throws an Error with the one line why it cannot start. */
 export function tyrantMaster(ids: { readonly uid: number; readonly gid: number }, deps: TyrantMasterDeps): TyrantMaster {
-  const account = ownerAccount(ids, deps.lookup);
+  const account = ownerAccount(ids, deps.lookup, deps.allowRoot);
   if ('reason' in account) throw new Error(account.reason);
   let logDir: string | undefined;
   if (deps.vassalLogtoDir !== undefined) {

@@ -2,7 +2,8 @@
 // databases (NSS, as `getent` answers: /etc files, LDAP, systemd's dynamic
 // users). Synchronous because the emperor decides a tyrant master's account
 // inside its (synchronous) spawn: one short helper per master start, bounded
-// by a timeout so an unreachable NSS server cannot hang the emperor for long.
+// by a timeout so an unreachable NSS server cannot hang the emperor for long,
+// and its answers kept a few seconds (lookup-cache.ts).
 import { readFileSync } from 'node:fs';
 import { findEntry } from '../config/lookup-ids.js';
 import { runHelperSync } from './spawn.js';

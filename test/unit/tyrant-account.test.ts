@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { ownerAccount, type AccountLookup } from '../../src/emperor/tyrant-account.js';
 import { tyrantEnv } from '../../src/emperor/tyrant-env.js';
 
-const PASSWD = ['alice:x:1001:1001::/home/alice:/bin/bash', 'bob:x:1002:1002::/srv/bob:/usr/sbin/nologin'];
+const PASSWD = ['alice:x:1001:1001::/home/alice:/bin/bash', 'bob:x:1002:1002::/srv/bob:/usr/sbin/nologin', 'wheel:x:1003:0::/home/wheel:/bin/sh'];
 const GROUP = ['alice:x:1001:', 'bob:x:1002:', 'shared:x:2000:carol,alice', 'web:x:2001:'];
 const lookup: AccountLookup = (database, key) => (database === 'passwd' ? PASSWD : GROUP).find((line) => line.split(':')[2] === key);
 
@@ -19,6 +19,12 @@ describe('tyrant account', () => {
     assert.equal((ownerAccount({ uid: 1002, gid: 2000 }, lookup) as { gid: number }).gid, 1002);
     assert.equal((ownerAccount({ uid: 1002, gid: 2001 }, lookup) as { gid: number }).gid, 1002);
     assert.equal((ownerAccount({ uid: 1002, gid: 4242 }, lookup) as { gid: number }).gid, 1002);
+  });
+
+  test('an owner whose primary group is 0 (the file\'s group is not, or one it does not belong to): refused unless tyrant-allow-root', () => {
+    assert.match((ownerAccount({ uid: 1003, gid: 2001 }, lookup) as { reason: string }).reason, /wheel \(uid 1003\) has group 0 as its primary group: .*tyrant-allow-root/);
+    assert.match((ownerAccount({ uid: 1003, gid: 1003 }, lookup) as { reason: string }).reason, /group 0/);
+    assert.equal((ownerAccount({ uid: 1003, gid: 2001 }, lookup, true) as { gid: number }).gid, 0);
   });
 
   test('name, home and shell from passwd; no entry: one line why', () => {
