@@ -7,6 +7,9 @@
 // app's user. This guard sits on one ChildProcess's channel and turns them
 // into reports: the read is caught, internal messages are checked before Node's
 // own handlers see them, and an unfinished message over the limit is reported.
+// A descriptor that came with a line other than NODE_HANDLE would be dropped by
+// Node without a close (one leaked descriptor per message): the guard closes
+// every received descriptor that no internal message claimed.
 // It reaches into Node's internals (the channel handle and its JSON buffer,
 // found by symbol description); where they are not found only the internal
 // message check applies, and guardChannel says so.
@@ -31,14 +34,18 @@ function symbolOf(object: object, description: string): symbol | undefined {
 
 /** Guard `child`'s IPC channel; false when Node's channel internals were not found (only internal messages are checked then). */
 export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, maxChars = MAX_MESSAGE_CHARS): boolean {
-  guardInternalMessages(child, events.onInvalid);
+  const claimed = new WeakSet<object>();
+  guardInternalMessages(child, events.onInvalid, claimed);
   const handleKey = symbolOf(child, 'kChannelHandle');
-  const pipe = handleKey === undefined ? undefined : (child as unknown as Record<symbol, { onread?: unknown } | undefined>)[handleKey];
+  const pipe = handleKey === undefined ? undefined : (child as unknown as Record<symbol, ChannelPipe | undefined>)[handleKey];
   if (pipe === undefined || typeof pipe.onread !== 'function') return false;
   const bufferKey = symbolOf(pipe, 'kJSONBuffer');
   const buffer = pipe as unknown as Record<symbol, unknown>;
   const read = pipe.onread as (...args: unknown[]) => unknown;
   pipe.onread = (...args: unknown[]): unknown => {
+    // libuv sets the descriptor received with this chunk before the read; Node emits its messages on nextTick
+    const received = pipe.pendingHandle;
+    if (received != null) setImmediate(closeUnclaimed, received, claimed);
     let result: unknown;
     try {
       result = read.apply(pipe, args);
@@ -57,11 +64,24 @@ export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, ma
   return bufferKey !== undefined;
 }
 
+/** The channel's handle as Node 20's setupChannel uses it. */
+interface ChannelPipe {
+  onread?: unknown;
+  readonly pendingHandle?: { close?: () => void } | null;
+}
+
+/** A received descriptor no NODE_HANDLE message carried on is closed (Node would drop it open). */
+function closeUnclaimed(handle: { close?: () => void }, claimed: WeakSet<object>): void {
+  if (!claimed.has(handle)) handle.close?.();
+}
+
 /** Node emits internal messages on the ChildProcess itself: those out of protocol never reach Node's own handlers. */
-function guardInternalMessages(child: ChildProcess, onInvalid: (why: string) => void): void {
+function guardInternalMessages(child: ChildProcess, onInvalid: (why: string) => void, claimed: WeakSet<object>): void {
   const emit = child.emit.bind(child) as Emit;
   (child as { emit: Emit }).emit = (event, ...args) => {
     if (event !== 'internalMessage') return emit(event, ...args);
+    // a handle given to an internal message is Node's to deliver (or closed below): not ours to close
+    if (typeof args[1] === 'object' && args[1] !== null) claimed.add(args[1]);
     const why = internalViolation(child, args[0], args[1]);
     if (why === null) return emit(event, ...args);
     (args[1] as { close?: () => void } | null | undefined)?.close?.();

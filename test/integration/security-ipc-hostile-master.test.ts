@@ -5,10 +5,12 @@
 // channel keeps working, a never-ending message kills that master, and a
 // well-behaved vassal beside it is untouched.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { after, afterEach, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { killAll } from '../helpers/spawned-cli.js';
 import { TempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { FAKE_MASTER, startEmperor, waitForState } from './emperor-harness.js';
 
 const HOSTILE = `${FIXTURES}emperor/hostile-master.mjs`;
@@ -36,4 +38,17 @@ test('junk on a master\'s channel is dropped (reported at most once per 10 s), t
   assert.equal(emperor.child.exitCode, null, 'the emperor is still running');
   assert.equal(emperor.find('vassal state', { vassal: 'good.ini' }).length, 2, 'good.ini: starting, ready, nothing more');
   assert.equal(emperor.find('master spawned', { vassal: 'good.ini' }).length, 1);
+});
+
+test('descriptors a master sends with ordinary lines are closed by the emperor, not kept (500 sent)', async () => {
+  dir.write('fds.ini', 'mode = fds\n');
+  const emperor = startEmperor(['--master-bin', HOSTILE, dir.path], { fake: false });
+  const pid = emperor.child.pid as number;
+  // the master-ready comes after all 500 descriptors
+  await waitForState(emperor, 'fds.ini', 'ready', 1, 30_000);
+  const done = await emperor.waitForLog('hostile master done', { vassal: 'fds.ini' });
+  assert.equal(done.status, 0, 'python sent every descriptor');
+  const open = (): number => readdirSync(`/proc/${pid}/fd`).length;
+  await waitFor(`the emperor's descriptors back under 100 (${open()})`, () => (open() < 100 ? true : undefined), 10_000);
+  assert.equal(emperor.child.exitCode, null, 'the emperor is still running');
 });
