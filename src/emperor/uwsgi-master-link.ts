@@ -35,14 +35,21 @@ export function linkUwsgiMaster(child: ChildProcess, callbacks: UwsgiLinkCallbac
   let accepting = false;
   let stopAsked = false;
   let unknownSeen = false;
-  let readyTimer: TimerHandle | null = options.clock.setTimer(plan.readyTimeoutMs, () => {
-    readyTimer = null;
-    if (!exited && !accepting) onEvent({ type: 'ready-timeout', afterMs: plan.readyTimeoutMs });
-  });
+  let readyTimer: TimerHandle | null = null;
   const clearReadyTimer = (): void => {
     readyTimer?.clear();
     readyTimer = null;
   };
+  // armed at the start and again at each reload (the master re-executes and must accept again in time)
+  const armReadyTimer = (): void => {
+    clearReadyTimer();
+    accepting = false;
+    readyTimer = options.clock.setTimer(plan.readyTimeoutMs, () => {
+      readyTimer = null;
+      if (!exited && !accepting) onEvent({ type: 'ready-timeout', afterMs: plan.readyTimeoutMs });
+    });
+  };
+  armReadyTimer();
 
   /** One byte to the master; a channel already gone falls back to the signal with the nearest meaning. */
   const send = (byte: number, fallback: NodeJS.Signals): void => {
@@ -108,7 +115,11 @@ export function linkUwsgiMaster(child: ChildProcess, callbacks: UwsgiLinkCallbac
     child,
     // a uWSGI master says nothing until the reload is done (accepting again)
     acknowledgesReload: false,
-    reload: () => send(EMPEROR_BYTE.reload, 'SIGHUP'),
+    reload: () => {
+      if (exited) return;
+      armReadyTimer();
+      send(EMPEROR_BYTE.reload, 'SIGHUP');
+    },
     // its workers are in its process group: none outlives it
     kill: () => killGroup(child),
     stop: (graceMs, onEscalate, ask) => {

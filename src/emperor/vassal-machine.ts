@@ -257,6 +257,11 @@ const TRANSITIONS: { readonly [S in VassalState]: Row } = {
     'master-paused': (r) => step(r, { state: 'paused' }, 'master paused during reload'),
     'file-changed': (r) => step(r, { reloadPending: true }, 'file changed during reload'),
     reload: (r) => step(r, { reloadPending: true }, 'reload during reload'),
+    // a re-executed master (uWSGI) that does not accept again in time: killed, its exit restarts it as any crash does
+    'ready-timeout': (r, e) => {
+      const error = `not accepting within ${e.afterMs / 1000} s after a reload`;
+      return step(r, { error }, error, { type: 'signal', signal: 'SIGKILL', why: error });
+    },
     'master-error': rememberError,
     // the old workers keep failing while the new ones start: remembered, shown if the reload fails
     'workers-failing': (r, e) => step(r, { error: e.message, workersFailing: true }, 'workers failing during reload'),

@@ -89,6 +89,15 @@ describe('vassal machine, driven by a uWSGI master', () => {
     assert.equal(transition(run(spawned, ready).record, { type: 'ready-timeout', afterMs: 5_000 }, DEFAULT_RESTART_POLICY), null, 'ignored once ready');
   });
 
+  test('not accepting again within its ready-timeout after a reload: killed with the reason, and restarted', () => {
+    const timedOut = run(spawned, byte(5), changed, changed, { type: 'ready-timeout', afterMs: 5_000 });
+    assert.deepEqual(timedOut.effects, [{ type: 'signal', signal: 'SIGKILL', why: 'not accepting within 5 s after a reload' }]);
+    const after = run(spawned, byte(5), changed, changed, { type: 'ready-timeout', afterMs: 5_000 }, { type: 'exited', code: null, signal: 'SIGKILL' });
+    assert.equal(after.record.state, 'starting', 'it was ready before: restarted as any crash is, reading the changed file');
+    assert.deepEqual(types(after), ['spawn']);
+    assert.match(after.reason, /signal SIGKILL\): not accepting within 5 s after a reload/);
+  });
+
   test('a program that does not exist is broken, not retried', () => {
     const step = run({ type: 'spawn-failed', message: 'binary in [emperor]: "/nope" is not an executable file', broken: true });
     assert.equal(step.record.state, 'broken');
