@@ -31,7 +31,7 @@ test('the ready timer is armed again by each reload', async () => {
       vassal: 'v',
       clock,
       gracefulStop: true,
-      stopMaster: async () => undefined,
+      stopMaster: () => Promise.resolve(),
     },
   );
   await clock.advance(5_000);
