@@ -15,7 +15,8 @@ import { EXILE_EXIT_CODE } from './uwsgi-emperor-bytes.js';
  * reloading: SIGHUP sent (or the master announced a reload), waiting for
  * master-reloaded. stopping: SIGINT sent, waiting for the exit. backoff:
  * waiting before the next start. broken: the config is bad; waits for the file
- * to change (or exited with code 26, uWSGI's "do not respawn me"). stopped: gone for good.
+ * to change (or exited with code 26, uWSGI's exile code, which uWSGI's own
+ * Emperor restarts at its next scan). stopped: gone for good.
  */
 export type VassalState = 'starting' | 'ready' | 'failing' | 'paused' | 'reloading' | 'stopping' | 'backoff' | 'broken' | 'stopped';
 
