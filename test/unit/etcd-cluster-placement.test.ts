@@ -9,7 +9,7 @@ const member = (id: string) => ({ id, labels: [] });
 const TTL_MS = 10_000;
 
 /** A placement for host `self`, whose look at other hosts' status keys answers from `serving`. */
-function placement(self: string) {
+function placement(self: string, throws = false) {
   const clock = new VirtualClock();
   const serving = new Set<string>();
   const looks: string[] = [];
@@ -20,6 +20,7 @@ function placement(self: string) {
     holdMs: TTL_MS,
     serves: (host, name) => {
       looks.push(`${host}/${name}`);
+      if (throws) throw new Error('etcd client broke');
       return Promise.resolve(serving.has(`${host}/${name}`));
     },
   });
@@ -77,6 +78,20 @@ describe('cluster placement', () => {
     assert.equal(place.isMine(name, { instances: 1 }), true);
     await clock.advance(2_000);
     assert.equal(place.isMine(name, { instances: 1 }), false);
+    assert.equal(clock.pending, 0);
+  });
+
+  it('a handover check that fails is polled again: the hold still ends after one TTL', async () => {
+    const { clock, place, looks } = placement('a', true);
+    const name = vassalOwnedBy('c', 'a', ['a', 'b', 'c']);
+    place.setMembers([member('a'), member('b')]);
+    place.isMine(name, { instances: 1 });
+    place.setMembers([member('a'), member('b'), member('c')]);
+    assert.equal(place.isMine(name, { instances: 1 }), true);
+    await clock.advance(3_000);
+    assert.ok(looks.length >= 2, `the check ran again after failing (${looks.length} looks)`);
+    await clock.advance(TTL_MS);
+    assert.equal(place.isMine(name, { instances: 1 }), false, 'not run on two hosts past the TTL');
     assert.equal(clock.pending, 0);
   });
 

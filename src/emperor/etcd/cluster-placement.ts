@@ -92,10 +92,9 @@ export class ClusterPlacement {
     if (this.poll !== null || this.closed) return;
     this.poll = this.deps.clock.setTimer(this.deps.pollMs ?? 1_000, () => {
       this.poll = null;
-      this.checkHolds().then(
-        () => (this.holds.size > 0 ? this.schedulePoll() : undefined),
-        (err: unknown) => this.deps.logger.error({ err }, 'handover check failed'),
-      );
+      this.checkHolds()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'handover check failed'))
+        .finally(() => (this.holds.size > 0 ? this.schedulePoll() : undefined));
     });
   }
 
