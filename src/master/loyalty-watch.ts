@@ -45,7 +45,7 @@ export function watchLoyalty(deps: LoyaltyDeps): { stop(): void } {
     timer = setTimeout(() => {
       tick().catch((err: unknown) => {
         deps.log.error({ err }, 'loyalty check failed');
-        schedule();
+        if (!stopped) schedule();
       });
     }, delay);
     timer.unref();
