@@ -33,6 +33,8 @@ export class Membership {
   private lease: Lease | null = null;
   private pollTimer: TimerHandle | null = null;
   private readonly members = new Map<string, MemberRecord>();
+  /** malformed member keys already warned about, with the revision warned about */
+  private readonly badKeys = new Map<string, string>();
   private retryMs = RETRY_MIN_MS;
   private retryTimer: TimerHandle | null = null;
   private closed = false;
@@ -107,7 +109,9 @@ export class Membership {
       .then(
         (res) => {
           this.members.clear();
-          for (const kv of res.kvs) this.apply(kv.key.toString(), kv.value.toString());
+          const listed = new Set(res.kvs.map((kv) => kv.key.toString()));
+          for (const key of [...this.badKeys.keys()]) if (!listed.has(key)) this.badKeys.delete(key);
+          for (const kv of res.kvs) this.apply(kv.key.toString(), kv.value.toString(), kv.mod_revision);
           this.publish();
         },
         (err: unknown) => logger.debug({ err }, 'members list failed'),
@@ -117,10 +121,16 @@ export class Membership {
       });
   }
 
-  private apply(key: string, value: string): void {
+  /** Warned once per key and revision: the list is polled every second. */
+  private apply(key: string, value: string, revision: string): void {
     const record = parseMemberRecord(this.deps.prefix, key, value);
-    if (record === null) this.deps.logger.warn({ key }, 'member key ignored: not a member record');
-    else this.members.set(record.id, record);
+    if (record !== null) {
+      this.badKeys.delete(key);
+      this.members.set(record.id, record);
+    } else if (this.badKeys.get(key) !== revision) {
+      this.badKeys.set(key, revision);
+      this.deps.logger.warn({ key }, 'member key ignored: not a member record');
+    }
   }
 
   /** Tell the placement when the set of ids or their labels changed; this host is always among them. */
