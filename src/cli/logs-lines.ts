@@ -4,6 +4,7 @@
 // visible (an app's output must not drive the operator's terminal).
 import { formatText } from '../log/text-format.js';
 import type { LineFilter } from './logs-tail.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /** Every line (null), or only the records of `vassals`. */
 export function vassalFilter(vassals: ReadonlySet<string> | null): LineFilter {
@@ -33,8 +34,7 @@ export function interleave(files: readonly (readonly string[])[]): string[] {
 /** One line as printed: raw with its break, or the text format made safe for a terminal. */
 export function printable(line: string, pretty: boolean): string {
   if (!pretty) return `${line}\n`;
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return `${formatText(line).trimEnd().replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '?')}\n`;
+  return `${terminalSafe(formatText(line).trimEnd())}\n`;
 }
 
 /** A top-level field of a JSON record, undefined for a line that is not one. */

@@ -4,6 +4,7 @@ import { formatTable, type Column } from './format-table.js';
 import { humanDuration } from './format-units.js';
 import type { ClusterRow } from './ls-cluster-rows.js';
 import { LS_COLUMNS } from './ls-format.js';
+import { terminalSafe } from './terminal-safe.js';
 
 type ClusterColumn = Column & { readonly cell: (row: ClusterRow) => string };
 
@@ -16,6 +17,6 @@ const COLUMNS: readonly ClusterColumn[] = [
 
 /** The table's lines and the members line. `width` null: no limit. */
 export function formatClusterLs(rows: readonly ClusterRow[], members: readonly string[], width: number | null): string[] {
-  const table = rows.length === 0 ? ['no vassals'] : formatTable(COLUMNS, rows.map((row) => COLUMNS.map((column) => column.cell(row))), width);
-  return [...table, `${members.length} member${members.length === 1 ? '' : 's'}: ${members.length === 0 ? '-' : members.join(', ')}`];
+  const table = rows.length === 0 ? ['no vassals'] : formatTable(COLUMNS, rows.map((row) => COLUMNS.map((column) => terminalSafe(column.cell(row)))), width);
+  return [...table, terminalSafe(`${members.length} member${members.length === 1 ? '' : 's'}: ${members.length === 0 ? '-' : members.join(', ')}`)];
 }

@@ -1,6 +1,8 @@
 // The rows of `uwemperor ls --cluster`: one per vassal per host, from the
-// status keys the emperors write (PREFIX/status/HOST-ID/NAME), in the shape
+// status keys the emperors write (PREFIX/status/HOST-ID/PATH, PATH the vassal's key), in the shape
 // of `uwemperor ls` rows plus the host and the age of the record. Pure.
+import { HOST_ID_PATTERN } from '../emperor/etcd/etcd-settings.js';
+import { vassalOfStatusPath } from '../emperor/etcd/key-layout.js';
 import { parseStatusRecord } from '../emperor/etcd/status-record.js';
 import type { LsRow } from './ls-rows.js';
 
@@ -17,14 +19,16 @@ export interface ListedKey {
   readonly value: string;
 }
 
-/** The rows, by host then vassal; keys that are not status records an emperor writes are left out. */
+/** The rows, by host then vassal; keys that are not status records an emperor writes (bad host id or name) are left out. */
 export function clusterRows(statusPrefix: string, keys: readonly ListedKey[], nowMs: number): ClusterRow[] {
   const rows: ClusterRow[] = [];
   for (const { key, value } of keys) {
     if (!key.startsWith(statusPrefix)) continue;
-    const [host, vassal, ...rest] = key.slice(statusPrefix.length).split('/');
-    const record = parseStatusRecord(value);
-    if (host === undefined || vassal === undefined || rest.length > 0 || host === '' || vassal === '' || record === null) continue;
+    const below = key.slice(statusPrefix.length);
+    const host = below.slice(0, below.indexOf('/'));
+    const vassal = HOST_ID_PATTERN.test(host) ? vassalOfStatusPath(host, below.slice(host.length + 1)) : null;
+    const record = vassal === null ? null : parseStatusRecord(value);
+    if (vassal === null || record === null) continue;
     rows.push({
       host,
       vassal,

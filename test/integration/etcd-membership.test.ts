@@ -65,10 +65,10 @@ describe('etcd cluster membership, placement and status', { skip: etcdMissing },
     const ofB = names.find((_, i) => ownB[i]) as string;
 
     const doc = emperor([vassal(`vassals/${ofB}`, 77, master(ofB, 77, [worker(1, 78, { requests: 3 })]))]);
-    b.startStatus({ document: () => Promise.resolve(doc), nameOf: (entry: { id: string }) => entry.id.replace(/^vassals\//, '') });
+    b.startStatus({ document: () => Promise.resolve(doc), nameOf: (entry: { id: string }) => entry.id });
     const reader = client();
     const statusOfB = async () => {
-      const value = await reader.get(`${PREFIX}/status/host-b/${ofB}`).string();
+      const value = await reader.get(`${PREFIX}/status/host-b/vassals/${ofB}`).string();
       return value === null ? undefined : parseStatusRecord(value);
     };
     const record = await waitFor('host-b to write its status key', statusOfB);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { UwError } from '../../src/errors.js';
 import { buildEmperorSettings } from '../../src/emperor/emperor-settings.js';
 import { parseEtcdTarget } from '../../src/emperor/etcd/etcd-target.js';
-import { isCachedVassal, meaningOf } from '../../src/emperor/etcd/key-layout.js';
+import { isCachedVassal, meaningOf, statusPathOf, vassalOfStatusPath } from '../../src/emperor/etcd/key-layout.js';
 
 const usage = (err: unknown) => err instanceof UwError && err.code === 'UW_USAGE';
 const option = (name: string, value: string) => ({ name, value, file: undefined, base: '/cwd' }) as Parameters<typeof buildEmperorSettings>[0][number];
@@ -61,5 +61,19 @@ describe('etcd options', () => {
     assert.throws(() => buildEmperorSettings([option('emperor', 'd'), option('host-id', 'a/b')]), usage);
     assert.throws(() => buildEmperorSettings([option('emperor', 'd'), option('host-id', '.x')]), usage);
     assert.throws(() => buildEmperorSettings([option('emperor', 'd'), option('etcd-cert', 'c.pem')]), usage);
+  });
+});
+
+describe('status keys', () => {
+  it('a placed and a pinned vassal of one name get two status paths, read back by ls --cluster', () => {
+    assert.equal(statusPathOf('h1', 'vassals/app.ini'), 'vassals/app.ini');
+    assert.equal(statusPathOf('h1', 'hosts/h1/vassals/app.ini'), 'hosts/h1/vassals/app.ini');
+    assert.equal(statusPathOf('h1', 'etcd-uw-h1/hosts/h1/vassals/app.ini'), 'hosts/h1/vassals/app.ini', 'an id below a common root');
+    assert.equal(statusPathOf('h1', 'etcd-uw-h1/vassals/app.ini'), 'vassals/app.ini');
+    assert.equal(vassalOfStatusPath('h1', 'vassals/app.ini'), 'app.ini');
+    assert.equal(vassalOfStatusPath('h1', 'hosts/h1/vassals/app.ini'), 'hosts/h1/vassals/app.ini');
+    for (const bad of ['app.ini', 'hosts/h2/vassals/app.ini', 'vassals/a/b.ini', 'vassals/.x.ini', 'vassals/a\u001b[1m.ini', 'vassals/app.txt']) {
+      assert.equal(vassalOfStatusPath('h1', bad), null, bad);
+    }
   });
 });

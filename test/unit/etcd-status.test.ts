@@ -55,14 +55,24 @@ describe('uwemperor ls --cluster rows', () => {
   it('one row per vassal per host, by host then vassal, with the age of each record; foreign keys left out', () => {
     const [api, broken] = threeVassals(NOW).vassals;
     const keys = [
-      { key: '/p/status/web-2/api.ini', value: JSON.stringify(statusRecord(api as never, NOW - 4_000)) },
-      { key: '/p/status/web-1/broken.ini', value: JSON.stringify(statusRecord(broken as never, NOW - 1_000)) },
-      { key: '/p/status/web-1/api.ini', value: JSON.stringify(statusRecord(api as never, NOW - 2_000)) },
-      { key: '/p/status/web-1/nested/x.ini', value: '{}' },
-      { key: '/p/status/web-3/garbage.ini', value: 'garbage' },
+      { key: '/p/status/web-2/vassals/api.ini', value: JSON.stringify(statusRecord(api as never, NOW - 4_000)) },
+      { key: '/p/status/web-1/vassals/broken.ini', value: JSON.stringify(statusRecord(broken as never, NOW - 1_000)) },
+      { key: '/p/status/web-1/vassals/api.ini', value: JSON.stringify(statusRecord(api as never, NOW - 2_000)) },
+      { key: '/p/status/web-1/hosts/web-1/vassals/api.ini', value: JSON.stringify(statusRecord(api as never, NOW - 3_000)) },
+      { key: '/p/status/web-1/vassals/nested/x.ini', value: '{}' },
+      { key: '/p/status/web-1/hosts/web-2/vassals/api.ini', value: JSON.stringify(statusRecord(api as never, NOW)) },
+      { key: '/p/status/web-3/vassals/garbage.ini', value: 'garbage' },
+      { key: '/p/status/web\u001b]0;owned\u0007/vassals/api.ini', value: JSON.stringify(statusRecord(api as never, NOW)) },
+      { key: '/p/status/web-4/vassals/\u001b[31mred.ini', value: JSON.stringify(statusRecord(api as never, NOW)) },
+      { key: '/p/status/web-4/api.ini', value: JSON.stringify(statusRecord(api as never, NOW)) },
     ];
     const rows = clusterRows('/p/status/', keys, NOW);
-    assert.deepEqual(rows.map((row) => [row.host, row.vassal, row.updated_ms_ago]), [['web-1', 'api.ini', 2_000], ['web-1', 'broken.ini', 1_000], ['web-2', 'api.ini', 4_000]]);
+    assert.deepEqual(rows.map((row) => [row.host, row.vassal, row.updated_ms_ago]), [
+      ['web-1', 'api.ini', 2_000],
+      ['web-1', 'broken.ini', 1_000],
+      ['web-1', 'hosts/web-1/vassals/api.ini', 3_000],
+      ['web-2', 'api.ini', 4_000],
+    ]);
     assert.equal(rows[0]?.uptime_ms, 302_000);
     const lines = formatClusterLs(rows, ['web-1', 'web-2'], null);
     assert.match(lines[0] ?? '', /^HOST\s+VASSAL\s+STATE\s+PID.*UPDATED\s+LAST ERROR$/);
@@ -70,5 +80,16 @@ describe('uwemperor ls --cluster rows', () => {
     assert.match(lines[2] ?? '', /broken.*unknown option/);
     assert.equal(lines.at(-1), '2 members: web-1, web-2');
     assert.deepEqual(formatClusterLs([], [], null), ['no vassals', '0 members: -']);
+  });
+
+  it('a record\'s state and error reach the terminal with their control characters made visible', () => {
+    const [api] = threeVassals(NOW).vassals;
+    const hostile = { ...statusRecord(api as never, NOW), state: 'ready\u001b]52;c;cm0gLXJmIC8=\u0007', error: 'boom\u001b[2J\r\nfake line' };
+    const rows = clusterRows('/p/status/', [{ key: '/p/status/web-1/vassals/api.ini', value: JSON.stringify(hostile) }], NOW);
+    const text = formatClusterLs(rows, ['web-1'], null).join('\n');
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(text, /ready\?\]52;c;cm0gLXJmIC8=\?/);
+    assert.match(text, /boom\?\[2J\?\?fake line/);
   });
 });

@@ -2,7 +2,6 @@
 // target (membership, placement, status), created before its source (which
 // is opened with the placement), joined with the source's client, waited for
 // before the first listing is placed, and left on stop.
-import { basename } from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { EmperorStatsDocument } from '../../stats/emperor-document.js';
 import { systemClock } from '../clock.js';
@@ -10,6 +9,7 @@ import { Cluster } from './cluster.js';
 import type { EtcdSettings } from './etcd-settings.js';
 import type { EtcdSource } from './etcd-source.js';
 import { parseEtcdTarget } from './etcd-target.js';
+import { statusPathOf } from './key-layout.js';
 import type { Placement } from './placement.js';
 
 /** How long the first start waits for the members before placing from this host alone (etcd unreachable). */
@@ -53,7 +53,7 @@ export class ClusterSides {
   /** Write each target's status keys from the emperor's document. */
   startStatus(document: () => Promise<EmperorStatsDocument>): void {
     for (const [spec, cluster] of this.bySpec) {
-      cluster.startStatus({ document, nameOf: (vassal) => (vassal.monitor === spec ? basename(vassal.id) : null) });
+      cluster.startStatus({ document, nameOf: (vassal) => (vassal.monitor === spec ? statusPathOf(this.settings.hostId, vassal.id) : null) });
     }
   }
 

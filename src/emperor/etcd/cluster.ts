@@ -28,7 +28,7 @@ export interface ClusterDeps {
 /** What the status keys are written from, once the emperor runs. */
 export interface ClusterStatusSource {
   readonly document: () => Promise<EmperorStatsDocument>;
-  /** the etcd name of a vassal of the document, null for one that is not this target's */
+  /** the status path of a vassal of the document (its key below the prefix), null for one that is not this target's */
   readonly nameOf: (vassal: VassalStatsDocument) => string | null;
 }
 
@@ -53,7 +53,7 @@ export class Cluster {
       logger: this.log,
       holdMs: deps.ttlSeconds * 1000,
       serves: async (host, name) => {
-        const value = (await this.client?.get(statusKey(`${deps.prefix}/`, host, name)).string()) ?? null;
+        const value = (await this.client?.get(statusKey(`${deps.prefix}/`, host, `vassals/${name}`)).string()) ?? null;
         return value !== null && parseStatusRecord(value)?.serving === true;
       },
     });

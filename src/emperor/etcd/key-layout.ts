@@ -51,3 +51,24 @@ export function vassalDirs(hostId: string): readonly string[] {
 export function isCachedVassal(hostId: string, relative: string): boolean {
   return vassalDirs(hostId).some((dir) => relative.startsWith(`${dir}/`) && !relative.slice(dir.length + 1).includes('/') && isVassalName(relative.slice(dir.length + 1)));
 }
+
+/**
+ * Where a vassal's status goes below PREFIX/status/HOST-ID/: its key below PREFIX
+ * (`vassals/NAME` or `hosts/HOST-ID/vassals/NAME`), so a placed and a pinned
+ * vassal of one name never share a status key. `id` is the vassal's identity
+ * (its cache path, relative to the emperor's common root).
+ */
+export function statusPathOf(hostId: string, id: string): string {
+  const name = id.slice(id.lastIndexOf('/') + 1);
+  const pinned = `hosts/${hostId}/vassals/${name}`;
+  return id === pinned || id.endsWith(`/${pinned}`) ? pinned : `vassals/${name}`;
+}
+
+/** The vassal a status path (below PREFIX/status/HOST-ID/) names, as `ls --cluster` shows it; null when it is not one an emperor writes. */
+export function vassalOfStatusPath(hostId: string, path: string): string | null {
+  const dir = path.startsWith('vassals/') ? 'vassals/' : `hosts/${hostId}/vassals/`;
+  if (!path.startsWith(dir)) return null;
+  const name = path.slice(dir.length);
+  if (!SAFE_NAME.test(name) || name.includes('..') || !isVassalName(name)) return null;
+  return dir === 'vassals/' ? name : path;
+}

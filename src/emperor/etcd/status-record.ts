@@ -1,4 +1,4 @@
-// What an emperor writes under PREFIX/status/HOST-ID/NAME for each vassal it
+// What an emperor writes under PREFIX/status/HOST-ID/PATH for each vassal it
 // runs: the figures of `uwemperor ls`, from the same statistics document, in
 // a form that changes only when something an operator would notice changed
 // (start time instead of uptime, RSS to the MiB), so that it is rewritten
@@ -53,9 +53,9 @@ export function statusChanged(previous: StatusRecord | undefined, next: StatusRe
   return JSON.stringify({ ...previous, updated_at: 0 }) !== JSON.stringify({ ...next, updated_at: 0 });
 }
 
-/** The status key of vassal `name` on `hostId` under `prefix` (which ends with '/'). */
-export function statusKey(prefix: string, hostId: string, name: string): string {
-  return `${prefix}status/${hostId}/${name}`;
+/** The status key of the vassal whose key below `prefix` (which ends with '/') is `path`, on `hostId`. */
+export function statusKey(prefix: string, hostId: string, path: string): string {
+  return `${prefix}status/${hostId}/${path}`;
 }
 
 /** A status value read back (by `ls --cluster`, by a handover); null when it is not one an emperor writes. */

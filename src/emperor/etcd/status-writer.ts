@@ -1,4 +1,4 @@
-// Writes PREFIX/status/HOST-ID/NAME for each vassal this emperor runs from
+// Writes PREFIX/status/HOST-ID/PATH (PATH: the vassal's key below PREFIX) for each vassal this emperor runs from
 // etcd, from the emperor's statistics document: at most once a second per
 // vassal, only when the record changed, under the member lease (so a host's
 // status vanishes with it), and deleted when the vassal stops here. A write
@@ -20,7 +20,7 @@ export interface StatusWriterDeps {
   /** the member lease, null while none is granted (nothing is written then) */
   readonly lease: () => Lease | null;
   readonly document: () => Promise<EmperorStatsDocument>;
-  /** the etcd name of a vassal of the document (e.g. "app.ini"), null for one not from etcd */
+  /** the status path of a vassal of the document (its key below PREFIX, e.g. "vassals/app.ini"), null for one not from etcd */
   readonly nameOf: (vassal: VassalStatsDocument) => string | null;
   readonly intervalMs?: number;
 }
