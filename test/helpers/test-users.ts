@@ -1,5 +1,7 @@
 // Real users for the security tests (run as root): created with useradd when
-// missing, named uwt-*, removed afterwards if this run created them. A base
+// missing, named uwt-*, removed afterwards if this run created them (test files
+// run concurrently: each file uses names of its own, or one file's cleanup would
+// delete the users another is running vassals as). A base
 // directory under /tmp that they can traverse (mkdtemp makes 0700 ones).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';

@@ -61,9 +61,9 @@ describe('tyrant mode: the owner\'s account', { skip }, () => {
   };
 
   before(() => {
-    extra = users.group('uwt-extra');
-    alice = users.user('uwt-alice', ['uwt-extra']);
-    bob = users.user('uwt-bob');
+    extra = users.group('uwt-acct-extra');
+    alice = users.user('uwt-acct-alice', ['uwt-acct-extra']);
+    bob = users.user('uwt-acct-bob');
     base = openTempDir('uw-tyrant-account-');
     scratch = new TempDir();
     build = readableBuild(scratch);
@@ -95,7 +95,7 @@ describe('tyrant mode: the owner\'s account', { skip }, () => {
 
   test('in a setgid directory the file\'s group is used only when the owner is a member of it', async (t) => {
     t.after(killAll);
-    // a setgid directory of group uwt-extra: every file made in it gets that group, whoever owns it
+    // a setgid directory of group uwt-acct-extra: every file made in it gets that group, whoever owns it
     const dir = makeDir(0o2755, extra);
     ownedFile(dir, 'alice.ini', vassal(await freePort()), alice, extra);
     ownedFile(dir, 'bob.ini', vassal(await freePort()), bob, extra);
@@ -103,7 +103,7 @@ describe('tyrant mode: the owner\'s account', { skip }, () => {
     const emperor = tyrant(dir);
     await waitForState(emperor, 'alice.ini', 'ready');
     await waitForState(emperor, 'bob.ini', 'ready');
-    assert.equal(gidOf(await masterPid(emperor, 'alice.ini')), extra, 'alice belongs to uwt-extra: the file\'s group');
+    assert.equal(gidOf(await masterPid(emperor, 'alice.ini')), extra, 'alice belongs to uwt-acct-extra: the file\'s group');
     assert.equal(gidOf(await masterPid(emperor, 'bob.ini')), bob.gid, 'bob does not: his primary group, not one the directory chose');
   });
 
