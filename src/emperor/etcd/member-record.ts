@@ -4,6 +4,7 @@
 // so that a host's load never moves vassals). Pure: the figures are passed in.
 import type { PlacementMember } from './assign.js';
 import { HOST_ID_PATTERN } from './etcd-settings.js';
+import { jsonObject } from './json-object.js';
 
 /** The member key's JSON value. */
 export interface MemberRecord extends PlacementMember {
@@ -26,14 +27,8 @@ export function memberKey(prefix: string, hostId: string): string {
 export function parseMemberRecord(prefix: string, key: string, value: string): MemberRecord | null {
   const id = key.startsWith(`${prefix}members/`) ? key.slice(prefix.length + 'members/'.length) : '';
   if (!HOST_ID_PATTERN.test(id) || value.length > 64 * 1024) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const record = parsed as Record<string, unknown>;
+  const record = jsonObject(value);
+  if (record === null) return null;
   const labels = record.labels;
   if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) return null;
   const capacity = (record.capacity ?? {}) as Record<string, unknown>;

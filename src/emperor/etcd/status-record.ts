@@ -5,6 +5,7 @@
 // only on change. Pure.
 import { lsRow } from '../../cli/ls-rows.js';
 import type { VassalStatsDocument } from '../../stats/emperor-document.js';
+import { jsonObject } from './json-object.js';
 
 /** The status key's JSON value. */
 export interface StatusRecord {
@@ -60,14 +61,8 @@ export function statusKey(prefix: string, hostId: string, path: string): string 
 
 /** A status value read back (by `ls --cluster`, by a handover); null when it is not one an emperor writes. */
 export function parseStatusRecord(value: string): StatusRecord | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const record = parsed as Record<string, unknown>;
+  const record = jsonObject(value);
+  if (record === null) return null;
   if (typeof record.state !== 'string' || typeof record.updated_at !== 'number') return null;
   const num = (key: string): number | null => (typeof record[key] === 'number' && Number.isFinite(record[key]) ? record[key] : null);
   return {
