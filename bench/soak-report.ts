@@ -16,6 +16,9 @@ export interface SoakSample {
   /** V8's heap as reserved (process.memoryUsage().heapTotal, from lib/heap-probe.ts): the part of the RSS that is the JS heap */
   readonly emperorHeapKb: number;
   readonly masterHeapKb: number;
+  /** live JS heap after a full GC (heapUsed right after gc()): flat unless something is kept per reload */
+  readonly emperorLiveKb: number;
+  readonly masterLiveKb: number;
 }
 
 /** What the soak measured. */
@@ -53,9 +56,11 @@ export function slopePer1000(samples: readonly SoakSample[], metric: Metric): nu
 const ROWS: readonly { readonly label: string; readonly metric: Metric; readonly unit: 'MiB' | 'fds' }[] = [
   { label: 'emperor RSS', metric: 'emperorRssKb', unit: 'MiB' },
   { label: 'emperor V8 heap (reserved)', metric: 'emperorHeapKb', unit: 'MiB' },
+  { label: 'emperor live JS heap (after a full GC)', metric: 'emperorLiveKb', unit: 'MiB' },
   { label: 'emperor descriptors', metric: 'emperorFds', unit: 'fds' },
   { label: 'master RSS', metric: 'masterRssKb', unit: 'MiB' },
   { label: 'master V8 heap (reserved)', metric: 'masterHeapKb', unit: 'MiB' },
+  { label: 'master live JS heap (after a full GC)', metric: 'masterLiveKb', unit: 'MiB' },
   { label: 'master descriptors', metric: 'masterFds', unit: 'fds' },
 ];
 
@@ -71,7 +76,7 @@ export function reportSoak(result: SoakResult): PartReport {
   const ok = result.loads.reduce((n, l) => n + l.result.ok, 0);
   const loadRows = result.loads.map((l) => [l.mode, int(l.result.ok), String(l.result.failed), Object.entries(l.result.errors).map(([k, v]) => `${k}: ${v}`).join(', ') || '-', fmt(l.result.latency.p99, 1), fmt(l.result.latency.max, 0)]);
   const markdown = [
-    `One emperor, one vassal (2 module workers of the hello handler), ${int(result.done)} graceful reloads back to back in ${fmt(result.elapsedMs / 60_000, 1)} min (${fmt(result.done / (result.elapsedMs / 1000), 1)} reloads/s; asked for ${int(result.asked)}): each the moment the previous one finished, ${int(result.touches)} of them by a touch of the vassal file (through the emperor), the others by SIGHUP to the master; ${result.failedReloads} reloads failed. Light load meanwhile: ${result.rate} requests/s in total, keep-alive and new-connection clients. RSS (VmRSS) and open descriptors (/proc/PID/fd) of the emperor and the master sampled ${result.samples.length} times; each sample waits until the master has reaped the old workers (exactly 2 children), so no draining worker's pipes are counted. The V8 heap rows are process.memoryUsage().heapTotal, read by a probe loaded into the emperor and the master (\`bench/lib/heap-probe.ts\`, on SIGPWR): RSS that grows with them is the JS heap's capacity, RSS that grows without them is native memory. The slope is a least-squares fit against the reload count; the first reloads include V8's warm-up (code compiled, heap grown), so the slope over the second half says more about a leak.`,
+    `One emperor, one vassal (2 module workers of the hello handler), ${int(result.done)} graceful reloads back to back in ${fmt(result.elapsedMs / 60_000, 1)} min (${fmt(result.done / (result.elapsedMs / 1000), 1)} reloads/s; asked for ${int(result.asked)}): each the moment the previous one finished, ${int(result.touches)} of them by a touch of the vassal file (through the emperor), the others by SIGHUP to the master; ${result.failedReloads} reloads failed. Light load meanwhile: ${result.rate} requests/s in total, keep-alive and new-connection clients. RSS (VmRSS) and open descriptors (/proc/PID/fd) of the emperor and the master sampled ${result.samples.length} times; each sample waits until the master has reaped the old workers (exactly 2 children), so no draining worker's pipes are counted. The V8 heap rows are process.memoryUsage().heapTotal, read by a probe loaded into the emperor and the master (\`bench/lib/heap-probe.ts\`, on SIGPWR): RSS that grows with them is the JS heap's capacity, RSS that grows without them is native memory. The live rows are the heap in use right after a full GC (\`gc()\`, the soak runs them with \`--expose-gc\`): reserved heap can grow while V8 raises its limits and compiles code for paths only reloads take, but only a growing live heap means something is kept per reload. The slope is a least-squares fit against the reload count; the first reloads include V8's warm-up (code compiled, heap grown), so the slope over the second half says more about a leak.`,
     '',
     table(['process', 'start', 'end', 'slope per 1,000 reloads', 'slope over the second half (after warm-up)'], rows),
     '',

@@ -47,6 +47,7 @@ async function sample(dir: string, reloads: number, emperor: number, master: num
   return {
     reloads, emperorRssKb: rssKb(emperor) ?? Number.NaN, emperorFds: fdCount(emperor) ?? Number.NaN, masterRssKb: rssKb(master) ?? Number.NaN, masterFds: fdCount(master) ?? Number.NaN,
     emperorHeapKb: emperorHeap?.heapTotalKb ?? Number.NaN, masterHeapKb: masterHeap?.heapTotalKb ?? Number.NaN,
+    emperorLiveKb: emperorHeap?.liveKb ?? Number.NaN, masterLiveKb: masterHeap?.liveKb ?? Number.NaN,
   };
 }
 
@@ -93,7 +94,7 @@ export async function runSoak(options: BenchOptions): Promise<PartReport> {
       // without the CA bundle every worker boots faster: more reloads in the time
       // and with the heap probe in the emperor and its masters (their workers load it too, idle)
       const base = withoutCa();
-      const env = { ...base, NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --import=${HEAP_PROBE}`.trim(), UW_HEAP_PROBE_DIR: dir };
+      const env = { ...base, NODE_OPTIONS: `${base.NODE_OPTIONS ?? ''} --expose-gc --import=${HEAP_PROBE}`.trim(), UW_HEAP_PROBE_DIR: dir };
       const emperor = await startEmperor(processes, dir, [], env);
       const file = writeVassal(dir, 'soak.ini', { kind: 'module', processes: 2 });
       const ready = await vassalState(emperor, 'soak.ini', 'ready', 0, 30_000);

@@ -12,13 +12,19 @@ export interface HeapFigures {
   readonly heapUsedKb: number;
   /** memory of C++ objects bound to JS ones (buffers among them) */
   readonly externalKb: number;
+  /** live objects after a full GC (the process runs with --expose-gc), or NaN: what a leak would grow */
+  readonly liveKb: number;
 }
 
 const dir = process.env.UW_HEAP_PROBE_DIR;
 if (dir !== undefined) {
   process.on('SIGPWR', () => {
-    const usage = process.memoryUsage();
-    const figures: HeapFigures = { heapTotalKb: Math.round(usage.heapTotal / 1024), heapUsedKb: Math.round(usage.heapUsed / 1024), externalKb: Math.round(usage.external / 1024) };
+    const before = process.memoryUsage();
+    // heapUsed alone counts garbage not yet collected: after a full GC it is the live heap
+    const collect = (globalThis as { gc?: () => void }).gc;
+    collect?.();
+    const liveKb = collect === undefined ? Number.NaN : Math.round(process.memoryUsage().heapUsed / 1024);
+    const figures: HeapFigures = { heapTotalKb: Math.round(before.heapTotal / 1024), heapUsedKb: Math.round(before.heapUsed / 1024), externalKb: Math.round(before.external / 1024), liveKb };
     appendFileSync(`${dir}/.heap-${process.pid}.jsonl`, `${JSON.stringify(figures)}\n`);
   });
 }

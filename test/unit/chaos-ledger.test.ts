@@ -73,7 +73,7 @@ describe('chaos ledger', () => {
 });
 
 test('soak slope: least squares per 1,000 reloads', () => {
-  const samples = [0, 500, 1_000, 1_500].map((reloads) => ({ reloads, emperorRssKb: 1_000 + reloads * 2, emperorFds: 20, masterRssKb: 0, masterFds: 0, emperorHeapKb: 0, masterHeapKb: 0 }));
+  const samples = [0, 500, 1_000, 1_500].map((reloads) => ({ reloads, emperorRssKb: 1_000 + reloads * 2, emperorFds: 20, masterRssKb: 0, masterFds: 0, emperorHeapKb: 0, masterHeapKb: 0, emperorLiveKb: 0, masterLiveKb: 0 }));
   assert.equal(slopePer1000(samples, 'emperorRssKb'), 2_000);
   assert.equal(slopePer1000(samples, 'emperorFds'), 0);
 });
