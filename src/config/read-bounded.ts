@@ -2,7 +2,7 @@
 // block the reader forever, /dev/zero never ends), and at most a limit, read
 // in one bounded buffer so a 100 MB file is refused without being loaded.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Far above any real vassal file (uWSGI's own examples are a few KiB). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -23,18 +23,24 @@ export async function readBounded(path: string, maxBytes = MAX_CONFIG_BYTES, own
     if (!info.isFile()) throw refused(info.isDirectory() ? 'EISDIR' : 'ENOTREG', path);
     if (owner !== undefined && info.uid !== owner) throw refused('ENOTOWNER', path);
     if (info.size > maxBytes) throw refused('EFBIG', path);
-    // the size can grow after the stat (and /proc says 0): read up to one byte past the limit to tell
-    let buffer = Buffer.allocUnsafe(Math.min(Number(info.size), maxBytes) + 1);
-    let filled = 0;
-    for (let bytesRead = -1; bytesRead !== 0 && filled <= maxBytes; filled += bytesRead) {
-      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(buffer.length, maxBytes + 1 - buffer.length))]);
-      ({ bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null));
-    }
-    if (filled > maxBytes) throw refused('EFBIG', path);
-    return buffer.toString('utf8', 0, filled);
+    const text = await readOpenBounded(handle, info.size, maxBytes);
+    if (text === null) throw refused('EFBIG', path);
+    return text;
   } finally {
     await handle.close();
   }
+}
+
+/** The text of an open file to its end; null when it is longer than `maxBytes` (it grew after the stat that gave `size`). */
+export async function readOpenBounded(handle: FileHandle, size: number, maxBytes: number): Promise<string | null> {
+  // the size can grow after the stat (and /proc says 0): read up to one byte past the limit to tell
+  let buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+  let filled = 0;
+  for (let bytesRead = -1; bytesRead !== 0 && filled <= maxBytes; filled += bytesRead) {
+    if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(buffer.length, maxBytes + 1 - buffer.length))]);
+    ({ bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null));
+  }
+  return filled > maxBytes ? null : buffer.toString('utf8', 0, filled);
 }
 
 function refused(code: RefusedCode, path: string): NodeJS.ErrnoException {

@@ -4,7 +4,8 @@
 // fingerprints are (a regular file only, never a FIFO, bounded size) and
 // parsed by the masters' own parsers; nothing of the content is ever logged.
 import { createHash } from 'node:crypto';
-import { readSmallFile, sectionOfFile } from './file-section.js';
+import { sectionOfFile } from './file-section.js';
+import { readVassalFile } from './vassal-file-read.js';
 
 /** The section zerg instances are started from, as uWSGI's broodlord names it. */
 export const ZERG_SECTION = 'zerg';
@@ -14,10 +15,10 @@ export type ZergSection = { readonly present: false } | { readonly present: true
 
 /** Read `file` and digest its [zerg] section (`zerg:` key in YAML/JSON). */
 export async function readZergSection(file: string): Promise<ZergSection> {
-  const text = await readSmallFile(file);
-  if (text === null) return null;
+  const read = await readVassalFile(file);
+  if (read === null) return null;
   try {
-    const entries = await sectionOfFile(text, file, ZERG_SECTION);
+    const entries = await sectionOfFile(read.text, file, ZERG_SECTION);
     if (entries === undefined) return { present: false };
     const digest = createHash('sha256').update(JSON.stringify(entries.map((entry) => [entry.key, entry.value]))).digest('hex');
     return { present: true, digest };

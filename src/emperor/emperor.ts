@@ -220,6 +220,7 @@ export class Emperor {
     const { settings, clock } = this.deps;
     // the first start may run inside the constructor: until it returns, the fingerprint is the one given here
     const made: { vassal?: Vassal } = {};
+    const known = (): Fingerprint | null => (made.vassal === undefined ? fingerprint : made.vassal.fingerprint);
     const vassal: Vassal = new Vassal(identity, file, fingerprint, {
       clock,
       logger: this.log.child({ vassal: identity }),
@@ -227,8 +228,9 @@ export class Emperor {
       reloadMercyMs: settings.reloadMercyMs,
       startSlotMs: START_SLOT_MS,
       enqueueStart: (job) => this.queue.add(job),
-      planMaster: () => planMaster(file, settings, zergOf !== null),
-      spawnMaster: (plan) => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(made.vassal === undefined ? fingerprint : made.vassal.fingerprint), plan),
+      // tyrant: the file read for the plan must still be the owner's the master runs as
+      planMaster: async () => await planMaster(file, settings, zergOf !== null, this.runAs(known())),
+      spawnMaster: (plan) => this.deps.spawnMaster(identity, zergOf === null ? file : `${file}:zerg`, this.runAs(known()), plan),
       gracefulStop: settings.gracefulShutdown,
       stopMaster: this.deps.stopMaster,
       onStopped: () => {

@@ -8,9 +8,10 @@ import { parseAddress } from '../config/addresses.js';
 import type { ListenAddress } from '../config/vassal-config.js';
 import { UwError } from '../errors.js';
 import { isExecutable } from '../process/spawn.js';
-import { readSmallFile, sectionOfFile } from './file-section.js';
+import { sectionOfFile } from './file-section.js';
 import { globToRegExp } from './glob-pattern.js';
-import { readVassalAttributes, type VassalAttributes } from './vassal-attributes.js';
+import { vassalAttributesOf, type VassalAttributes } from './vassal-attributes.js';
+import { readVassalFile, type FileOwner, type VassalFileText } from './vassal-file-read.js';
 
 /** A master run with another binary: how to watch and read it. */
 export interface UwsgiPlan {
@@ -46,17 +47,22 @@ export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
 const UW_PLAN: MasterPlan = Object.freeze({ kind: 'uw' });
 
-/** The plan for `file` (its [zerg] section's settings for a zerg instance); a bad binary is a UwError naming where it was set. */
-export async function planMaster(file: string, settings: PlanSettings, zerg = false): Promise<MasterPlan> {
-  const attributes: VassalAttributes = (await readVassalAttributes(file)) ?? {};
+/**
+ * The plan for `file` (its [zerg] section's settings for a zerg instance), read once; with `owner` (tyrant mode,
+ * the ids the master runs as) a file that is not theirs is a UwError. A bad binary is a UwError naming where it was set.
+ */
+export async function planMaster(file: string, settings: PlanSettings, zerg = false, owner?: FileOwner): Promise<MasterPlan> {
+  const read = await readVassalFile(file, owner);
+  const attributes: VassalAttributes = (read === null ? null : await vassalAttributesOf(read.text, file)) ?? {};
   const chosen = chooseBinary(file, attributes, settings);
   if (chosen === undefined || chosen.binary === UW_BINARY) return UW_PLAN;
   const binary = locateProgram(chosen.binary, dirname(file));
   if (binary === null) {
     throw new UwError('UW_VASSAL_BINARY', `${chosen.where}: "${chosen.binary}" is not an executable file`, chosen.where === 'binary in [emperor]' ? { file, key: 'binary' } : {});
   }
-  const own = await ownSettings(file, zerg ? 'zerg' : 'uwsgi');
-  const ownerUid = statSync(file, { throwIfNoEntry: false })?.uid ?? -1;
+  const own = await ownSettings(read, file, zerg ? 'zerg' : 'uwsgi');
+  // the owner of the bytes read, not of whatever is at the path now
+  const ownerUid = read?.uid ?? -1;
   return Object.freeze({ kind: 'uwsgi', binary, ...own, ownerUid, readyTimeoutMs: attributes.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS });
 }
 
@@ -79,11 +85,10 @@ function isProgram(path: string): boolean {
 }
 
 /** `heartbeat` and `stats` as the file's own section sets them literally; anything the emperor cannot read is left unknown. */
-async function ownSettings(file: string, section: string): Promise<{ heartbeatMs: number | null; stats: ListenAddress | null }> {
-  const text = await readSmallFile(file);
+async function ownSettings(read: VassalFileText | null, file: string, section: string): Promise<{ heartbeatMs: number | null; stats: ListenAddress | null }> {
   let entries;
   try {
-    entries = text === null ? undefined : await sectionOfFile(text, file, section);
+    entries = read === null ? undefined : await sectionOfFile(read.text, file, section);
   } catch {
     entries = undefined;
   }

@@ -5,7 +5,7 @@
 // concerns (the binary a vassal runs with, its placement across hosts).
 import { UwError } from '../errors.js';
 import type { RawEntry } from '../config/raw-entry.js';
-import { readSmallFile, sectionOfFile } from './file-section.js';
+import { sectionOfFile } from './file-section.js';
 
 /** The section's name in a vassal file. */
 export const ATTRIBUTES_SECTION = 'emperor';
@@ -63,10 +63,8 @@ export function parseVassalAttributes(entries: readonly RawEntry[]): VassalAttri
   return Object.freeze(out);
 }
 
-/** What the file's [emperor] section says; null when the file cannot be read now (its master reports why). */
-export async function readVassalAttributes(file: string): Promise<VassalAttributes | null> {
-  const text = await readSmallFile(file);
-  if (text === null) return null;
+/** What the [emperor] section of `text` (the content of `file`) says; null when it does not parse (its master reports why). */
+export async function vassalAttributesOf(text: string, file: string): Promise<VassalAttributes | null> {
   let entries: RawEntry[] | undefined;
   try {
     entries = await sectionOfFile(text, file, ATTRIBUTES_SECTION);

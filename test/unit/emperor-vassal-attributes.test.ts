@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UwError } from '../../src/errors.js';
-import { parseVassalAttributes, readVassalAttributes } from '../../src/emperor/vassal-attributes.js';
+import { parseVassalAttributes, vassalAttributesOf, type VassalAttributes } from '../../src/emperor/vassal-attributes.js';
+import { readVassalFile } from '../../src/emperor/vassal-file-read.js';
 import { TempDir } from '../helpers/temp-dir.js';
+
+/** The file read once, as the emperor does, and its [emperor] section. */
+async function readVassalAttributes(file: string): Promise<VassalAttributes | null> {
+  const read = await readVassalFile(file);
+  return read === null ? null : vassalAttributesOf(read.text, file);
+}
 
 const at = (key: string, value: string | true) => ({ key, value, file: '/v/app.ini' });
 
