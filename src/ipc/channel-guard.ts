@@ -9,11 +9,15 @@
 // own handlers see them, and an unfinished message over the limit is reported.
 // A descriptor that came with a line other than NODE_HANDLE would be dropped by
 // Node without a close (one leaked descriptor per message): the guard closes
-// every received descriptor that no internal message claimed.
+// every received descriptor that no internal message claimed. Node stops at
+// the first junk line of a read: the valid lines after it are delivered by the
+// guard (channel-salvage.ts), so junk cannot hide a message sent with it.
 // It reaches into Node's internals (the channel handle and its JSON buffer,
 // found by symbol description); where they are not found only the internal
 // message check applies, and guardChannel says so.
 import type { ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { isInternalMessage, salvageRead, type Salvage } from './channel-salvage.js';
 
 /** Longer than any message a master sends (a statistics document of 2 x 1024 workers is ~1.5 MB). */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
@@ -41,18 +45,32 @@ export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, ma
   if (pipe === undefined || typeof pipe.onread !== 'function') return false;
   const bufferKey = symbolOf(pipe, 'kJSONBuffer');
   const buffer = pipe as unknown as Record<symbol, unknown>;
+  const decoder = keepDecoded(pipe);
   const read = pipe.onread as (...args: unknown[]) => unknown;
   pipe.onread = (...args: unknown[]): unknown => {
     // libuv sets the descriptor received with this chunk before the read; Node emits its messages on nextTick
     const received = pipe.pendingHandle;
     if (received != null) setImmediate(closeUnclaimed, received, claimed);
+    const buffered = bufferKey === undefined ? undefined : buffer[bufferKey];
     let result: unknown;
     try {
       result = read.apply(pipe, args);
     } catch (err) {
-      // Node left its buffer half-updated: start again at the next line
-      if (bufferKey !== undefined) buffer[bufferKey] = '';
-      events.onInvalid(err instanceof SyntaxError ? 'a line that is not JSON' : `unreadable (${(err as Error).name})`);
+      const why = err instanceof SyntaxError ? 'a line that is not JSON' : `unreadable (${(err as Error).name})`;
+      if (decoder === undefined || bufferKey === undefined || typeof buffered !== 'string') {
+        // Node stopped before it kept the read's unfinished line: start again at the next line
+        if (bufferKey !== undefined) buffer[bufferKey] = '';
+        events.onInvalid(why);
+      } else {
+        const salvage = salvageRead(buffered, decoder.decoded);
+        buffer[bufferKey] = salvage.tail;
+        pipe.buffering = salvage.tail.length !== 0;
+        events.onInvalid(why);
+        for (let more = 1; more < salvage.junk; more++) events.onInvalid('a line that is not JSON');
+        redeliver(child, salvage, received ?? null);
+      }
+    } finally {
+      if (decoder !== undefined) decoder.decoded = '';
     }
     const pending = bufferKey === undefined ? undefined : buffer[bufferKey];
     if (typeof pending === 'string' && pending.length > maxChars) {
@@ -67,7 +85,40 @@ export function guardChannel(child: ChildProcess, events: ChannelGuardEvents, ma
 /** The channel's handle as Node 20's setupChannel uses it. */
 interface ChannelPipe {
   onread?: unknown;
+  buffering?: boolean;
   readonly pendingHandle?: { close?: () => void } | null;
+}
+
+/** Node's decoder for the channel, keeping the text of the current read (Node creates its own on the first read unless one is there). */
+class KeptDecoder extends StringDecoder {
+  decoded = '';
+
+  override write(bytes: Buffer | NodeJS.ArrayBufferView): string {
+    this.decoded = super.write(bytes);
+    return this.decoded;
+  }
+}
+
+function keepDecoded(pipe: ChannelPipe): KeptDecoder | undefined {
+  const key = symbolOf(pipe, 'kStringDecoder');
+  const slots = pipe as unknown as Record<symbol, unknown>;
+  if (key === undefined || slots[key] !== undefined) return undefined;
+  const decoder = new KeptDecoder('utf8');
+  slots[key] = decoder;
+  return decoder;
+}
+
+/** The messages Node dropped with a junk line, emitted as Node does (on nextTick, after those it delivered). */
+function redeliver(child: ChildProcess, salvage: Salvage, received: object | null): void {
+  let handle = salvage.handleTaken ? null : received;
+  for (const message of salvage.messages) {
+    const internal = isInternalMessage(message);
+    const given = internal && message.cmd === 'NODE_HANDLE' ? handle : null;
+    if (given !== null) handle = null;
+    process.nextTick(() => {
+      if (child.channel != null) child.emit(internal ? 'internalMessage' : 'message', message, given ?? undefined);
+    });
+  }
 }
 
 /** A received descriptor no NODE_HANDLE message carried on is closed (Node would drop it open). */

@@ -40,6 +40,16 @@ test('junk on a master\'s channel is dropped (reported at most once per 10 s), t
   assert.equal(emperor.find('master spawned', { vassal: 'good.ini' }).length, 1);
 });
 
+test('a valid message in the same write as junk is delivered, and the junk reported once', async () => {
+  dir.write('mixed.ini', 'mode = mixed\n');
+  const emperor = startEmperor(['--master-bin', HOSTILE, dir.path], { fake: false });
+  // Node's channel drops the rest of a read at a junk line: the master-ready came in that read
+  await waitForState(emperor, 'mixed.ini', 'ready', 1, 30_000);
+  const dropped = emperor.find('master message dropped', { vassal: 'mixed.ini' });
+  assert.deepEqual(dropped.map((line) => [line.why, line.dropped]), [['a line that is not JSON', 1]]);
+  assert.equal(emperor.find('master spawned', { vassal: 'mixed.ini' }).length, 1);
+});
+
 test('descriptors a master sends with ordinary lines are closed by the emperor, not kept (500 sent)', async () => {
   dir.write('fds.ini', 'mode = fds\n');
   const emperor = startEmperor(['--master-bin', HOSTILE, dir.path], { fake: false });
