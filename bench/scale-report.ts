@@ -42,6 +42,14 @@ function row(r: ScaleResult): string[] {
     fmt(r.idle.emperorPct, 2), fmt(r.idle.treePct, 2), `${fmt(r.touches.p50, 0)} / ${fmt(r.touches.p99, 0)}`, fmt(r.stopMs / 1000, 1), String(r.leftovers)];
 }
 
+/** Issue 14's row: the 1,000-module-vassal run against the clock (not run with --quick). */
+function thousandServing(thousand: ScaleResult | undefined): TargetRow {
+  const figure = '1,000 module vassals all serving after the emperor starts';
+  if (thousand === undefined) return { figure, target: '< 60 s', measured: 'not run (--quick runs 100 vassals only)', met: null };
+  if (!measured(thousand)) return { figure, target: '< 60 s', measured: thousand.skipped, met: false };
+  return { figure, target: '< 60 s', measured: `${fmt(thousand.readyMs / 1000, 1)} s to all ready, then ${thousand.serving}/1000 answered a GET`, met: thousand.readyMs < 60_000 && thousand.serving === 1000 };
+}
+
 /** Tables and target rows; only `default` variants count for the targets. */
 export function reportScale(results: readonly ScaleResult[], run: { python: string; exec: string; quick: BenchOptions['quick']; pythonCost?: string }): PartReport {
   const head = ['kind', 'vassals', 'all ready, s', 'start CPU: emperor s / per vassal ms', 'serving', 'emperor RSS MiB (started / after idle)', 'PSS per vassal MiB', 'threads per vassal', 'master PSS MiB', 'worker PSS MiB', 'emperor CPU idle %core', 'masters + workers CPU idle %core', 'touch → SIGHUP p50 / p99 ms', 'stop all, s', 'left after stop'];
@@ -61,6 +69,7 @@ export function reportScale(results: readonly ScaleResult[], run: { python: stri
     const thousand = ofKind.find((r) => r.n === 1000);
     const largest = ofKind.filter(measured).at(-1);
     if (thousand !== undefined) targets.push({ figure: `1,000 ${kind} vassals run on this machine`, target: 'all ready', measured: measured(thousand) ? `${thousand.serving}/1000 serving after ${fmt(thousand.readyMs / 1000, 0)} s` : thousand.skipped, met: measured(thousand) && thousand.serving === 1000 });
+    if (kind === 'module') targets.push(thousandServing(thousand));
     if (largest === undefined) continue;
     const at = `with ${int(largest.n)} ${kind} vassals`;
     targets.push(

@@ -66,6 +66,13 @@ const ROWS: readonly { readonly label: string; readonly metric: Metric; readonly
 
 const show = (value: number, unit: 'MiB' | 'fds'): string => (unit === 'MiB' ? `${fmt(value / 1024, 1)} MiB` : fmt(value, unit === 'fds' && Number.isInteger(value) ? 0 : 2));
 
+/** The soak's targets, also listed (pointing at the soak's own file) by a full run that leaves the soak out. */
+export const SOAK_TARGETS = {
+  failed: { figure: 'failed requests over the soak', target: '0' },
+  fds: { figure: 'emperor and master descriptors over the soak', target: 'end = start' },
+  rss: { figure: 'emperor and master RSS slope over the second half (soak)', target: '< 1 MiB / 1,000 reloads' },
+} as const;
+
 /** The soak section and its targets: no failed request, descriptors flat, RSS growing less than 1 MiB per 1,000 reloads. */
 export function reportSoak(result: SoakResult): PartReport {
   const first = result.samples[0];
@@ -84,9 +91,9 @@ export function reportSoak(result: SoakResult): PartReport {
   ].join('\n');
   const slope = (metric: Metric): number => slopePer1000(secondHalf, metric);
   const targets: TargetRow[] = [
-    { figure: `failed requests over ${int(result.done)} reloads (soak)`, target: '0', measured: `${failed} of ${int(ok + failed)}`, met: failed === 0 && result.failedReloads === 0 },
-    { figure: 'emperor and master descriptors over the soak', target: 'end = start', measured: `emperor ${first?.emperorFds} → ${last?.emperorFds}, master ${first?.masterFds} → ${last?.masterFds}`, met: first !== undefined && last !== undefined && first.emperorFds === last.emperorFds && first.masterFds === last.masterFds },
-    { figure: 'emperor and master RSS slope over the second half (soak)', target: '< 1 MiB / 1,000 reloads', measured: `emperor ${fmt(slope('emperorRssKb') / 1024, 2)}, master ${fmt(slope('masterRssKb') / 1024, 2)} MiB`, met: slope('emperorRssKb') < 1024 && slope('masterRssKb') < 1024 },
+    { figure: `${SOAK_TARGETS.failed.figure} (${int(result.done)} reloads)`, target: SOAK_TARGETS.failed.target, measured: `${failed} of ${int(ok + failed)}`, met: failed === 0 && result.failedReloads === 0 },
+    { ...SOAK_TARGETS.fds, measured: `emperor ${first?.emperorFds} → ${last?.emperorFds}, master ${first?.masterFds} → ${last?.masterFds}`, met: first !== undefined && last !== undefined && first.emperorFds === last.emperorFds && first.masterFds === last.masterFds },
+    { ...SOAK_TARGETS.rss, measured: `emperor ${fmt(slope('emperorRssKb') / 1024, 2)}, master ${fmt(slope('masterRssKb') / 1024, 2)} MiB`, met: slope('emperorRssKb') < 1024 && slope('masterRssKb') < 1024 },
   ];
   return { title: 'Soak: reloads under light load', markdown, targets };
 }

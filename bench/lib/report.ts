@@ -7,6 +7,8 @@ export interface TargetRow {
   readonly measured: string;
   /** null: not measured in this run */
   readonly met: boolean | null;
+  /** measured apart, in this results file (the row carries no figure of its own) */
+  readonly elsewhere?: string;
 }
 
 export interface PartReport {
@@ -21,7 +23,8 @@ export interface BenchOptions {
   readonly progress: (message: string) => void;
 }
 
-/** met / MISSED / not measured */
-export function verdict(met: boolean | null): string {
-  return met === null ? 'not measured' : met ? 'met' : '**MISSED**';
+/** met / MISSED / not measured / in the file that has it */
+export function verdict(row: Pick<TargetRow, 'met' | 'elsewhere'>): string {
+  if (row.elsewhere !== undefined) return `see ${row.elsewhere}`;
+  return row.met === null ? 'not measured' : row.met ? 'met' : '**MISSED**';
 }
