@@ -99,7 +99,6 @@ function importCosts(runs: number): string {
   const specifiers: [string, string][] = [
     ['pino (bundled into every master, and the emperor)', 'pino'],
     ['js-yaml (loaded on first use: only .yaml/.yml configs)', 'js-yaml'],
-    ['ini (bundled)', 'ini'],
     ['fastest-levenshtein (loaded on first use: only for a typo message)', 'fastest-levenshtein'],
   ];
   return table(['import', 'CPU ms', 'V8 heap KiB after GC', 'private memory (Pss_Anon) KiB'], specifiers.map(([label, specifier]) => {
