@@ -4,6 +4,7 @@
 import type { Logger } from '../log/logger.js';
 import type { VassalConfig } from '../config/vassal-config.js';
 import type { HeldSocket } from './sockets.js';
+import { clearAcceptSlot } from './accept-board.js';
 import { Worker } from './worker.js';
 
 /** Counts of workers that exited, so that a master's totals never go down. */
@@ -18,6 +19,8 @@ export function launchWorker(id: number, generation: number, config: VassalConfi
     onExited: (gone) => {
       retired.requests += gone.lastActivity?.requests ?? 0;
       retired.exceptions += gone.lastActivity?.exceptions ?? 0;
+      // its siblings no longer balance against its last count
+      clearAcceptSlot(id - 1);
     },
     onNote: (level, fields, message) => log[level]({ generation, ...fields }, message),
     log,

@@ -9,6 +9,7 @@ import { restoreThreadPool, workerNodeFlags } from '../process/thread-pools.js';
 import { spawnProcess, type ChildProcess } from '../process/spawn.js';
 import { portOfWhere } from '../config/addresses.js';
 import { fdNames, type HeldSocket } from './sockets.js';
+import { acceptBoardFd, BOARD_SLOTS } from './accept-board.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const SCRIPT_PRELOAD = new URL('../worker/script-preload.js', import.meta.url).href;
@@ -62,7 +63,13 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
     env.UW_BUFFER_SIZE = String(config.uwsgi.bufferSize);
     env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
-    const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc'];
+    // two or more workers balance their accepting through the master's board, the descriptor after the channel
+    const board = config.processes > 1 && id <= BOARD_SLOTS ? acceptBoardFd() : null;
+    if (board !== null) {
+      env.UW_ACCEPT_BOARD_FD = String(channelFd + 1);
+      env.UW_ACCEPT_SLOTS = String(Math.min(config.processes, BOARD_SLOTS));
+    }
+    const stdio: StdioOptions = ['ignore', STDOUT, STDERR, ...fds, 'ipc', ...(board === null ? [] : [board])];
     // the extra argument leaves room in argv for the process title naming the vassal
     const args = [...workerNodeFlags(config.nodeDefaultThreads), WORKER_ENTRY, `--vassal=${config.name}`, `--worker=${id}`];
     return { child: spawnProcess({ ...base, command: process.execPath, args, stdio }), channelFd };

@@ -4,6 +4,7 @@
 import type { Server } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { appErrorLine } from '../ipc/protocol.js';
+import { balanceFromEnv } from './accept-balance.js';
 import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     await listenOnFd(server, FIRST_LISTEN_FD + index, backlog);
   }
 
+  // spread connections over the siblings (a master with one worker passes no board)
+  balanceFromEnv(env, servers);
   controlWorker({ servers: () => servers, drainer, counter });
   sendToMaster({ type: 'ready' });
 }
