@@ -1,7 +1,7 @@
 // Keep-alive connections opened at once are spread over a vassal's workers.
 // All workers accept from one shared socket, and the worker the scheduler runs
 // takes whatever is waiting; a keep-alive connection stays where it landed. The
-// test makes that skew certain: one worker is inside a 50 ms synchronous request
+// test makes that skew certain: one worker is inside a 120 ms synchronous request
 // when 32 connections open, so without balancing its sibling takes all 32. With
 // balancing the sibling stops accepting once it holds more than its share, the
 // connections wait in the backlog, and the busy worker takes them when it is free.
@@ -48,7 +48,7 @@ describe('accept balance', () => {
     const workers = liveWorkerPids(cli);
     assert.equal(workers.length, 2);
     // one worker is inside a long request (its headers are out) while the connections open
-    await request(port, '/busy?ms=50', /^HTTP\/1\.1 200/);
+    await request(port, '/busy?ms=120', /^HTTP\/1\.1 200/);
     const replies = await Promise.all(Array.from({ length: CONNECTIONS }, () => request(port, '/', /pid (\d+)/)));
     const held = new Map<number, number>();
     for (const { pid } of replies) held.set(pid, (held.get(pid) ?? 0) + 1);
