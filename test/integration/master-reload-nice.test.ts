@@ -22,25 +22,39 @@ function threadNiceness(pid: number): number[] {
   });
 }
 
+/** The niceness of `pid`'s autogroup (/proc/PID/autogroup: "/autogroup-123 nice 5"). */
+function autogroupNice(pid: number): number {
+  return Number(/nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1]);
+}
+
+const AUTOGROUPS = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+
+/** What reload-nice lowers: with autogroups on, the worker's autogroup (a session of its own), else every thread. */
+function niceness(pid: number): number[] {
+  return AUTOGROUPS ? [autogroupNice(pid)] : threadNiceness(pid);
+}
+
 describe('reload-nice', { skip: process.getuid?.() !== 0 ? 'needs root (the master gives the priority back)' : false }, () => {
   for (const [extra, booting] of [['reload-nice = 10\n', 10], ['', 0]] as const) {
-    it(`a worker booting for a reload runs at niceness ${booting}, then at the master's on every thread (${extra.trim() || 'default'})`, async () => {
+    it(`a worker booting for a reload runs at niceness ${booting}, then at its own again once ready (${extra.trim() || 'default'})`, async () => {
       const go = dir.file(`go-${booting}`);
       writeFileSync(go, '');
       const ini = dir.write(`nice-${booting}.ini`, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}wait-for-file.mjs\nenv = GO_FILE=${go}\nprocesses = 1\n${extra}`);
       const { cli } = await startMaster([ini]);
       const first = Number(cli.find('worker ready')[0]?.workerPid);
-      assert.deepEqual([...new Set(threadNiceness(first))], [0]);
+      assert.deepEqual([...new Set(niceness(first))], [0]);
+      const master = AUTOGROUPS ? autogroupNice(cli.child.pid ?? 0) : 0;
       // the next generation waits for the file: it stays booting as long as the test needs
       rmSync(go);
       cli.child.kill('SIGHUP');
       const spawned = await cli.waitForLog('worker spawned', { generation: 2 });
       const pid = Number(spawned.workerPid);
-      await waitFor(`the booting worker at niceness ${booting}`, () => (threadNiceness(pid)[0] === booting ? true : undefined));
+      await waitFor(`the booting worker at niceness ${booting}`, () => (niceness(pid)[0] === booting ? true : undefined));
+      if (AUTOGROUPS) assert.equal(autogroupNice(cli.child.pid ?? 0), master, "the master's autogroup is left alone");
       writeFileSync(go, '');
       await cli.waitForLog('worker ready', { generation: 2 });
       await cli.waitForLog('reload finished');
-      assert.deepEqual([...new Set(threadNiceness(pid))], [0], 'every thread back at the master\'s niceness');
+      assert.deepEqual([...new Set(niceness(pid))], [0], 'back at the niceness it started with');
     });
   }
 });
