@@ -67,6 +67,9 @@ export const reloadMode: Converter<'graceful' | 'chain'> = {
 /** `reload-nice`: niceness added to a booting worker; Linux stops at 19. */
 export const niceness = boundedInt(0, 19, 'niceness goes from 0 (none added) to 19');
 
+/** `reload-boot-limit`: workers of a graceful reload booting at once; 0: all. */
+export const bootLimit = boundedInt(0, MAX_PROCESSES, 'at most as many as processes can be; 0 boots them all at once');
+
 /** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
 export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
 

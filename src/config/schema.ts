@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, boolean, niceness, octalMode, packetSize, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
+import { backlogSize, bootLimit, boolean, niceness, octalMode, packetSize, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
@@ -73,6 +73,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadNice: settings.read('reload-nice', niceness, 0),
+    reloadBootLimit: settings.read('reload-boot-limit', bootLimit, 0),
     nodeDefaultThreads: settings.read('node-default-threads', boolean, false),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),

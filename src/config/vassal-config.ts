@@ -85,6 +85,8 @@ export interface VassalConfig {
   readonly dieOnTerm: boolean;
   /** niceness added to a worker started while others serve, until it is ready */
   readonly reloadNice: number;
+  /** a graceful reload boots this many new workers at a time (0: all at once) */
+  readonly reloadBootLimit: number;
   /** Node workers with Node's own thread pools (else one V8 platform thread) */
   readonly nodeDefaultThreads: boolean;
   readonly reloadMercyMs: number;

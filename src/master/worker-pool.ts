@@ -12,6 +12,7 @@ import { runChain } from './chain-reload.js';
 import { launchWorker, type RetiredCounts } from './launch-worker.js';
 import { nextRespawn, WORKER_RESPAWN_BACKOFF } from './respawn-backoff.js';
 import { bootAtLowerPriority } from './boot-priority.js';
+import { bootInTurns } from './boot-in-turns.js';
 import type { HeldSocket } from './sockets.js';
 import type { Worker } from './worker.js';
 import type { PolicyVerdict } from './worker-policy.js';
@@ -284,10 +285,11 @@ export class WorkerPool {
     if (this.stopping) return { ok: false, reason: 'the master is stopping' };
     if (mode === 'chain') return this.chain(config, sockets);
     const generation = this.generation + 1;
-    const fresh = Array.from({ length: this.activeAfterReload(config) }, (_, index) => this.spawnBeside(index + 1, generation, config, sockets));
+    const fresh: Worker[] = [];
     this.starting = fresh;
     try {
-      await Promise.all(fresh.map((worker) => worker.ready));
+      // reload-boot-limit at a time, while the old generation serves
+      await bootInTurns(this.activeAfterReload(config), config.reloadBootLimit, (index) => this.spawnBeside(index + 1, generation, config, sockets), fresh, () => !this.stopping);
     } catch (err) {
       this.starting = [];
       await Promise.all(fresh.map((worker) => worker.stop('abort', 'SIGKILL', 0)));

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       reloadMode: 'graceful',
       dieOnTerm: true,
       reloadNice: 5,
+      reloadBootLimit: 0,
       nodeDefaultThreads: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     assert.equal(config.reloadMercyMs, 60_000);
     assert.equal(config.workerReloadMercyMs, 60_000);
     assert.equal(config.reloadNice, 0);
+    assert.equal(config.reloadBootLimit, 0);
     assert.equal(config.nodeDefaultThreads, false);
     assert.equal(config.reloadSpreadMs, 1_000);
     assert.equal(config.readyTimeoutMs, 30_000);
