@@ -15,6 +15,9 @@ const errors: Record<string, number> = {};
 const firstErrors: { atMs: number; code: string }[] = [];
 const slow: { atMs: number; ms: number }[] = [];
 const slowMs = config.slowMs ?? 0;
+/** with config.record: every request's send time, ms since the epoch (latency in `latencies`), and each failure's */
+const sentAt: number[] = [];
+const failedAt: number[] = [];
 let ok = 0;
 let running = true;
 const startedAt = performance.now();
@@ -36,14 +39,17 @@ async function loop(index: number): Promise<void> {
     }
     const sent = performance.now();
     const outcome = await connection.request();
+    const epochMs = epochAtStart + sent - startedAt;
     if (outcome === 'ok') {
       ok += 1;
       const ms = performance.now() - sent;
       latencies.push(ms);
-      if (slowMs > 0 && ms > slowMs && slow.length < 2_000) slow.push({ atMs: Math.round(epochAtStart + sent - startedAt), ms });
+      if (config.record === true) sentAt.push(epochMs);
+      if (slowMs > 0 && ms > slowMs && slow.length < 2_000) slow.push({ atMs: Math.round(epochMs), ms });
     } else {
       errors[outcome] = (errors[outcome] ?? 0) + 1;
-      if (firstErrors.length < 20) firstErrors.push({ atMs: Math.round(epochAtStart + sent - startedAt), code: outcome });
+      if (config.record === true) failedAt.push(epochMs);
+      if (firstErrors.length < 20) firstErrors.push({ atMs: Math.round(epochMs), code: outcome });
       await sleep(1);
     }
   }
@@ -65,6 +71,7 @@ function finish(): void {
     slowOver100ms: latencies.filter((ms) => ms > 100).length,
     slow,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    ...(config.record === true && { samples: { sentAt, ms: latencies, failedAt } }),
   };
   process.send?.({ type: 'result', result }, () => process.exit(0));
 }

@@ -14,6 +14,15 @@ export interface LoadConfig {
   readonly timeoutMs: number;
   /** record up to 2,000 requests slower than this (ms); 0: none */
   readonly slowMs?: number;
+  /** send every request's time and latency back with the result (LoadResult.samples) */
+  readonly record?: boolean;
+}
+
+/** Every request of a recorded run: send times (ms since the epoch) with the latencies in the same order, and the failures' send times. */
+export interface LoadSamples {
+  readonly sentAt: readonly number[];
+  readonly ms: readonly number[];
+  readonly failedAt: readonly number[];
 }
 
 export interface LoadResult {
@@ -31,4 +40,6 @@ export interface LoadResult {
   readonly slow: readonly { readonly atMs: number; readonly ms: number }[];
   /** the generator's own user+system CPU time */
   readonly cpuMs: number;
+  /** with LoadConfig.record */
+  readonly samples?: LoadSamples;
 }
