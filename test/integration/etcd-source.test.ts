@@ -152,6 +152,8 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     await etcd.put('/uw/vassals/a.ini', vassal(ports[0] ?? 0, 'a1'));
     const emperor = start();
     await answer(ports[0] ?? 0, /^hi a1 /);
+    // a worker can answer before the emperor logs the vassal ready: the baseline starts after that line
+    await emperor.waitForLog('vassal state', { vassal: 'vassals/a.ini', to: 'ready' });
     const linesBefore = emperor.find('vassal state').length;
     // the leader first; then the others, so the member the emperor's watch is on surely goes away once
     const leader = await etcd.leader();
