@@ -265,7 +265,7 @@ export class Emperor {
       const present = new Set(found);
       for (const path of found) {
         const known = this.vassals.get(identityOf(this.root, path))?.fingerprint;
-        if (reconcileFile(known, await readFingerprint(path)) !== 'none') this.settler.touch(path);
+        if (reconcileFile(known, await readFingerprint(path, known)) !== 'none') this.settler.touch(path);
       }
       for (const vassal of this.vassals.values()) {
         if (vassal.fingerprint !== null && !present.has(vassal.file)) this.settler.touch(vassal.file);

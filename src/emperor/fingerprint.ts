@@ -20,6 +20,8 @@ export interface Fingerprint {
   readonly linkUid?: number;
   /** sha-256 of the content; absent when the file is too large or changed while it was read */
   readonly digest?: string;
+  /** status change time: with everything else equal, a periodic rescan takes the file as unchanged without reading it */
+  readonly ctimeNs?: bigint;
 }
 
 /** Files larger than this are told apart by stat alone (a vassal file is a few KiB). */
@@ -36,8 +38,12 @@ export function sameOwner(a: Fingerprint, b: Fingerprint): boolean {
   return a.uid === b.uid && a.gid === b.gid && a.linkUid === b.linkUid;
 }
 
-/** Stat and hash a vassal file; null when it is gone or is not a regular file. */
-export async function readFingerprint(path: string): Promise<Fingerprint | null> {
+/**
+ * Stat and hash a vassal file; null when it is gone or is not a regular file. With `known` (a periodic rescan,
+ * which only catches missed events), a file whose stat still matches it, ctime included, is not read again:
+ * reading and hashing every file every rescan cost the idle emperor 4.6% of a core with 1,000 vassals.
+ */
+export async function readFingerprint(path: string, known?: Fingerprint | null): Promise<Fingerprint | null> {
   let stats: BigIntStats;
   try {
     stats = await stat(path, { bigint: true });
@@ -48,6 +54,7 @@ export async function readFingerprint(path: string): Promise<Fingerprint | null>
   // only a regular file is opened: opening a device or a FIFO can act or block
   if (!stats.isFile()) return null;
   const linkUid = await symlinkOwner(path);
+  if (known != null && known.digest !== undefined && unchangedSince(known, stats, linkUid)) return known;
   const byStat: Fingerprint = { ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, uid: Number(stats.uid), gid: Number(stats.gid), ...(linkUid !== undefined && { linkUid }) };
   if (stats.size > MAX_DIGEST_BYTES) return byStat;
   const digested = await readDigest(path, stats);
@@ -80,13 +87,18 @@ async function readDigest(path: string, seen: BigIntStats): Promise<Fingerprint 
     const after = await handle.stat({ bigint: true });
     // a writer got in between
     if (!sameStat(before, after) || BigInt(content.length) !== after.size) return null;
-    return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, uid: Number(after.uid), gid: Number(after.gid), digest: createHash('sha256').update(content).digest('hex') };
+    return { ino: after.ino, size: after.size, mtimeNs: after.mtimeNs, ctimeNs: after.ctimeNs, uid: Number(after.uid), gid: Number(after.gid), digest: createHash('sha256').update(content).digest('hex') };
   } catch {
     return null;
   } finally {
     // nothing to do about a failed close of a read-only descriptor
     await handle.close().catch(() => undefined);
   }
+}
+
+/** The stat of `now` is the one `known` was read at: same inode, size, mtime, ctime, owner and link owner. */
+function unchangedSince(known: Fingerprint, now: BigIntStats, linkUid: number | undefined): boolean {
+  return known.ctimeNs === now.ctimeNs && known.ino === now.ino && known.size === now.size && known.mtimeNs === now.mtimeNs && known.uid === Number(now.uid) && known.gid === Number(now.gid) && known.linkUid === linkUid;
 }
 
 function sameStat(a: BigIntStats, b: BigIntStats): boolean {

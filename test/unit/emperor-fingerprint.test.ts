@@ -43,3 +43,19 @@ test('a FIFO, a device, a directory and a missing path are no vassal file, and n
   assert.equal(await readFingerprint(join(dir, 'dir.ini')), null);
   assert.equal(await readFingerprint(join(dir, 'missing.ini')), null);
 });
+
+test('a periodic rescan takes a file whose stat matches the known fingerprint as it is, without reading it', async () => {
+  const file = join(dir, 'rescan.ini');
+  writeFileSync(file, 'version = 1\n');
+  const known = await readFingerprint(file);
+  assert.ok(known?.digest !== undefined && known.ctimeNs !== undefined);
+  // the same object back: nothing was read or hashed
+  assert.equal(await readFingerprint(file, known), known);
+  // a known fingerprint whose ctime differs (the file changed status since) is read again
+  const older = { ...known, ctimeNs: known.ctimeNs - 1n, digest: 'stale' };
+  const again = await readFingerprint(file, older);
+  assert.notEqual(again, older);
+  assert.equal(again?.digest, known.digest);
+  // without a known fingerprint (a file event), always read
+  assert.notEqual(await readFingerprint(file), known);
+});
