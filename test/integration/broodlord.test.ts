@@ -152,7 +152,8 @@ describe('broodlord: SOS that starts nothing', () => {
       const line = await cli.waitForLog('reinforcements needed, but no emperor governs this master', { reason: 'backlog' }, 2, 15_000);
       assert.ok(Number(line.backlog) >= 3, JSON.stringify(line));
       const times = cli.find('reinforcements needed, but no emperor governs this master').map((l) => Date.parse(String(l.time)));
-      assert.ok(times[1]! - times[0]! >= 900, `once a second: ${times.join(', ')}`);
+      // about once a second, not a flood (a flood logs ms apart); the check's timer can fire late once under load (CI saw 883 ms)
+      assert.ok(times[1]! - times[0]! >= 500, `once a second: ${times.join(', ')}`);
     } finally {
       for (const socket of sockets) socket.destroy();
     }
