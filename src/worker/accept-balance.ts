@@ -13,7 +13,7 @@ import { GONE, overShare, siblingsMoved } from './accept-share.js';
 /** How often a paused worker looks at the board again. */
 const RECHECK_MS = 10;
 /** Siblings that accepted nothing for this long are stuck: stop waiting for them. */
-const STALL_MS = 100;
+const STALL_MS = 300;
 /** After giving up on a stuck sibling, accept freely this long. */
 const COOLDOWN_MS = 2_000;
 
