@@ -53,7 +53,10 @@ describe('unmodified scripts, two workers on the master\'s socket', () => {
   it('Fastify on a host where localhost is also ::1: its second server is refused (EADDRINUSE), nothing listens on ::1', async () => {
     const file = scriptVassal(dir, 'fastify-dual.ini', 'fastify.mjs', `node-args = --import=${SCRIPTS}localhost-dual-stack.mjs\n`);
     const { cli, port } = await startMaster([file]);
-    const refused = cli.find("script listens again on the port of the master's socket: refused (EADDRINUSE), it is served there");
+    const refusal = "script listens again on the port of the master's socket: refused (EADDRINUSE), it is served there";
+    // 'master ready' may come before the second worker's ::1 server asks: wait for both.
+    await cli.waitForLog(refusal, {}, 2);
+    const refused = cli.find(refusal);
     assert.equal(refused.length, 2, 'each worker\'s ::1 server was refused');
     assert.equal(refused[0]?.asked, `::1:${port}`);
     assert.equal(await tryConnect('::1', port), 'ECONNREFUSED', 'a worker bound [::1]:PORT outside the master');
