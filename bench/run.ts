@@ -24,7 +24,7 @@ import { ROOT } from './lib/paths.js';
 import { stopEverything } from './lib/process-set.js';
 import { verdict, type BenchOptions, type PartReport } from './lib/report.js';
 import { RUN_APART, runApartReport } from './lib/run-apart.js';
-import { parseBenchArgs } from './lib/bench-args.js';
+import { BenchArgsError, parseBenchArgs } from './lib/bench-args.js';
 import { table } from './lib/format.js';
 
 /** What a part may leave for a later one: the scale runs feed the footprint. */
@@ -140,6 +140,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 main().catch((err: unknown) => {
+  if (err instanceof BenchArgsError) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
   process.exitCode = 1;
 });

@@ -41,6 +41,12 @@ describe('bench arguments', () => {
     assert.throws(() => parseBenchArgs(['--skip', 'sauk'], PARTS, DIR), /unknown part "sauk"; parts: data-path, scale/);
     assert.throws(() => parseBenchArgs(['--only', 'scale,nope'], PARTS, DIR), /unknown part "nope"/);
   });
+
+  test('an unknown flag (--help too) or a flag without its value is refused before anything runs', () => {
+    assert.throws(() => parseBenchArgs(['--help'], PARTS, DIR), /unknown argument "--help"; usage: npm run bench/);
+    assert.throws(() => parseBenchArgs(['--only', 'scale', 'footprint'], PARTS, DIR), /unknown argument "footprint"/);
+    assert.throws(() => parseBenchArgs(['--skip'], PARTS, DIR), /--skip needs a value/);
+  });
 });
 
 describe('parts run apart', () => {
