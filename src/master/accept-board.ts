@@ -7,7 +7,7 @@
 import { closeSync, constants, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../process/random-hex.js';
 
 /** The int32 a slot holds when no worker accepts in it (accept-share.ts GONE). */
 const GONE = -1;
@@ -21,7 +21,7 @@ export function acceptBoardFd(): number | null {
   if (board !== undefined) return board;
   board = null;
   const dir = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const path = join(dir, `uw-accept-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const path = join(dir, `uw-accept-${process.pid}-${randomHex(6)}`);
   let fd: number | null = null;
   try {
     // O_EXCL: never a file (or symlink) someone placed there first

@@ -1,7 +1,6 @@
 // The master's listening sockets: bound once, held across reloads, inherited by
 // every worker from fd 3 on (systemd's LISTEN_FDS convention), never accepted on.
 import { lstatSync, rmSync } from 'node:fs';
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { UwError } from '../errors.js';
 import type { SocketSpec } from '../config/vassal-config.js';
@@ -49,7 +48,8 @@ export async function bindSocket(spec: SocketSpec, options: BindOptions): Promis
       return { spec, raw, where: path, file: { dev, ino } };
     }
     const { host, port } = spec.address;
-    const ip = isIP(host) !== 0 ? host : (await lookup(host)).address;
+    // node:dns only for a host name: most sockets name an address
+    const ip = isIP(host) !== 0 ? host : (await (await import('node:dns/promises')).lookup(host)).address;
     const raw = bindTcp(ip, port, isIP(ip) === 6 ? 6 : 4, options.backlog);
     return { spec, raw, where: `${isIP(ip) === 6 ? `[${ip}]` : ip}:${raw.port ?? port}` };
   } catch (err) {

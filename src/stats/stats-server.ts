@@ -9,7 +9,7 @@
 // client gets the JSON after SNIFF_MS. Nothing a client does (never reading,
 // garbage, a thousand connections) can hold the process up: every connection
 // has a deadline and the number of connections a bound.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { createServer as createHttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { linkSync, lstatSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -56,6 +56,8 @@ export interface StatsServer {
 
 /** Listen on `options.address`; throws UwError (UW_SOCKET_IN_USE, UW_PATH_NOT_OURS, UW_SOCKET_BIND) naming the option. */
 export async function startStatsServer(options: StatsServerOptions, source: StatsSource, onError: (err: unknown) => void): Promise<StatsServer> {
+  // node:http only for a master that serves statistics: loading it costs every master ~5 ms of CPU at start
+  const { createServer: createHttpServer } = await import('node:http');
   const http = createHttpServer((req, res) => answerHttp(req, res, source, onError));
   http.headersTimeout = CONNECTION_DEADLINE_MS;
   http.requestTimeout = CONNECTION_DEADLINE_MS;

@@ -82,6 +82,18 @@ describe('master sockets', () => {
     assert.match(await reply, /^HTTP\/1\.1 200 [^]*\r\n\r\nserved$/);
   });
 
+  it('a host name (localhost) is looked up, bound, and served', async () => {
+    const port = await freePort();
+    const { cli } = await startMaster([dir.write('hostname.ini', `[uwsgi]\nhttp-socket = localhost:${port}\n${apps.module}`)]);
+    const where = String(cli.find('socket bound')[0]?.where);
+    assert.match(where, new RegExp(`^(127\\.0\\.0\\.1|\\[?::1\\]?):${port}$`));
+    const host = where.startsWith('127.') ? '127.0.0.1' : '::1';
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host, port }, () => { socket.destroy(); resolve(); });
+      socket.on('error', reject);
+    });
+  });
+
   it('an address this host does not have (EADDRNOTAVAIL) is a transient error, exit 75', async (t) => {
     const address = '203.0.113.1'; // TEST-NET-3: bound only, never sent to
     if (Object.values(networkInterfaces()).flat().some((nic) => nic?.address === address)) return t.skip(`${address} is configured here`);
