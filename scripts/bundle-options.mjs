@@ -1,5 +1,7 @@
 // How every process bundle is built (scripts/bundle.mjs, and the bench's second
 // build without counters, bench/lib/bare-build.ts): one place, so they cannot drift.
+import { build } from 'esbuild';
+
 export const BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -31,4 +33,33 @@ function withoutPinoTransports() {
       }));
     },
   };
+}
+
+/**
+ * Bundle each process entry point into one file under `outdir` (dist/src/...), each at its
+ * own path so the `new URL('../worker/main.cjs', import.meta.url)` paths between entry
+ * points resolve the same bundled or not. `plugins` are added to the project's own.
+ *
+ * The master the emperor starts and every module worker are also built as CommonJS
+ * (cli/uw-master.cjs, worker/main.cjs): Node 20 then runs them without its ES module
+ * loader, which costs each start CPU (a worker still loads it when its app is an ES module).
+ * `uw` run by hand stays the ES module; the code is the same.
+ */
+export async function bundleProcesses(root, outdir, plugins = []) {
+  const options = { ...BUNDLE_OPTIONS, plugins: [...BUNDLE_OPTIONS.plugins, ...plugins], absWorkingDir: root };
+  await build({
+    ...options,
+    entryPoints: ['src/cli/uw.ts', 'src/cli/uwemperor.ts', 'src/worker/script-preload.ts'],
+    outdir,
+    outbase: 'src',
+    allowOverwrite: true,
+  });
+  const commonJs = {
+    ...options,
+    format: 'cjs',
+    banner: { js: "const __uwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__uwImportMetaUrl' },
+  };
+  await build({ ...commonJs, entryPoints: ['src/cli/uw.ts'], outfile: `${outdir}/cli/uw-master.cjs` });
+  await build({ ...commonJs, entryPoints: ['src/worker/main.ts'], outfile: `${outdir}/worker/main.cjs` });
 }

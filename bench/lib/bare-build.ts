@@ -3,7 +3,7 @@
 // is bare-counter.ts, which counts nothing. Written under dist/bench-bare/src/
 // so that the master finds its worker at the same relative path.
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { ROOT } from './paths.js';
 
 const OUT = `${ROOT}dist/bench-bare/src`;
@@ -17,15 +17,11 @@ const bareCounter: Plugin = {
   },
 };
 
-/** Build it (about a second); returns the path of its uw CLI. */
+/** Build it (a few seconds); returns the path of its uw CLI. */
 export async function buildBareUw(): Promise<string> {
-  const { BUNDLE_OPTIONS } = (await import(pathToFileURL(`${ROOT}scripts/bundle-options.mjs`).href)) as { BUNDLE_OPTIONS: BuildOptions };
-  await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [`${ROOT}src/cli/uw.ts`, `${ROOT}src/worker/main.ts`],
-    outdir: OUT,
-    outbase: `${ROOT}src`,
-    plugins: [bareCounter],
-  });
+  const { bundleProcesses } = (await import(pathToFileURL(`${ROOT}scripts/bundle-options.mjs`).href)) as {
+    bundleProcesses: (root: string, outdir: string, plugins: Plugin[]) => Promise<void>;
+  };
+  await bundleProcesses(ROOT, OUT, [bareCounter]);
   return BARE_UW_BIN;
 }

@@ -3,12 +3,12 @@
 // accident), its supplementary groups, and a check, as that user and in one
 // helper process, that it can use the paths a worker needs: a crash loop says
 // far less than one line.
-import { fileURLToPath } from 'node:url';
 import { UwError } from '../errors.js';
 import { shown } from './raw-entry.js';
 import type { AccessMode, ConfigHost, WorkerIds } from './host.js';
 import { ID_DATABASE, lookupId, lookupUser } from './lookup-ids.js';
 import { invalidValue, type Setting, type Settings } from './settings.js';
+import { WORKER_ENTRY } from '../process/worker-entry.js';
 
 /** The ids part of VassalConfig. */
 export interface WorkerUser {
@@ -22,9 +22,6 @@ export interface AccessChecks {
   add(path: string, mode: AccessMode, setting: Setting): void;
   run(): Promise<void>;
 }
-
-/** A module worker runs this file of ours too: the user must be able to read it. */
-const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 
 const VERB: Readonly<Record<AccessMode, string>> = { read: 'read', enter: 'enter the directory', execute: 'execute' };
 

@@ -1,7 +1,6 @@
 // How a worker process is started, per kind: a module worker is our own entry
 // with an IPC channel; an exec worker is any program, run through /bin/sh so
 // that LISTEN_PID can be its own PID (exec keeps the PID), with a notify pipe.
-import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import type { VassalConfig } from '../config/vassal-config.js';
 import { restoreCaCerts } from '../process/ca-certs-env.js';
@@ -10,8 +9,8 @@ import { spawnProcess, type ChildProcess } from '../process/spawn.js';
 import { portOfWhere } from '../config/addresses.js';
 import { fdNames, type HeldSocket } from './sockets.js';
 import { acceptBoardFd, BOARD_SLOTS } from './accept-board.js';
+import { WORKER_ENTRY } from '../process/worker-entry.js';
 
-const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const SCRIPT_PRELOAD = new URL('../worker/script-preload.js', import.meta.url).href;
 const FIRST_LISTEN_FD = 3;
 /** stderr comes through the master (see stderr-tail.ts), which keeps its tail for failure reports */
