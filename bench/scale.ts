@@ -32,7 +32,9 @@ function allReady(emperor: TrackedProcess, n: number, timeoutMs: number, half: (
     ready.add(line.vassal);
     if (ready.size === Math.ceil(n / 2)) half(Date.now());
     return ready.size >= n ? Date.now() : undefined;
-  }, timeoutMs, `${n} vassals ready`);
+  }, timeoutMs, `${n} vassals ready`).catch((err: Error) => {
+    throw new Error(`${err.message} (${ready.size} of ${n} were ready)`);
+  });
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
@@ -109,7 +111,8 @@ export async function scaleRun(options: BenchOptions, request: ScaleRequest): Pr
       const started = Date.now();
       let halfAt = Number.NaN;
       const emperor = await startEmperor(processes, dir, [], request.env);
-      const readyAt = await allReady(emperor, n, 30_000 + n * 300, (at) => (halfAt = at));
+      // a vassal costs ~0.5 s of CPU to start at scale on 2 cores: 0.6 s each leaves room for a slower machine
+      const readyAt = await allReady(emperor, n, 30_000 + n * 600, (at) => (halfAt = at));
       options.progress(`scale: ${n} ${kind} vassals ready in ${((readyAt - started) / 1000).toFixed(1)} s`);
       const serving = await servingCount(emperor);
       const emperorRssAfterStart = rssKb(emperor.pid) ?? Number.NaN;
