@@ -142,7 +142,8 @@ export async function runScale(options: BenchOptions): Promise<{ report: PartRep
   const sizes = options.quick ? [100] : [100, 500, 1000];
   const kinds: VassalKind[] = options.quick ? ['module'] : ['module', 'exec'];
   const python = realPython();
-  const exec = `${python} ${APPS.replace('dist/bench/apps/', 'bench/apps/')}fd3-server.py`;
+  // -S: no site-packages (the server needs only the standard library); a pyenv python's site costs ~0.4 s per start here
+  const exec = `${python} -S ${APPS.replace('dist/bench/apps/', 'bench/apps/')}fd3-server.py`;
   const results: ScaleResult[] = [];
   for (const kind of kinds) {
     let estimateKb = FIRST_GUESS_KB;
