@@ -182,12 +182,12 @@ export const CORE: readonly Variant[] = [
   { how: TOUCH, uwOptions: [], emperor: true },
 ];
 
-/** What a worker's start costs the requests served meanwhile: the boot-phase levers, beside the defaults. */
+/** What a worker's start costs the requests served meanwhile: the boot-phase levers, beside the defaults (reload-nice = 10 there). */
 export const LEVERS: readonly Variant[] = [
-  { how: `${SIGHUP} (reload-nice = 10)`, uwOptions: ['--reload-nice', '10'] },
-  { how: `${CHAIN}, reload-nice = 10`, uwOptions: ['--reload-mode', 'chain', '--reload-nice', '10'] },
+  { how: `${SIGHUP} (reload-nice = 0)`, uwOptions: ['--reload-nice', '0'] },
+  { how: `${CHAIN}, reload-nice = 0`, uwOptions: ['--reload-mode', 'chain', '--reload-nice', '0'] },
   { how: `${SIGHUP} (reload-boot-limit = 1)`, uwOptions: ['--reload-boot-limit', '1'] },
-  { how: `${SIGHUP} (reload-boot-limit = 1, reload-nice = 10)`, uwOptions: ['--reload-boot-limit', '1', '--reload-nice', '10'] },
+  { how: `${SIGHUP} (reload-boot-limit = 1, reload-nice = 0)`, uwOptions: ['--reload-boot-limit', '1', '--reload-nice', '0'] },
 ];
 
 export async function runReload(options: BenchOptions): Promise<PartReport> {

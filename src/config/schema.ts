@@ -72,7 +72,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     reloadMode: settings.read('reload-mode', reloadMode, 'graceful'),
     // uWSGI 2.1's default: SIGTERM stops gracefully; false restores 2.0's brutal reload
     dieOnTerm: settings.read('die-on-term', boolean, true),
-    reloadNice: settings.read('reload-nice', niceness, 0),
+    reloadNice: settings.read('reload-nice', niceness, 10),
     reloadBootLimit: settings.read('reload-boot-limit', bootLimit, 0),
     nodeDefaultThreads: settings.read('node-default-threads', boolean, false),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),

@@ -18,8 +18,10 @@ const dir = new TempDir();
 afterEach(killAll);
 after(() => dir.remove());
 
+// reload-nice = 0: with the 1.5 s ready-timeout, a healthy replacement booting at niceness 10 on a loaded machine
+// could miss it itself; these tests are about the workers that never get ready
 const vassal = (port: number, app: string, version: string): string =>
-  `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APPS}${app}\nprocesses = 3\nreload-mode = chain\nready-timeout = 1.5\nenv = VERSION=${version}\n`;
+  `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = ${APPS}${app}\nprocesses = 3\nreload-mode = chain\nready-timeout = 1.5\nreload-nice = 0\nenv = VERSION=${version}\n`;
 
 /** The generation of each live worker, by slot (from the log). */
 function generations(cli: SpawnedCli, vassalName?: string): Record<number, number> {

@@ -41,8 +41,9 @@ describe('reload-boot-limit', () => {
   it('stops at a worker that never gets ready: the rest never start, the old ones keep serving', async () => {
     const file = ini('stuck.ini', 'hello.mjs', 'reload-boot-limit = 1\n');
     const { cli } = await startMaster([file]);
-    // worker 1 serves, worker 2 hangs at start-up (ready-timeout 1 s), worker 3 must never start
-    writeFileSync(file, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hang-unless-first.mjs\nprocesses = 3\nreload-boot-limit = 1\nready-timeout = 1\n`);
+    // worker 1 serves, worker 2 hangs at start-up (ready-timeout 1 s), worker 3 must never start;
+    // reload-nice = 0: a healthy worker booting at niceness 10 on a loaded machine could miss the 1 s itself
+    writeFileSync(file, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}hang-unless-first.mjs\nprocesses = 3\nreload-boot-limit = 1\nready-timeout = 1\nreload-nice = 0\n`);
     cli.signal('SIGHUP');
     const failed = await cli.waitForLog('reload failed, still serving with the old workers');
     assert.match(String(failed.reason), /ready/);

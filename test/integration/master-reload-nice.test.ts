@@ -35,8 +35,8 @@ function niceness(pid: number): number[] {
 }
 
 describe('reload-nice', { skip: process.getuid?.() !== 0 ? 'needs root (the master gives the priority back)' : false }, () => {
-  for (const [extra, booting] of [['reload-nice = 10\n', 10], ['', 0]] as const) {
-    it(`a worker booting for a reload runs at niceness ${booting}, then at its own again once ready (${extra.trim() || 'default'})`, async () => {
+  for (const [extra, booting] of [['', 10], ['reload-nice = 5\n', 5], ['reload-nice = 0\n', 0]] as const) {
+    it(`a worker booting for a reload runs at niceness ${booting}, then at its own again once ready (${extra.trim() || 'the default'})`, async () => {
       const go = dir.file(`go-${booting}`);
       writeFileSync(go, '');
       const ini = dir.write(`nice-${booting}.ini`, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}wait-for-file.mjs\nenv = GO_FILE=${go}\nprocesses = 1\n${extra}`);

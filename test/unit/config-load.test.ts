@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     assert.equal(config.processes, 1);
     assert.equal(config.reloadMercyMs, 60_000);
     assert.equal(config.workerReloadMercyMs, 60_000);
-    assert.equal(config.reloadNice, 0);
+    assert.equal(config.reloadNice, 10);
     assert.equal(config.reloadBootLimit, 0);
     assert.equal(config.nodeDefaultThreads, false);
     assert.equal(config.reloadSpreadMs, 1_000);
