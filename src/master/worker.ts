@@ -5,7 +5,6 @@
 // whose slot is refilled; a retired or stopped worker is not replaced.
 // A spawn that fails (ENOENT, EAGAIN, EMFILE, or a synchronous throw) ends the
 // worker like an exit: `exited` resolves with `spawnError` set.
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isNodeApp, type AppSpec, type VassalConfig } from '../config/vassal-config.js';
 import { guardChannel } from '../ipc/channel-guard.js';
@@ -15,6 +14,7 @@ import type { ChildProcess } from '../process/spawn.js';
 import { killGroup, sendSignal, terminate } from '../process/terminate.js';
 import type { HeldSocket } from './sockets.js';
 import { StderrTail } from './stderr-tail.js';
+import { LineSplitter } from '../log/line-splitter.js';
 import { WorkerOutput } from './worker-output.js';
 import type { Logger } from '../log/logger.js';
 import { spawnWorker } from './worker-spawn.js';
@@ -206,7 +206,12 @@ export class Worker {
       child.on('message', (message) => dispatch(handlers, message));
     } else if (this.channelFd !== null) {
       const pipe = child.stdio[this.channelFd] as Readable | null;
-      if (pipe) createInterface({ input: pipe }).on('line', (line) => line.trim() === 'READY=1' && becomeReady());
+      if (pipe) {
+        // line by line, each bounded (a program writing an endless line costs the master nothing)
+        const lines = new LineSplitter((line) => line.trim() === 'READY=1' && becomeReady());
+        pipe.on('data', (chunk: Buffer) => lines.push(chunk));
+        pipe.on('end', () => lines.end());
+      }
     } else {
       const timer = setTimeout(becomeReady, app.readyAfterMs);
       void this.exited.then(() => clearTimeout(timer));

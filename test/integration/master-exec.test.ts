@@ -3,6 +3,7 @@
 // signal, the mercy period, and the no-notify mode.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { get, tryGet } from '../helpers/http-client.js';
 import { APPS, PYTHON } from '../helpers/paths.js';
 import { killAll } from '../helpers/spawned-cli.js';
@@ -60,6 +61,15 @@ describe('exec vassal', () => {
     const file = execVassal('py-nonotify.yaml', '  exec-notify: false\n  exec-ready-after: 0.2\n');
     const { port } = await startMaster([file]);
     assert.equal((await get({ port })).status, 200);
+  });
+
+  it('reads the notify fd line by line with a bound: 64 MiB without a newline before READY=1 costs the master no memory', async () => {
+    const file = dir.write('flood.ini', `[uwsgi]\nhttp-socket = 127.0.0.1:0\nexec = ${APPS}notify-flood.sh 64\nprocesses = 1\n`);
+    const { cli } = await startMaster([file]);
+    assert.equal(cli.find('worker ready').length, 1);
+    const rssKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${cli.child.pid}/status`, 'utf8'))?.[1]);
+    // a reader that joins the whole line first holds it at least twice (bytes and string): over 128 MiB
+    assert.ok(rssKb < 100 * 1024, `master peak RSS ${rssKb} kB`);
   });
 
   it('leaves no exec worker behind when the master is SIGKILLed', async () => {
