@@ -33,7 +33,10 @@ describe('broodlord', () => {
       const zergPid = Number(zergWorker.workerPid ?? zergWorker.pid);
       // the emperor's document has a row for the instance, marked zerg, right after its vassal
       const doc = JSON.parse(await readStats({ type: 'tcp', host: '127.0.0.1', port: statsPort })) as { vassals: { id: string; zerg: number }[] };
-      assert.deepEqual(doc.vassals.map((v) => [v.id, v.zerg]), [['app.ini', 0], ['app.ini:zerg:1', 1]]);
+      // (the load goes on, so a second instance, up to the cap of 2, may already be there too)
+      const rows = doc.vassals.map((v) => [v.id, v.zerg]);
+      assert.deepEqual(rows.slice(0, 2), [['app.ini', 0], ['app.ini:zerg:1', 1]]);
+      assert.deepEqual(rows.slice(2), rows.length > 2 ? [['app.ini:zerg:2', 1]] : [], JSON.stringify(rows));
       // the kernel spreads the connections: the zerg's worker answers some of them
       await waitFor('a response from the zerg worker', () => (load.result.pids.has(String(zergPid)) ? true : undefined), 30_000);
     } finally {
