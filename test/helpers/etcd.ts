@@ -142,10 +142,20 @@ export class EtcdCluster {
     member.child = null;
   }
 
-  /** Wait until the cluster (through any member) answers a read. */
-  async waitHealthy(timeoutMs = 20_000): Promise<void> {
-    await waitFor('etcd to answer', async () => ((await this.etcd.get('uw-test-health').exec().then(() => true, () => false)) ? true : undefined), timeoutMs, 100).catch((err: Error) => {
-      throw new Error(`${err.message}\n${this.members.map((member) => member.stderr.slice(-1500)).join('\n')}`);
+  /**
+   * Wait until the cluster answers a linearizable read (which needs a leader and a quorum) through
+   * any running member, or through member `only`. Each probe is a fresh one-member client with a
+   * deadline, so neither a call stuck on a dead member nor the pooled client's circuit breakers
+   * (opened by the errors of an election) can outlast the wait.
+   */
+  async waitHealthy(timeoutMs = 20_000, only?: number): Promise<void> {
+    const what = only === undefined ? 'etcd to answer' : `etcd member ${only} to answer`;
+    await waitFor(what, async () => {
+      const live = this.members.filter((member, index) => member.child !== null && (only === undefined || index === only));
+      const answers = await Promise.all(live.map((member) => probe(member.clientPort)));
+      return answers.includes(true) ? true : undefined;
+    }, timeoutMs, 100).catch((err: Error) => {
+      throw new Error(`${err.message}\n${this.members.map((member) => `[${member.name}${member.child === null ? ', stopped' : ''}] ${member.stderr.slice(-1500)}`).join('\n')}`);
     });
   }
 
@@ -154,5 +164,20 @@ export class EtcdCluster {
     this.client?.close();
     this.client = null;
     await Promise.all(this.members.map((_, index) => this.stopMember(index)));
+  }
+}
+
+const PROBE_DEADLINE_MS = 2_000;
+
+/** True when the member on `clientPort` answers a linearizable read within the deadline. */
+async function probe(clientPort: number): Promise<boolean> {
+  const client = new Etcd3({ hosts: `http://127.0.0.1:${clientPort}` });
+  try {
+    await client.get('uw-test-health').options({ deadline: Date.now() + PROBE_DEADLINE_MS }).exec();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.close();
   }
 }

@@ -159,12 +159,17 @@ describe('vassals from etcd', { skip: etcdMissing }, () => {
     const leader = await etcd.leader();
     const victims = [leader, ...[0, 1, 2].filter((index) => index !== leader)];
     for (const [round, victim] of victims.entries()) {
+      const during = (err: Error): never => {
+        throw new Error(`round ${round} (member ${victim} killed): ${err.message}`);
+      };
       await etcd.stopMember(victim, 'SIGKILL');
-      await etcd.waitHealthy();
+      await etcd.waitHealthy().catch(during);
       const port = ports[round + 1] ?? 0;
-      await etcd.put(`/uw/vassals/v${round}.ini`, vassal(port, `v${round}`));
+      await etcd.put(`/uw/vassals/v${round}.ini`, vassal(port, `v${round}`)).catch(during);
       await answer(port, new RegExp(`^hi v${round} `));
       etcd.startMember(victim);
+      // back in the cluster before the next member goes: two members must stay for a quorum
+      await etcd.waitHealthy(20_000, victim).catch(during);
     }
     await answer(ports[0] ?? 0, /^hi a1 /);
     const after = emperor.find('vassal state').slice(linesBefore);
