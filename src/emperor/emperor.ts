@@ -10,7 +10,7 @@ import { readZergSection } from './broodlord-section.js';
 import { ChangeSettler } from './change-settler.js';
 import type { EmperorSettings } from './emperor-settings.js';
 import { isStopped } from '../process/stopped.js';
-import { readFingerprint, sameFingerprint, type Fingerprint } from './fingerprint.js';
+import { readFingerprint, sameFingerprint, statUnchanged, type Fingerprint } from './fingerprint.js';
 import { ownerChanged, tyrantIds } from './tyrant.js';
 import { planMaster, type MasterPlan } from './master-plan.js';
 import { reconcileFile } from './reconcile.js';
@@ -52,6 +52,8 @@ export interface MasterIds {
 
 /** A master that neither got ready nor exited within this long gives its start slot to the next one. */
 const START_SLOT_MS = 30_000;
+/** files a rescan checks between two turns of the event loop */
+const RESCAN_BATCH = 256;
 
 /** One emperor: a map of vassals keyed by identity, fed by the watcher, the rescan and commands. */
 export class Emperor {
@@ -263,9 +265,11 @@ export class Emperor {
       const found = (await Promise.all(this.deps.targets.map((target) => scanTarget(target, dangling)))).flat();
       await this.danglingLinks.report(dangling);
       const present = new Set(found);
-      for (const path of found) {
+      for (const [index, path] of found.entries()) {
         const known = this.vassals.get(identityOf(this.root, path))?.fingerprint;
-        if (reconcileFile(known, await readFingerprint(path, known)) !== 'none') this.settler.touch(path);
+        if (!statUnchanged(path, known) && reconcileFile(known, await readFingerprint(path, known)) !== 'none') this.settler.touch(path);
+        // the stat calls are synchronous: let events in between batches
+        if (index % RESCAN_BATCH === RESCAN_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
       }
       for (const vassal of this.vassals.values()) {
         if (vassal.fingerprint !== null && !present.has(vassal.file)) this.settler.touch(vassal.file);

@@ -5,7 +5,7 @@
 // rewrite: the kernel stamps mtime from a clock that ticks every few ms, so two
 // writes can share one, and only the content tells them apart.
 import { createHash } from 'node:crypto';
-import { constants, type BigIntStats } from 'node:fs';
+import { constants, lstatSync, statSync, type BigIntStats } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 
 /** One version of a file, from stat with nanosecond times. */
@@ -68,6 +68,24 @@ async function symlinkOwner(path: string): Promise<number | undefined> {
     return link.isSymbolicLink() ? link.uid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A periodic rescan's first look: true when `path` still has the stat `known` was read at. Synchronous on
+ * purpose: two stat calls cost a few microseconds, where their promise versions cost a thread-pool round trip
+ * each (about 160 µs of the emperor's CPU per file, so 1.6% of a core idle with 1,000 vassals and the default
+ * 10 s rescan). False sends the file down readFingerprint's full path.
+ */
+export function statUnchanged(path: string, known: Fingerprint | null | undefined): boolean {
+  if (known == null || known.digest === undefined) return false;
+  try {
+    const link = lstatSync(path, { bigint: true });
+    const linkUid = link.isSymbolicLink() ? Number(link.uid) : undefined;
+    const now = linkUid === undefined ? link : statSync(path, { bigint: true });
+    return now.isFile() && unchangedSince(known, now, linkUid);
+  } catch {
+    return false;
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readFingerprint, sameFingerprint } from '../../src/emperor/fingerprint.js';
+import { readFingerprint, sameFingerprint, statUnchanged, type Fingerprint } from '../../src/emperor/fingerprint.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'uw-fingerprint-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,4 +58,26 @@ test('a periodic rescan takes a file whose stat matches the known fingerprint as
   assert.equal(again?.digest, known.digest);
   // without a known fingerprint (a file event), always read
   assert.notEqual(await readFingerprint(file), known);
+});
+
+test("a rescan's synchronous first look: unchanged only while the stat, the link's owner and a digest all match", async () => {
+  const file = join(dir, 'first-look.ini');
+  writeFileSync(file, 'version = 1\n');
+  const known = await readFingerprint(file);
+  assert.ok(known !== null);
+  assert.equal(statUnchanged(file, known), true);
+  assert.equal(statUnchanged(file, null), false, 'nothing known: a full look');
+  const undigested: Fingerprint = { ino: known.ino, size: known.size, mtimeNs: known.mtimeNs };
+  assert.equal(statUnchanged(file, undigested), false, 'known without a digest: a full look');
+  const link = join(dir, 'first-look-link.ini');
+  symlinkSync(file, link);
+  assert.equal(statUnchanged(link, known), false, 'a symlink now stands where the file was known without one');
+  const throughLink = await readFingerprint(link);
+  assert.equal(statUnchanged(link, throughLink), true);
+  utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+  assert.equal(statUnchanged(file, known), false, 'a touch');
+  assert.equal(statUnchanged(link, throughLink), false, 'a touch of the target');
+  rmSync(file);
+  assert.equal(statUnchanged(link, await readFingerprint(link)), false, 'dangling');
+  assert.equal(statUnchanged(file, known), false, 'gone');
 });
