@@ -15,9 +15,10 @@
 // busy machine the writer can stall there longer than `settleMs`, so an empty
 // file must stay quiet for EMPTY_QUIET_MS before it is acted on.
 //
-// chokidar drops a second 'change' event for a path within 50 ms of the first,
-// so every settle is followed by one trailing look after that window: a change
-// the watcher swallowed is caught there and settled like any other.
+// Every settle is followed by one trailing look a little later: a change whose
+// event never came (an inotify queue that overflowed, an event source that
+// throttles per path, as chokidar did) is caught there and settled like any
+// other, without waiting for the periodic rescan.
 import type { Clock, TimerHandle } from './clock.js';
 import { sameFingerprint, sameOwner, type Fingerprint } from './fingerprint.js';
 
@@ -40,7 +41,7 @@ export function isTouchOnly(known: Fingerprint | null | undefined, seen: Fingerp
 /** How long an empty file must stay unchanged before it counts as settled. */
 export const EMPTY_QUIET_MS = 1_000;
 
-/** Longer than chokidar's 50 ms per-path throttle of 'change' events. */
+/** After a settle, the one more look for a change whose event never came. */
 const TRAILING_LOOK_MS = 60;
 
 interface Pending {

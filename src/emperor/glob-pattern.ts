@@ -1,7 +1,7 @@
 // Shell-style globs for vassal paths (`*/uw.ini`, `**/*.yaml`, `{a,b}.ini`,
 // `app-[0-9].ini`), compiled to a RegExp over '/'-separated relative paths.
-// chokidar 4+ no longer expands globs, so the emperor watches the glob's static
-// base directory and filters with this.
+// The emperor watches the glob's static base directory (down to the pattern's
+// depth) and filters with this.
 
 const GLOB_CHARS = /[*?[{]/;
 

@@ -46,7 +46,7 @@ test('a change the watcher swallowed right after a settle is caught by the trail
   await clock.advance(0);
   assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n)]]);
   known.set('/v/a.ini', fp(2n, 10n));
-  disk.set('/v/a.ini', fp(3n, 12n)); // an edit chokidar dropped (within its 50 ms throttle)
+  disk.set('/v/a.ini', fp(3n, 12n)); // an edit whose event never came
   await clock.advance(60 + 25);
   assert.deepEqual(settled, [['/v/a.ini', fp(2n, 10n)], ['/v/a.ini', fp(3n, 12n)]]);
 });
