@@ -261,6 +261,8 @@ export class Emperor {
     this.rescanTimer?.clear();
     this.rescanTimer = null;
     try {
+      // first the watches: a directory or link inotify could not report on is watched again
+      this.watcher?.resync();
       const dangling: string[] = [];
       const found = (await Promise.all(this.deps.targets.map((target) => scanTarget(target, dangling)))).flat();
       await this.danglingLinks.report(dangling);

@@ -37,7 +37,7 @@ test('the periodic rescan alone catches create, change and remove', async () => 
       fake.exit(0);
       return Promise.resolve();
     },
-    watch: () => ({ ready: Promise.resolve(), close: () => Promise.resolve() }),
+    watch: () => ({ ready: Promise.resolve(), resync: () => undefined, close: () => Promise.resolve() }),
   });
   await emperor.start();
 

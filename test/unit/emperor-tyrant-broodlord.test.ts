@@ -40,7 +40,7 @@ test('a chown stops the zerg instances; the next SOS starts one as the new owner
       fake.exit(0);
       return Promise.resolve();
     },
-    watch: () => ({ ready: Promise.resolve(), close: () => Promise.resolve() }),
+    watch: () => ({ ready: Promise.resolve(), resync: () => undefined, close: () => Promise.resolve() }),
   });
   const nth = (identity: string, n: number) => () => spawned.filter((s) => s.identity === identity)[n - 1];
   const ready = (s: Spawned) => s.child.emit('message', { type: 'master-ready', pid: s.child.pid, generation: 1 });

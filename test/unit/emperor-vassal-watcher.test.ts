@@ -4,7 +4,7 @@
 // emperor's periodic rescan is not running here, so every path seen came from
 // an inotify event.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
@@ -147,4 +147,93 @@ describe('vassal watcher', () => {
     await watching.reported(join(dir, 'a', 'app.ini'));
     assert.deepEqual(watching.errors, []);
   });
+
+  test('a directory replaced in place by a rename is watched afresh: its new files and later edits are reported', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app', 'uw.ini'), 'x = 1\n');
+    const watching = await start(`${dir}/*/uw.ini`);
+    mkdirSync(join(dir, '.app.new'));
+    writeFileSync(join(dir, '.app.new', 'uw.ini'), 'x = 2\n');
+    rmSync(join(dir, 'app'), { recursive: true });
+    renameSync(join(dir, '.app.new'), join(dir, 'app'));
+    await watching.reported(join(dir, 'app', 'uw.ini'));
+    await waitFor('the new directory watched', () => (watchedAgain(watching, join(dir, 'app', 'probe.ini')) ? true : undefined), 5_000);
+    watching.clear();
+    writeFileSync(join(dir, 'app', 'uw.ini'), 'x = 3\n');
+    await watching.reported(join(dir, 'app', 'uw.ini'));
+  });
+
+  test('a symlink swapped to another target (ln -sf through a rename) follows the new target only', async () => {
+    const dir = tempDir();
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'a.ini'), 'x = 1\n');
+    writeFileSync(join(elsewhere, 'b.ini'), 'x = 1\n');
+    const link = join(dir, 'app.ini');
+    symlinkSync(join(elsewhere, 'a.ini'), link);
+    const watching = await start(dir);
+    symlinkSync(join(elsewhere, 'b.ini'), join(dir, '.app.ini.tmp'));
+    renameSync(join(dir, '.app.ini.tmp'), link);
+    await watching.reported(link);
+    watching.clear();
+    writeFileSync(join(elsewhere, 'b.ini'), 'x = 2\n');
+    await watching.reported(link);
+    watching.clear();
+    writeFileSync(join(elsewhere, 'a.ini'), 'x = 2\n');
+    writeFileSync(join(dir, 'marker.ini'), 'x = 1\n');
+    await watching.reported(join(dir, 'marker.ini'));
+    assert.ok(!watching.seen.includes(link), 'an edit of the old target was still reported');
+  });
+
+  test('a release directory swapped by ln -sfn: its files are reported at the swap and its edits after', async () => {
+    const dir = tempDir();
+    const releases = tempDir();
+    for (const release of ['v1', 'v2']) {
+      mkdirSync(join(releases, release));
+      writeFileSync(join(releases, release, 'uw.ini'), `release = ${release}\n`);
+    }
+    symlinkSync(join(releases, 'v1'), join(dir, 'current'));
+    const watching = await start(`${dir}/*/uw.ini`);
+    symlinkSync(join(releases, 'v2'), join(dir, '.current.tmp'));
+    renameSync(join(dir, '.current.tmp'), join(dir, 'current'));
+    await watching.reported(join(dir, 'current', 'uw.ini'));
+    watching.clear();
+    writeFileSync(join(releases, 'v2', 'uw.ini'), 'release = v2, edited\n');
+    await watching.reported(join(dir, 'current', 'uw.ini'));
+  });
+
+  test('two names for one directory (a symlink beside it) are both reported, and the survivor still is once the link goes', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'uw.ini'), 'x = 1\n');
+    symlinkSync(join(dir, 'real'), join(dir, 'alias'));
+    const watching = await start(`${dir}/*/uw.ini`);
+    writeFileSync(join(dir, 'real', 'uw.ini'), 'x = 2\n');
+    await Promise.all([watching.reported(join(dir, 'real', 'uw.ini')), watching.reported(join(dir, 'alias', 'uw.ini'))]);
+    rmSync(join(dir, 'alias'));
+    await watching.reported(join(dir, 'alias', 'uw.ini'));
+    watching.clear();
+    writeFileSync(join(dir, 'real', 'uw.ini'), 'x = 3\n');
+    await watching.reported(join(dir, 'real', 'uw.ini'));
+  });
+
+  test('a vassal file with another hard link, edited through that other name, is reported', async () => {
+    const dir = tempDir();
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'app.ini'), 'x = 1\n');
+    linkSync(join(elsewhere, 'app.ini'), join(dir, 'app.ini'));
+    const watching = await start(dir);
+    writeFileSync(join(elsewhere, 'app.ini'), 'x = 2\n');
+    await watching.reported(join(dir, 'app.ini'));
+  });
 });
+
+/** Create `probe` and report whether the watcher named it (the directory holding it is watched); the probe is removed. */
+function watchedAgain(watching: Watching, probe: string): boolean {
+  if (watching.seen.includes(probe)) {
+    rmSync(probe, { force: true });
+    return true;
+  }
+  writeFileSync(probe, 'x = 1\n');
+  return false;
+}
