@@ -70,6 +70,9 @@ export const niceness = boundedInt(0, 19, 'niceness goes from 0 (none added) to 
 /** `reload-boot-limit`: workers of a graceful reload booting at once; 0: all. */
 export const bootLimit = boundedInt(0, MAX_PROCESSES, 'at most as many as processes can be; 0 boots them all at once');
 
+/** `reload-warmup`: requests through Node's HTTP server before a worker started beside serving ones takes traffic. */
+export const warmupRounds = boundedInt(0, 10_000, 'a few hundred compile what every request runs; 0 turns it off');
+
 /** `vassal-sos-backlog`: a queue length, up to the largest backlog. */
 export const sosBacklog = boundedInt(1, 65535, 'a listen queue never holds more than its backlog');
 

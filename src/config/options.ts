@@ -65,6 +65,7 @@ export const OPTIONS = {
   'reload-mode': { kind: 'string', doc: 'how SIGHUP, touch-reload and the emperor reload: graceful (a whole new generation at once, the default) or chain (one worker at a time)' },
   'die-on-term': { kind: 'bool', bare: 'true', doc: 'SIGTERM stops gracefully (default true, as uWSGI 2.1); false: a brutal reload, as uWSGI 2.0' },
   'reload-nice': { kind: 'int', doc: 'niceness added to a worker that a reload, chain step or recycle starts, until it is ready, so that its start takes CPU from the serving workers less (only when the master runs as root; default 10; 0 turns it off)' },
+  'reload-warmup': { kind: 'int', doc: "a module worker that a reload, chain step or recycle starts first sends this many requests through Node's HTTP server over an in-memory connection, answered without the app, so that V8 has compiled the HTTP paths before the first clients reach it (default 100; 0 turns it off)" },
   'reload-boot-limit': { kind: 'int', doc: 'a graceful reload starts at most this many new workers at a time, the next as soon as one is ready, while the old ones serve, so that fewer boots compete with them for the CPU (default 0: all at once)' },
   'reload-mercy': { kind: 'seconds', doc: 'longest wait for workers to finish their requests on stop before SIGKILL (default 60)' },
   heartbeat: { kind: 'seconds', doc: 'tell the emperor every this many seconds that the master is alive; silent for 2x: reloaded (SIGHUP), 4x: killed and started again' },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UwError } from '../errors.js';
 import { addressKey, parseAddress } from './addresses.js';
 import { resolveApp } from './app-spec.js';
-import { backlogSize, bootLimit, boolean, niceness, octalMode, packetSize, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog } from './convert.js';
+import { backlogSize, bootLimit, boolean, niceness, octalMode, packetSize, positiveMs, processCount, reloadMode, secondsToMs, sosBacklog, warmupRounds } from './convert.js';
 import { deepFreeze } from './deep-freeze.js';
 import { workerPolicies } from './worker-policies.js';
 import { cheaperMode } from './cheaper-options.js';
@@ -74,6 +74,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     dieOnTerm: settings.read('die-on-term', boolean, true),
     reloadNice: settings.read('reload-nice', niceness, 10),
     reloadBootLimit: settings.read('reload-boot-limit', bootLimit, 0),
+    reloadWarmup: settings.read('reload-warmup', warmupRounds, 100),
     nodeDefaultThreads: settings.read('node-default-threads', boolean, false),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),

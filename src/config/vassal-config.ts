@@ -87,6 +87,8 @@ export interface VassalConfig {
   readonly reloadNice: number;
   /** a graceful reload boots this many new workers at a time (0: all at once) */
   readonly reloadBootLimit: number;
+  /** requests a Node worker started beside serving ones sends through Node's HTTP server first (0: none) */
+  readonly reloadWarmup: number;
   /** Node workers with Node's own thread pools (else one V8 platform thread) */
   readonly nodeDefaultThreads: boolean;
   readonly reloadMercyMs: number;

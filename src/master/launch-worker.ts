@@ -13,8 +13,11 @@ export interface RetiredCounts {
   exceptions: number;
 }
 
-/** Spawn worker `id` of `generation`; a spawn that failed is logged once, as `worker exited` with its spawnError. */
-export function launchWorker(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[], log: Logger, retired: RetiredCounts): Worker {
+/**
+ * Spawn worker `id` of `generation` (`beside`: while others serve); a spawn that failed is logged once, as
+ * `worker exited` with its spawnError.
+ */
+export function launchWorker(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[], log: Logger, retired: RetiredCounts, beside = false): Worker {
   const worker = new Worker(id, generation, config, sockets, {
     onExited: (gone) => {
       retired.requests += gone.lastActivity?.requests ?? 0;
@@ -24,7 +27,7 @@ export function launchWorker(id: number, generation: number, config: VassalConfi
     },
     onNote: (level, fields, message) => log[level]({ generation, ...fields }, message),
     log,
-  });
+  }, beside);
   if (worker.pid !== null) log.info({ worker: id, workerPid: worker.pid, generation }, 'worker spawned');
   void worker.ready.then(() => log.info({ worker: id, workerPid: worker.pid, generation }, 'worker ready'), () => undefined);
   void worker.exited.then((exit) => {

@@ -240,13 +240,13 @@ export class WorkerPool {
     return worker;
   }
 
-  private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
-    return launchWorker(id, generation, config, sockets, this.log, this.retired);
+  private spawn(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[], beside = false): Worker {
+    return launchWorker(id, generation, config, sockets, this.log, this.retired, beside);
   }
 
   /** A worker that boots while others serve: at a lower CPU priority until it is ready (reload-nice). */
   private spawnBeside(id: number, generation: number, config: VassalConfig, sockets: readonly HeldSocket[]): Worker {
-    const worker = this.spawn(id, generation, config, sockets);
+    const worker = this.spawn(id, generation, config, sockets, true);
     bootAtLowerPriority(worker, config.reloadNice);
     return worker;
   }

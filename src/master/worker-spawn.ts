@@ -24,8 +24,8 @@ export interface SpawnedWorker {
   readonly channelFd: number | null;
 }
 
-/** Start worker `id` of `config` on the held sockets. */
-export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[], id: number): SpawnedWorker {
+/** Start worker `id` of `config` on the held sockets; `beside`: it boots while others serve (a reload, a chain, a recycle). */
+export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[], id: number, beside = false): SpawnedWorker {
   const fds = sockets.map((socket) => socket.raw.fd);
   const channelFd = FIRST_LISTEN_FD + fds.length;
   const env: NodeJS.ProcessEnv = {
@@ -62,6 +62,8 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_LISTEN_BACKLOG = String(config.listenBacklog);
     env.UW_BUFFER_SIZE = String(config.uwsgi.bufferSize);
     env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
+    // it will take over traffic from warm workers: warm Node's HTTP paths first (http-warmup.ts)
+    if (beside && config.reloadWarmup > 0) env.UW_HTTP_WARMUP = String(config.reloadWarmup);
     // two or more workers balance their accepting through the master's board, the descriptor after the channel
     const board = config.processes > 1 && id <= BOARD_SLOTS ? acceptBoardFd() : null;
     if (board !== null) {

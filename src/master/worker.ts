@@ -82,10 +82,12 @@ export class Worker {
     private readonly config: VassalConfig,
     private readonly sockets: readonly HeldSocket[],
     private readonly hooks: WorkerHooks = {},
+    /** it boots while others serve (a reload, a chain, a recycle) */
+    beside = false,
   ) {
     let spawnFailure: unknown = null;
     try {
-      const spawned = spawnWorker(config, sockets, id);
+      const spawned = spawnWorker(config, sockets, id, beside);
       this.child = spawned.child;
       this.channelFd = spawned.channelFd;
     } catch (err) {

@@ -9,6 +9,7 @@ import { describeAppError } from './app-error.js';
 import { Drainer } from './drain.js';
 import { loadApp } from './load-app.js';
 import { moduleServer, type ModuleServerContext } from './module-server.js';
+import { warmHttp } from './http-warmup.js';
 import { RequestCounter } from './request-counter.js';
 import { serve } from './serve.js';
 import { DEFAULT_BUFFER_SIZE, DEFAULT_PACKET_TIMEOUT_MS } from './uwsgi-server.js';
@@ -60,6 +61,9 @@ async function main(): Promise<void> {
     malformed: () => counter.protocolError(),
     prefix,
   };
+  // booting beside serving workers: the first requests it takes should not pay V8's compile of the HTTP paths
+  const warmup = Number(env.UW_HTTP_WARMUP ?? 0);
+  if (warmup > 0 && protocols.some((protocol) => protocol !== 'raw-socket')) await warmHttp(warmup);
   for (const [index, protocol] of protocols.entries()) {
     const server = moduleServer(protocol, context);
     // a connection that never sent a byte is closed on a stop (raw connections are the module's own)

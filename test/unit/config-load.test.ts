@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       dieOnTerm: true,
       reloadNice: 5,
       reloadBootLimit: 0,
+      reloadWarmup: 100,
       nodeDefaultThreads: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
