@@ -64,6 +64,7 @@ export function spawnWorker(config: VassalConfig, sockets: readonly HeldSocket[]
     env.UW_PACKET_TIMEOUT_MS = String(config.uwsgi.packetTimeoutMs);
     // it will take over traffic from warm workers: warm Node's HTTP paths first (http-warmup.ts)
     if (beside && config.reloadWarmup > 0) env.UW_HTTP_WARMUP = String(config.reloadWarmup);
+    else delete env.UW_HTTP_WARMUP;
     // two or more workers balance their accepting through the master's board, the descriptor after the channel
     const board = config.processes > 1 && id <= BOARD_SLOTS ? acceptBoardFd() : null;
     if (board !== null) {

@@ -25,7 +25,8 @@ describe('reload-warmup', () => {
   for (const [extra, expected] of [['', '100'], ['reload-warmup = 40\n', '40'], ['reload-warmup = 0\n', undefined]] as const) {
     it(`a reload's workers warm up (${extra.trim() || 'the default'}) out of the app's sight; the first ones do not`, async () => {
       const ini = dir.write(`warm-${expected ?? 'off'}.ini`, `[uwsgi]\nhttp-socket = 127.0.0.1:0\nmodule = ${APPS}request-lines.mjs\nprocesses = 2\n${extra}`);
-      const { cli, port } = await startMaster([ini]);
+      // one the master itself was started with is no say of the vassal's
+      const { cli, port } = await startMaster([ini], { env: { ...process.env, UW_HTTP_WARMUP: '7' } });
       for (const line of cli.find('worker ready')) assert.equal(warmupOf(Number(line.workerPid)), undefined, 'a first worker warmed up');
       cli.child.kill('SIGHUP');
       await cli.waitForLog('reload finished');
