@@ -3,15 +3,12 @@
 // network file system, a directory moved in whole).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { WatchTarget } from './watch-target.js';
-
-/** Even `**` stops somewhere: deeper trees are not vassal directories. */
-const MAX_DEPTH = 16;
+import { levelsOf, type WatchTarget } from './watch-target.js';
 
 /** Absolute paths of every vassal file the target matches now; matching symlinks to nothing go to `dangling`. */
 export async function scanTarget(target: WatchTarget, dangling: string[] = []): Promise<string[]> {
   const found: string[] = [];
-  await walk(target, target.root, '', Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH), { found, dangling });
+  await walk(target, target.root, '', levelsOf(target), { found, dangling });
   return found;
 }
 

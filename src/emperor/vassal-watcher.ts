@@ -25,8 +25,8 @@
 // in it reported as new.
 import { lstatSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
-import type { WatchTarget } from './watch-target.js';
+import { basename, dirname, join } from 'node:path';
+import { identityOf, levelsOf, type WatchTarget } from './watch-target.js';
 
 /** A running set of watchers. */
 export interface VassalWatcher {
@@ -40,8 +40,6 @@ export interface VassalWatcher {
 type OnPath = (path: string) => void;
 type OnError = (err: Error) => void;
 
-/** Even `**` stops somewhere (as the scan does): deeper trees are not vassal directories. */
-const MAX_DEPTH = 16;
 /** entries looked at per turn of the event loop while walking new directories (each costs an lstat or two) */
 const WALK_BUDGET = 1024;
 
@@ -204,7 +202,7 @@ class WatchTree {
     private readonly onError: OnError,
     report: boolean,
   ) {
-    this.depth = Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH);
+    this.depth = levelsOf(target);
     this.walked = new Promise<void>((resolve) => (this.walkedNow = resolve)).then(() => void (this.live = true));
     this.toWalk.set(target.root, { level: 0, report, chain: new Set() });
     this.walk();
@@ -348,7 +346,7 @@ class WatchTree {
         this.walk();
       }
     } else this.dropDir(path);
-    if (kind.file && (kind.link || kind.nlink > 1) && this.target.matches(relative(this.target.root, path).split(sep).join('/'))) this.watchFile(path, kind.key);
+    if (kind.file && (kind.link || kind.nlink > 1) && this.target.matches(identityOf(this.target.root, path))) this.watchFile(path, kind.key);
     else this.unwatchFile(path);
     if (report && kind.file) this.onPath(path);
   }

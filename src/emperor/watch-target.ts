@@ -52,6 +52,14 @@ export function commonRoot(roots: readonly string[]): string {
   return sep + first.slice(0, length).join(sep);
 }
 
+/** Even `**` stops somewhere: deeper trees are not vassal directories. */
+const MAX_DEPTH = 16;
+
+/** Directory levels below the root that the scan walks and the watcher watches. */
+export function levelsOf(target: WatchTarget): number {
+  return Math.min(target.depth ?? MAX_DEPTH, MAX_DEPTH);
+}
+
 /** The vassal identity of an absolute path: relative to the common root. */
 export function identityOf(root: string, absolutePath: string): string {
   return relative(root, absolutePath).split(sep).join('/');
