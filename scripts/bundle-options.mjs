@@ -1,6 +1,7 @@
 // How every process bundle is built (scripts/bundle.mjs, and the bench's second
 // build without counters, bench/lib/bare-build.ts): one place, so they cannot drift.
 import { build } from 'esbuild';
+import { recordCodeCache } from './code-cache.mjs';
 
 export const BUNDLE_OPTIONS = {
   bundle: true,
@@ -42,7 +43,8 @@ function withoutPinoTransports() {
  *
  * The master the emperor starts and every module worker are also built as CommonJS
  * (cli/uw-master.cjs, worker/main.cjs): Node 20 then runs them without its ES module
- * loader, which costs each start CPU (a worker still loads it when its app is an ES module).
+ * loader, which costs each start CPU (a worker still loads it when its app is an ES module);
+ * the master also with a V8 code cache (scripts/code-cache.mjs).
  * `uw` run by hand stays the ES module; the code is the same.
  */
 export async function bundleProcesses(root, outdir, plugins = []) {
@@ -60,6 +62,19 @@ export async function bundleProcesses(root, outdir, plugins = []) {
     banner: { js: "const __uwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__uwImportMetaUrl' },
   };
-  await build({ ...commonJs, entryPoints: ['src/cli/uw.ts'], outfile: `${outdir}/cli/uw-master.cjs` });
   await build({ ...commonJs, entryPoints: ['src/worker/main.ts'], outfile: `${outdir}/worker/main.cjs` });
+  // the master: uw as one function expression of CommonJS's parameters (uw-master-body.cjs), which
+  // uw-master.cjs compiles with the V8 code cache recorded from a real start (process/cached-script.ts).
+  // Node 20 loses a script's import() callback when the script comes from a code cache, so import()
+  // becomes require() here: what the master loads on demand (js-yaml, prom-client, node:http, ...) is CommonJS or built in.
+  await build({
+    ...commonJs,
+    supported: { 'dynamic-import': false },
+    entryPoints: ['src/cli/uw.ts'],
+    outfile: `${outdir}/cli/uw-master-body.cjs`,
+    banner: { js: `(function (exports, require, module, __filename, __dirname) { "use strict"; ${commonJs.banner.js}` },
+    footer: { js: '})' },
+  });
+  await build({ ...commonJs, entryPoints: ['src/cli/uw-master.ts'], outfile: `${outdir}/cli/uw-master.cjs` });
+  await recordCodeCache(root, `${outdir}/cli/uw-master.cjs`, `${outdir}/cli/uw-master.v8-cache`);
 }
