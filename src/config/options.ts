@@ -70,6 +70,7 @@ export const OPTIONS = {
   'reload-mercy': { kind: 'seconds', doc: 'longest wait for workers to finish their requests on stop before SIGKILL (default 60)' },
   heartbeat: { kind: 'seconds', doc: 'tell the emperor every this many seconds that the master is alive; silent for 2x: reloaded (SIGHUP), 4x: killed and started again' },
   'worker-reload-mercy': { kind: 'seconds', doc: 'longest time an old worker may drain on reload before SIGKILL (default 60)' },
+  'reload-overlap': { kind: 'seconds', doc: 'a graceful reload lets the old workers go on accepting new connections this long after every new worker is ready, so that the new ones take their first connections beside warm ones rather than all of them at once (default 0.3; 0: switch at once; at most a quarter of worker-reload-mercy)' },
   'reload-spread': { kind: 'seconds', doc: "a graceful reload's old workers keep each keep-alive connection until a random moment within this many seconds, then close it after its next response, so that clients reconnect to the new workers a few at a time (default 1; 0: every connection closes after its next response; at most a quarter of worker-reload-mercy)" },
   'chmod-socket': { kind: 'mode', bare: '666', doc: 'permissions of UNIX sockets (octal; bare means 666)' },
   vacuum: { kind: 'bool', bare: 'true', doc: 'remove UNIX sockets and pidfiles at exit' },

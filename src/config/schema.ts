@@ -78,6 +78,7 @@ export async function buildVassalConfig(settings: Settings, ctx: SchemaContext):
     nodeDefaultThreads: settings.read('node-default-threads', boolean, false),
     reloadMercyMs: settings.read('reload-mercy', secondsToMs, 60 * SECOND),
     workerReloadMercyMs: settings.read('worker-reload-mercy', secondsToMs, 60 * SECOND),
+    reloadOverlapMs: settings.read('reload-overlap', secondsToMs, 300),
     reloadSpreadMs: settings.read('reload-spread', secondsToMs, SECOND),
     ...(settings.last('heartbeat') !== undefined && { heartbeatMs: settings.read('heartbeat', positiveMs, 0) }),
     readyTimeoutMs: settings.read('ready-timeout', secondsToMs, 30 * SECOND),

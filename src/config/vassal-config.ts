@@ -93,6 +93,8 @@ export interface VassalConfig {
   readonly nodeDefaultThreads: boolean;
   readonly reloadMercyMs: number;
   readonly workerReloadMercyMs: number;
+  /** a graceful reload keeps the old workers accepting this long beside the ready new ones before the switch */
+  readonly reloadOverlapMs: number;
   /** a graceful reload spreads its keep-alive clients' reconnects over this window */
   readonly reloadSpreadMs: number;
   /** heartbeat: the master tells the emperor it is alive this often */

@@ -295,6 +295,10 @@ export class WorkerPool {
       await Promise.all(fresh.map((worker) => worker.stop('abort', 'SIGKILL', 0)));
       return { ok: false, reason: (err as Error).message };
     }
+    // the old generation accepts beside the ready new one a moment (reload-overlap), so that the new workers'
+    // first connections do not all come at once; a stop meanwhile drains both (the new ones are still `starting`)
+    const overlapMs = Math.min(config.reloadOverlapMs, config.workerReloadMercyMs / 4);
+    if (mode === 'graceful' && overlapMs > 0 && !this.stopping) await new Promise((resolve) => setTimeout(resolve, overlapMs));
     this.starting = [];
     if (this.stopping) {
       await Promise.all(fresh.map((worker) => worker.stop('stop', 'SIGKILL', 0)));
