@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       nodeDefaultThreads: true,
       reloadMercyMs: 5000,
       workerReloadMercyMs: 2500,
+      reloadOverlapMs: 500,
       reloadSpreadMs: 250,
       readyTimeoutMs: 250,
       vacuum: true,
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
     assert.equal(config.reloadBootLimit, 0);
     assert.equal(config.nodeDefaultThreads, false);
     assert.equal(config.reloadSpreadMs, 1_000);
+    assert.equal(config.reloadOverlapMs, 300);
     assert.equal(config.readyTimeoutMs, 30_000);
     assert.equal(config.listenBacklog, 511);
     assert.equal(config.vacuum, false);
