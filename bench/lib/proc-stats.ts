@@ -27,6 +27,21 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * CPU seconds of `pid`'s live threads, to the nanosecond: the first field of every
+ * /proc/PID/task/TID/schedstat (time on a CPU), summed. Threads that already ended are
+ * not counted (a Node process keeps its threads until it exits). 0 when it is gone.
+ */
+export function cpuSecondsExact(pid: number): number {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  return tasks.reduce((sum, tid) => sum + Number(read(`/proc/${pid}/task/${tid}/schedstat`)?.split(' ')[0] ?? 0), 0) / 1e9;
+}
+
 /** Sum of cpuSeconds over several PIDs. */
 export function cpuSecondsOf(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
