@@ -42,7 +42,7 @@ function emptyNodeMs(env: NodeJS.ProcessEnv): number {
 }
 
 export async function runStartup(options: BenchOptions): Promise<PartReport> {
-  const runs = options.quick ? 5 : 15;
+  const runs = options.quick ? 5 : 40;
   const env = parkThreadPool(withoutCa());
   const samples: Sample[] = [];
   const empty: number[] = [];
