@@ -35,7 +35,7 @@ interface Untranslated {
 }
 
 const WATCH = 'uw reloads gracefully when a touch-reload file changes: add touch-reload = FILE and touch it after a deploy or from a watcher';
-const LOGS = "uw has no log files: workers' output goes through the master's (or emperor's) stdout and stderr, to redirect or collect there";
+const LOGS = "uw writes a vassal's workers' output (stdout and stderr together) and its master's lines to one file: add logto = FILE, or start the emperor with --vassal-logto-dir DIR; without either they go to the master's (or emperor's) stdout and stderr";
 const RESTARTS = 'uw respawns a worker that exits, waiting 0.1 s doubling up to 30 s while it keeps dying before it is ready';
 const PM2_ONLY = 'PM2-specific, no equivalent in uw';
 const isFalse = (value: unknown): boolean => value === false;

@@ -82,12 +82,18 @@ describe('unknown options', () => {
     const err = await errorOf(file);
     assert.equal(err.code, 'UW_CONFIG_UNKNOWN_OPTION');
     assert.equal(err.key, 'procesess');
-    assert.equal(err.message, 'unknown options "procesess" (did you mean "processes"?), "foo"; uWSGI options "reuse-port", "wsgi-file" are not supported by uw');
+    assert.equal(err.message, 'unknown options "procesess" (did you mean "processes"?), "foo"; uWSGI options "reuse-port", "wsgi-file" (a Python app runs with exec, as a server on the inherited socket) are not supported by uw');
+  });
+
+  it("a uWSGI user's first ones say what to write instead", async () => {
+    const err = await errorOf(dir.write('router.ini', `${HEAD}http = :8080\nplugins = python3\n`));
+    assert.equal(err.code, 'UW_CONFIG_UNSUPPORTED_OPTION');
+    assert.equal(err.message, 'uWSGI options "http" (uw has no HTTP router: use http-socket), "plugins" (uw has no plugins: module or script for a Node app, exec for any other program) are not supported by uw');
   });
 
   it('only uWSGI options: their own code', async () => {
     const err = await errorOf(dir.write('uwsgi.ini', `${HEAD}enable-threads = true\n`));
     assert.equal(err.code, 'UW_CONFIG_UNSUPPORTED_OPTION');
-    assert.equal(describeError(err), `config error in ${dir.file('uwsgi.ini')}: uWSGI option "enable-threads" is not supported by uw [UW_CONFIG_UNSUPPORTED_OPTION]`);
+    assert.equal(describeError(err), `config error in ${dir.file('uwsgi.ini')}: uWSGI option "enable-threads" (nothing to enable in uw: remove it) is not supported by uw [UW_CONFIG_UNSUPPORTED_OPTION]`);
   });
 });
