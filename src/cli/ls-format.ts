@@ -1,8 +1,11 @@
 // The table `uwemperor ls` prints: one line per vassal, figures in human
 // units, the last error cut to the terminal's width.
-import { formatTable, type Column } from './format-table.js';
+import { cut, formatTable, type Column } from './format-table.js';
 import { humanBytes, humanDuration, humanRate } from './format-units.js';
+import type { EmperorStatsDocument } from '../stats/emperor-document.js';
 import type { LsRow } from './ls-rows.js';
+import { printTable, type StatsOutput } from './stats-output.js';
+import { emperorSummaryLine } from './stats-summary.js';
 
 /** A column of the table and how a row fills it (`ls --cluster` puts its HOST column before these). */
 export type LsColumn = Column & { readonly cell: (row: LsRow) => string; readonly rate?: true };
@@ -27,4 +30,17 @@ export function formatLs(rows: readonly LsRow[], width: number | null): string[]
   const columns = LS_COLUMNS.filter((column) => column.rate !== true || measured);
   if (rows.length === 0) return ['no vassals'];
   return formatTable(columns, rows.map((row) => columns.map((column) => column.cell(row))), width);
+}
+
+/**
+ * Print `ls`'s table; on a terminal, first the emperor that answered (its pid and what it
+ * watches): an emperor started while another holds the default control socket runs without
+ * one, and `ls` without --control reads the other; the line shows which at a glance.
+ */
+export function printLs(out: StatsOutput, document: EmperorStatsDocument, rows: readonly LsRow[]): void {
+  if (out.tty) {
+    const emperor = emperorSummaryLine(document);
+    out.write(`${out.columns === null ? emperor : cut(emperor, out.columns)}\n`);
+  }
+  printTable(out, formatLs(rows, out.columns));
 }

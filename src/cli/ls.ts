@@ -3,11 +3,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultControlPath } from '../emperor/control-path.js';
 import type { EmperorStatsDocument } from '../stats/emperor-document.js';
-import { formatLs } from './ls-format.js';
+import { printLs } from './ls-format.js';
 import { lsRows } from './ls-rows.js';
 import { controlTarget, readEmperorStats, type ControlTarget } from './read-emperor-stats.js';
 import { COMMON_OPTIONS, parseStatsArgs } from './stats-args.js';
-import { printTable, stdoutOutput } from './stats-output.js';
+import { stdoutOutput } from './stats-output.js';
 import { measureRates, type Rates } from './stats-rates.js';
 
 /** Shown by `uwemperor ls --help`. */
@@ -53,7 +53,7 @@ export async function ls(argv: readonly string[]): Promise<number> {
   const rows = lsRows(document, rates);
   const out = stdoutOutput();
   if (args.json === true) out.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else printTable(out, formatLs(rows, out.columns));
+  else printLs(out, document, rows);
   return 0;
 }
 

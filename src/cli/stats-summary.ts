@@ -23,7 +23,7 @@ const WORKER_COLUMNS: readonly Column[] = [
 /** The summary's lines; `width` null: no limit; `nowMs` for ages. */
 export function formatStatsSummary(document: EmperorStatsDocument, width: number | null, nowMs: number): string[] {
   const fit = (line: string): string => (width === null ? line : cut(line, width));
-  const lines = [fit(emperorLine(document))];
+  const lines = [fit(emperorSummaryLine(document))];
   if (document.blacklist.length > 0) lines.push(fit(`blacklist: ${document.blacklist.map((entry) => entry.id).join(', ')}`));
   for (const vassal of document.vassals) {
     lines.push('', fit(vassalLine(vassal)));
@@ -32,7 +32,8 @@ export function formatStatsSummary(document: EmperorStatsDocument, width: number
   return lines;
 }
 
-function emperorLine(document: EmperorStatsDocument): string {
+/** Which emperor answered and its totals: `stats`' first line, and `ls`'s on a terminal. */
+export function emperorSummaryLine(document: EmperorStatsDocument): string {
   const rows = lsRows(document);
   const ready = rows.filter((row) => row.state === 'ready').length;
   const requests = rows.reduce((sum, row) => sum + (row.requests ?? 0), 0);

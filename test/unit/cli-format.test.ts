@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable } from '../../src/cli/format-table.js';
 import { humanBytes, humanDuration, humanMicros, humanRate } from '../../src/cli/format-units.js';
-import { formatLs } from '../../src/cli/ls-format.js';
+import { formatLs, printLs } from '../../src/cli/ls-format.js';
 import { lsRows } from '../../src/cli/ls-rows.js';
 import { measureRates } from '../../src/cli/stats-rates.js';
 import { formatStatsSummary } from '../../src/cli/stats-summary.js';
@@ -59,6 +59,19 @@ describe('uwemperor ls', () => {
       'broken.ini  broken    -       -        -         -         -         0  config error in broken.ini: unknown option "proceses" (did you mean "processes"?) [UW_CONFIG_UNKNOWN_OPTION]',
       'hung.ini    ready   301      2h        -         -         -         2  no answer',
     ]);
+  });
+
+  it('on a terminal, names the emperor that answered above the table; to a pipe, the table alone', () => {
+    const printed = (tty: boolean, columns: number | null): string => {
+      let text = '';
+      printLs({ tty, columns, write: (chunk) => void (text += chunk) }, threeVassals(), lsRows(threeVassals()));
+      return text;
+    };
+    const [first, header] = printed(true, null).split('\n');
+    assert.equal(first, 'emperor pid 100 (uwemperor 0.1.0) watching /srv/vassals: 3 vassals, 2 ready, 10000 requests, RSS 70.0 MiB');
+    assert.equal(header, '\x1b[1mVASSAL      STATE   PID  UPTIME  WORKERS  REQUESTS       RSS  RESTARTS  LAST ERROR\x1b[0m');
+    assert.equal(printed(true, 30).split('\n')[0], 'emperor pid 100 (uwemperor 0.…');
+    assert.equal(printed(false, null), `${formatLs(lsRows(threeVassals()), null).join('\n')}\n`);
   });
 
   it('cuts the last error to an 80-column terminal and never wraps a narrower one', () => {
