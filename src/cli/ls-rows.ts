@@ -2,6 +2,7 @@
 // what `--json` prints as is and the table shows in human units. Figures a
 // master did not give (no master, or no answer in time) are null, never 0.
 import type { EmperorStatsDocument, VassalStatsDocument } from '../stats/emperor-document.js';
+import type { MasterStatsDocument } from '../stats/master-document.js';
 import type { Rates } from './stats-rates.js';
 
 /** One vassal as `ls` shows it. */
@@ -39,6 +40,11 @@ export function lsRows(document: EmperorStatsDocument, rates?: Rates): LsRow[] {
   return document.vassals.map((vassal) => lsRow(vassal, rates));
 }
 
+/** Whether a master's requests are counted at all: not when every worker is one uw does not count (an exec worker serves its socket itself). */
+export function countsRequests(stats: MasterStatsDocument): boolean {
+  return stats.workers.length === 0 || stats.workers.some((worker) => worker.counted);
+}
+
 /** One vassal's row. */
 export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
   const stats = vassal.stats;
@@ -51,7 +57,7 @@ export function lsRow(vassal: VassalStatsDocument, rates?: Rates): LsRow {
     uptime_ms: vassal.uptime_ms,
     workers_ready: current === null ? null : current.filter((worker) => worker.accepting === 1).length,
     workers_total: current === null ? null : current.length,
-    requests: stats?.total_requests ?? null,
+    requests: stats === null || !countsRequests(stats) ? null : stats.total_requests,
     ...(rates !== undefined && { req_per_s: rates.vassals.get(vassal.id) ?? null }),
     rss_bytes: stats === null ? null : stats.master_rss + stats.workers.reduce((sum, worker) => sum + worker.rss, 0),
     restarts: vassal.respawns,

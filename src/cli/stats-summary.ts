@@ -4,7 +4,7 @@ import type { EmperorStatsDocument, VassalStatsDocument } from '../stats/emperor
 import type { MasterStatsDocument } from '../stats/master-document.js';
 import { cut, formatTable, type Column } from './format-table.js';
 import { humanBytes, humanDuration, humanMicros } from './format-units.js';
-import { lsRow, lsRows } from './ls-rows.js';
+import { countsRequests, lsRow, lsRows } from './ls-rows.js';
 
 const WORKER_COLUMNS: readonly Column[] = [
   { header: 'WORKER', align: 'right' },
@@ -48,7 +48,8 @@ function vassalLine(vassal: VassalStatsDocument): string {
   if (vassal.pid > 0) parts.push(`master ${vassal.pid}`, `up ${humanDuration(vassal.uptime_ms)}`);
   if (vassal.stats !== null) {
     const stats = vassal.stats;
-    parts.push(`generation ${stats.generation}`, `requests ${stats.total_requests}`, `exceptions ${stats.total_exceptions}`, `listen queue ${stats.listen_queue}`);
+    const counted = countsRequests(stats);
+    parts.push(`generation ${stats.generation}`, `requests ${counted ? stats.total_requests : '-'}`, `exceptions ${counted ? stats.total_exceptions : '-'}`, `listen queue ${stats.listen_queue}`);
     parts.push(`RSS ${humanBytes(row.rss_bytes)} (master ${humanBytes(stats.master_rss)})`);
     if (stats.paused) parts.push('paused');
   }

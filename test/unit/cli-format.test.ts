@@ -82,6 +82,14 @@ describe('uwemperor ls', () => {
     }
   });
 
+  it('an exec vassal, whose requests uw does not count: "-" and null, not 0', () => {
+    const exec = emperor([vassal('py.ini', 40, master('py.ini', 40, [worker(1, 41, { kind: 'exec', counted: false, requests: 0 })], { total_requests: 0 }))]);
+    const [row] = lsRows(exec);
+    assert.equal(row?.requests, null);
+    assert.match(formatLs(lsRows(exec), null)[1] ?? '', /^py\.ini +ready +40 +\S+ +1\/1 +- /);
+    assert.match(formatStatsSummary(exec, null, T0)[2] ?? '', /requests -  exceptions -/);
+  });
+
   it('--json rows: figures in bytes and ms, null (never 0) where unknown, "no answer" for a silent master', () => {
     const [api, broken, hung] = lsRows(threeVassals());
     assert.deepEqual(api, {
