@@ -87,7 +87,7 @@ describe('uwemperor ls', () => {
     const [row] = lsRows(exec);
     assert.equal(row?.requests, null);
     assert.match(formatLs(lsRows(exec), null)[1] ?? '', /^py\.ini +ready +40 +\S+ +1\/1 +- /);
-    assert.match(formatStatsSummary(exec, null, T0)[2] ?? '', /requests -  exceptions -/);
+    assert.match(formatStatsSummary(exec, null, T0)[2] ?? '', /requests - {2}exceptions -/);
   });
 
   it('--json rows: figures in bytes and ms, null (never 0) where unknown, "no answer" for a silent master', () => {
