@@ -21,8 +21,17 @@ export const LS_COLUMNS: readonly LsColumn[] = [
   { header: 'REQ/S', align: 'right', rate: true, cell: (row) => humanRate(row.req_per_s ?? null) },
   { header: 'RSS', align: 'right', cell: (row) => humanBytes(row.rss_bytes) },
   { header: 'RESTARTS', align: 'right', cell: (row) => String(row.restarts) },
-  { header: 'LAST ERROR', align: 'left', flex: true, cell: (row) => row.error ?? '' },
+  { header: 'LAST ERROR', align: 'left', flex: true, cell: (row) => shortError(row) },
 ];
+
+/** The last error without the vassal file's path the VASSAL column already shows (an include chain stays). */
+function shortError(row: LsRow): string {
+  const error = row.error ?? '';
+  const where = /^config error in (.+?): /.exec(error);
+  const file = where?.[1];
+  if (file === undefined || (file !== row.vassal && !file.endsWith(`/${row.vassal}`))) return error;
+  return `config error: ${error.slice(where?.[0].length)}`;
+}
 
 /** The table's lines; REQ/S only when the rows were measured (`ls --rate`). `width` null: no limit. */
 export function formatLs(rows: readonly LsRow[], width: number | null): string[] {

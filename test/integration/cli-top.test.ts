@@ -46,7 +46,7 @@ describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not install
     await tmux.waitForScreen(/55\.0 req\/s/);
     const screen = await tmux.waitForScreen(/^> api\.ini .* 55\.0 /m);
     assert.match(screen, /^uwemperor top - emperor 100 - 3 vassals \(2 ready\)/);
-    assert.match(screen, /^ {2}broken\.ini +broken .*config error in broken\.ini/m);
+    assert.match(screen, /^ {2}broken\.ini +broken .*config error: unknown option/m);
     assert.match(screen, /^ {2}hung\.ini +ready .*no answer/m);
     assert.equal(tmux.pane('#{alternate_on} #{cursor_flag}'), '1 0', 'on the alternate screen, cursor hidden');
     tmux.keys('j');
@@ -106,12 +106,13 @@ describe('uwemperor top in a terminal', { skip: !hasTmux && 'tmux is not install
     assert.match(screen, /^top exited 1\nicanon$/m);
   });
 
-  it('ls on a terminal: the header bold, the last error cut so no line wraps', async () => {
+  it('ls on a terminal: the emperor that answered, the header bold, the last error cut so no line wraps', async () => {
     tmux.start(`${quote(process.execPath)} ${quote(EMPEROR_BIN)} ls --control ${quote(control)}; echo "ls exited $?"; exec sleep 600`, 90);
     const screen = await tmux.waitForScreen(/^ls exited 0$/m);
     const lines = screen.split('\n').filter((line) => line !== '');
-    assert.deepEqual(lines.map((line) => line.split(/ +/)[0]), ['VASSAL', 'api.ini', 'broken.ini', 'hung.ini', 'ls']);
-    assert.match(lines[2] ?? '', /^broken\.ini .* config error in b…$/);
+    assert.deepEqual(lines.map((line) => line.split(/ +/)[0]), ['emperor', 'VASSAL', 'api.ini', 'broken.ini', 'hung.ini', 'ls']);
+    assert.match(lines[0] ?? '', /^emperor pid 100 \(uwemperor [^)]+\) watching /);
+    assert.match(lines[3] ?? '', /^broken\.ini .* config error: unk…$/);
     for (const line of lines) assert.ok(line.length <= 90, `${JSON.stringify(line)} is wider than the terminal`);
     assert.ok(tmux.screen(true).includes('\x1b[1mVASSAL'), 'the header is bold');
   });

@@ -56,7 +56,7 @@ describe('uwemperor ls', () => {
     assert.deepEqual(formatLs(lsRows(threeVassals()), null), [
       'VASSAL      STATE   PID  UPTIME  WORKERS  REQUESTS       RSS  RESTARTS  LAST ERROR',
       'api.ini     ready   201      5m      2/2     10000  70.0 MiB         0',
-      'broken.ini  broken    -       -        -         -         -         0  config error in broken.ini: unknown option "proceses" (did you mean "processes"?) [UW_CONFIG_UNKNOWN_OPTION]',
+      'broken.ini  broken    -       -        -         -         -         0  config error: unknown option "proceses" (did you mean "processes"?) [UW_CONFIG_UNKNOWN_OPTION]',
       'hung.ini    ready   301      2h        -         -         -         2  no answer',
     ]);
   });
@@ -77,6 +77,13 @@ describe('uwemperor ls', () => {
   it('cuts the last error to an 80-column terminal and never wraps a narrower one', () => {
     const lines = formatLs(lsRows(threeVassals()), 80);
     assert.equal(lines[2], 'broken.ini  broken    -       -        -         -         -         0  config …');
+  });
+
+  it("names a config error without the vassal file's path, which the VASSAL column shows; an include chain stays", () => {
+    const broken = (error: string): string => formatLs(lsRows(emperor([vassal('sub/app.ini', 0, null, { state: 'broken', error })])), null)[1] ?? '';
+    assert.match(broken('config error in /etc/uw/sub/app.ini: unknown option "x" [UW_CONFIG_UNKNOWN_OPTION]'), / {2}config error: unknown option "x" \[UW_CONFIG_UNKNOWN_OPTION\]$/);
+    assert.match(broken('config error in /etc/uw/sub/app.ini -> base.ini: option "listen": bad [UW_CONFIG_INVALID_VALUE]'), / {2}config error in \/etc\/uw\/sub\/app\.ini -> base\.ini: option "listen"/);
+    assert.match(broken('config error in /etc/uw/other.ini: bad'), / {2}config error in \/etc\/uw\/other\.ini: bad$/);
     for (const width of [80, 60, 40, 20]) {
       for (const line of formatLs(lsRows(threeVassals()), width)) assert.ok([...line].length <= width, `${JSON.stringify(line)} is wider than ${width}`);
     }
