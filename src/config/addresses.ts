@@ -24,7 +24,10 @@ export function parseAddress(text: string, cwd: string): AddressResult {
   const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text);
   const plain = /^([A-Za-z0-9.-]*):(\d{1,5})$/.exec(text);
   const [, host, port] = bracketed ?? plain ?? [];
-  if (host === undefined || port === undefined || Number(port) > 65535) return { ok: false, expected: ADDRESS_EXPECTED };
+  // the two slips a newcomer makes most: a bare port, and a port past 65535
+  if (/^\d{1,5}$/.test(text) && Number(text) <= 65535) return { ok: false, expected: `${ADDRESS_EXPECTED} (":${text}" is port ${text} on 127.0.0.1)` };
+  if (host === undefined || port === undefined) return { ok: false, expected: ADDRESS_EXPECTED };
+  if (Number(port) > 65535) return { ok: false, expected: `${ADDRESS_EXPECTED}, with a port from 0 to 65535` };
   if (bracketed && !isIPv6(host)) return { ok: false, expected: ADDRESS_EXPECTED };
   return { ok: true, address: { type: 'tcp', host: host === '' ? '127.0.0.1' : host, port: Number(port) } };
 }

@@ -66,8 +66,13 @@ describe('parseAddress', () => {
   });
 
   it('refuses the rest', () => {
-    for (const bad of ['localhost', '8080', ':65536', '::1:80', '[nope]:80', 'a b:80', ':', '']) {
+    for (const bad of ['localhost', '::1:80', '[nope]:80', 'a b:80', ':', '', '123456']) {
       assert.deepEqual(parseAddress(bad, '/srv'), { ok: false, expected: 'host:port, :port or a socket path' }, bad);
+    }
+    // a bare port, and a port past 65535, say so
+    assert.deepEqual(parseAddress('8080', '/srv'), { ok: false, expected: 'host:port, :port or a socket path (":8080" is port 8080 on 127.0.0.1)' });
+    for (const bad of [':65536', '127.0.0.1:99999']) {
+      assert.deepEqual(parseAddress(bad, '/srv'), { ok: false, expected: 'host:port, :port or a socket path, with a port from 0 to 65535' }, bad);
     }
     const long = parseAddress(`/tmp/${'x'.repeat(120)}.sock`, '/');
     assert.ok(!long.ok && long.expected.includes('107 bytes'));
