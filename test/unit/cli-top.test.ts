@@ -65,7 +65,7 @@ describe('top screen', () => {
       'uwemperor top - emperor 100 - 3 vassals (2 ready) - 2 workers - 55.0 req/s - 10055 requests - RSS 70.0 MiB',
       '  VASSAL      STATE   PID  UPTIME  WORKERS  REQUESTS  REQ/S       RSS  RESTARTS  LAST ERROR',
       '> api.ini     ready   201      5m      2/2     10055   55.0  70.0 MiB         0',
-      '  broken.ini  broken    -       -        -         -      -         -         0  config error in broken.ini: unknown op…',
+      '  broken.ini  broken    -       -        -         -      -         -         0  config error: unknown option "proceses…',
       '  hung.ini    ready   301      2h        -         -      -         -         2  no answer',
       TOP_HELP_LINE,
     ]);
