@@ -1,8 +1,8 @@
 // The table `uwemperor ls` prints: one line per vassal, figures in human
 // units, the last error cut to the terminal's width.
+import type { EmperorStatsDocument } from '../stats/emperor-document.js';
 import { cut, formatTable, type Column } from './format-table.js';
 import { humanBytes, humanDuration, humanRate } from './format-units.js';
-import type { EmperorStatsDocument } from '../stats/emperor-document.js';
 import type { LsRow } from './ls-rows.js';
 import { printTable, type StatsOutput } from './stats-output.js';
 import { emperorSummaryLine } from './stats-summary.js';
@@ -27,10 +27,9 @@ export const LS_COLUMNS: readonly LsColumn[] = [
 /** The last error without the vassal file's path the VASSAL column already shows (an include chain stays). */
 function shortError(row: LsRow): string {
   const error = row.error ?? '';
-  const where = /^config error in (.+?): /.exec(error);
-  const file = where?.[1];
-  if (file === undefined || (file !== row.vassal && !file.endsWith(`/${row.vassal}`))) return error;
-  return `config error: ${error.slice(where?.[0].length)}`;
+  const [prefix, file] = /^config error in (.+?): /.exec(error) ?? [];
+  if (prefix === undefined || file === undefined || (file !== row.vassal && !file.endsWith(`/${row.vassal}`))) return error;
+  return `config error: ${error.slice(prefix.length)}`;
 }
 
 /** The table's lines; REQ/S only when the rows were measured (`ls --rate`). `width` null: no limit. */

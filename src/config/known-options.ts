@@ -9,12 +9,14 @@ import { isPlaceholderKey } from './placeholders.js';
 import { shown, type RawEntry } from './raw-entry.js';
 import { suggestOption } from './suggest.js';
 
+const NO_PLUGINS = 'uw has no plugins: module or script for a Node app, exec for any other program';
+
 /** What to write instead of the uWSGI options a migrated config most often carries that uw does not implement. */
 const UWSGI_INSTEAD: Readonly<Record<string, string>> = {
   http: 'uw has no HTTP router: use http-socket',
   https: 'uw has no HTTPS router: use http-socket behind a TLS proxy',
-  plugin: 'uw has no plugins: module or script for a Node app, exec for any other program',
-  plugins: 'uw has no plugins: module or script for a Node app, exec for any other program',
+  plugin: NO_PLUGINS,
+  plugins: NO_PLUGINS,
   'wsgi-file': 'a Python app runs with exec, as a server on the inherited socket',
   'enable-threads': 'nothing to enable in uw: remove it',
 };
@@ -39,7 +41,8 @@ export async function assertKnownOptions(entries: readonly RawEntry[]): Promise<
   }
   if (unsupported.length > 0) {
     // a uWSGI name is public knowledge, so it is named even in an included file
-    const names = unsupported.map((e) => `"${e.key}"${UWSGI_INSTEAD[e.key] === undefined ? '' : ` (${UWSGI_INSTEAD[e.key]})`}`).join(', ');
+    const named = (key: string): string => (UWSGI_INSTEAD[key] === undefined ? `"${key}"` : `"${key}" (${UWSGI_INSTEAD[key]})`);
+    const names = unsupported.map((e) => named(e.key)).join(', ');
     parts.push(unsupported.length > 1 ? `uWSGI options ${names} are not supported by uw` : `uWSGI option ${names} is not supported by uw`);
   }
   const code = typos.length > 0 ? 'UW_CONFIG_UNKNOWN_OPTION' : 'UW_CONFIG_UNSUPPORTED_OPTION';
